@@ -1,0 +1,15 @@
+package dev.tally;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Tally: an asynchronous word-frequency service (web, queue, worker in one process or many). */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class TallyApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(TallyApplication.class, args);
+    }
+}
