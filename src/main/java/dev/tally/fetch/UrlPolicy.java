@@ -17,4 +17,9 @@ public final class UrlPolicy {
     public URI check(String url) throws InvalidUrlException {
         throw new UnsupportedOperationException("TODO");
     }
+
+    /** As {@link #check(String)}, naming {@code fieldName} in messages. */
+    public URI check(String url, String fieldName) throws InvalidUrlException {
+        throw new UnsupportedOperationException("TODO");
+    }
 }

@@ -1,0 +1,106 @@
+package dev.tally.api;
+
+import dev.tally.job.JobNotFoundException;
+import dev.tally.job.JobStateConflictException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error of the API as RFC 9457 problem+json: Spring MVC's own (404, 405, 406, 415,
+ * malformed JSON, parameter validation) through the base class, and Tally's below.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+    private static final String RETRY_AFTER_SECONDS = "5";
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ResponseEntity<ProblemDetail> invalid(InvalidRequestException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), "invalid-request");
+    }
+
+    @ExceptionHandler(BodyTooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(BodyTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large", e.getMessage(), "too-large");
+    }
+
+    @ExceptionHandler(JobNotFoundException.class)
+    ResponseEntity<ProblemDetail> notFound(JobNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "Job not found", "no job with this id", "job-not-found");
+    }
+
+    @ExceptionHandler(JobStateConflictException.class)
+    ResponseEntity<ProblemDetail> conflict(JobStateConflictException e) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.CONFLICT, "Job state conflict", e.getMessage(), "job-state");
+        response.getBody().setProperty("jobStatus", e.job().status().name());
+        return response;
+    }
+
+    /** The store is unreachable or overloaded: the client should come back, not give up. */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
+            QueryTimeoutException.class})
+    ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
+        log.warn("job store unavailable: {}", e.getMessage());
+        ResponseEntity<ProblemDetail> body = problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
+                "the job store is unavailable; try again shortly", "unavailable");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(body.getBody());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("unexpected error", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "an unexpected error occurred", "internal");
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodyTooLargeException tooLarge) {
+                return asObject(problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large", tooLarge.getMessage(), "too-large"));
+            }
+        }
+        // Jackson's message says where the JSON broke or which field is unknown; it holds no secrets.
+        String detail = e.getMostSpecificCause().getMessage();
+        return asObject(problem(HttpStatus.BAD_REQUEST, "Malformed request body",
+                detail == null ? "the body is not valid JSON" : firstLine(detail), "malformed-body"));
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, String type) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        problem.setType(URI.create("urn:tally:problem:" + type));
+        return ResponseEntity.status(status)
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ResponseEntity<Object> asObject(ResponseEntity<ProblemDetail> response) {
+        return (ResponseEntity) response;
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        return line.length() > 300 ? line.substring(0, 300) : line;
+    }
+}

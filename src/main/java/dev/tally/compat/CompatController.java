@@ -1,0 +1,174 @@
+package dev.tally.compat;
+
+import dev.tally.fetch.InvalidUrlException;
+import dev.tally.fetch.UrlPolicy;
+import dev.tally.job.Job;
+import dev.tally.job.JobStatus;
+import dev.tally.job.Jobs;
+import dev.tally.job.NewJob;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The original system's API (contract section 3), kept so its clients keep working: the same
+ * envelope, status names and messages. Its jobs are ordinary Tally jobs.
+ */
+@RestController
+class CompatController {
+
+    static final String JSON_REQUIRED = "Please make requests using the application/json MIME type";
+
+    private final Jobs jobs;
+    private final UrlPolicy urlPolicy;
+    private final JsonMapper json;
+    private final HealthEndpoint health;
+
+    CompatController(Jobs jobs, UrlPolicy urlPolicy, JsonMapper json, HealthEndpoint health) {
+        this.jobs = jobs;
+        this.urlPolicy = urlPolicy;
+        this.json = json;
+        this.health = health;
+    }
+
+    @PostMapping(path = "/word-count", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Envelope> submit(HttpServletRequest request) throws IOException {
+        if (!isJson(request)) {
+            return failure(JSON_REQUIRED);
+        }
+        Optional<JsonNode> body = readBody(request);
+        if (body.isEmpty()) {
+            return failure("The request body must be a JSON object with a url");
+        }
+        JsonNode url = body.get().get("url");
+        if (url == null || !url.isString() || url.asString().isBlank()) {
+            return failure("A url is required");
+        }
+        String checked;
+        try {
+            checked = urlPolicy.check(url.asString(), "url").toString();
+        } catch (InvalidUrlException e) {
+            return failure("Invalid url: " + e.getMessage());
+        }
+        Job job = jobs.submit(NewJob.ofUrl(checked, null));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("job_id", job.id().toString());
+        data.put("url", checked);
+        data.put("status", "IN_PROGRESS");
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Envelope(true, "Scheduled Job: " + job.id(), data));
+    }
+
+    @GetMapping(path = "/word-count", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Envelope> fetch(@RequestParam(name = "job_id", required = false) String jobIdParam,
+                                   HttpServletRequest request) throws IOException {
+        String jobId = jobIdParam;
+        if (jobId == null) {
+            if (!isJson(request)) {
+                return failure(JSON_REQUIRED);
+            }
+            Optional<JsonNode> body = readBody(request);
+            JsonNode id = body.map(b -> b.get("job_id")).orElse(null);
+            if (id == null || !id.isString()) {
+                return failure("A job_id is required");
+            }
+            jobId = id.asString();
+        }
+        Optional<Job> job = parse(jobId).flatMap(jobs::find);
+        if (job.isEmpty()) {
+            return failure("Job not found: " + jobId);
+        }
+        return ResponseEntity.ok(new Envelope(true, "Fetched Job: " + job.get().id(), view(job.get())));
+    }
+
+    @GetMapping(path = "/health", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Envelope> health() {
+        boolean up = Status.UP.equals(health.health().getStatus());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", up ? "PASS" : "FAIL");
+        data.put("info", up ? "All services are online" : "At least one service is offline");
+        return ResponseEntity.status(up ? HttpStatus.OK : HttpStatus.INTERNAL_SERVER_ERROR)
+                .body(new Envelope(up, "Completed Health Check", data));
+    }
+
+    private Map<String, Object> view(Job job) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("job_id", job.id().toString());
+        data.put("url", job.source().url());
+        data.put("status", compatStatus(job.status()));
+        if (job.status() == JobStatus.SUCCEEDED) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            try {
+                jobs.forEachWord(job.id(), w -> counts.put(w.word(), w.count()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            data.put("word_count", counts);
+        } else if (job.status() == JobStatus.FAILED && job.error() != null) {
+            data.put("error", job.error().code() + ": " + job.error().message());
+        } else if (job.status() == JobStatus.CANCELLED) {
+            data.put("error", "CANCELLED: the job was cancelled");
+        }
+        return data;
+    }
+
+    static String compatStatus(JobStatus status) {
+        return switch (status) {
+            case QUEUED, RUNNING -> "IN_PROGRESS";
+            case SUCCEEDED -> "COMPLETE";
+            case FAILED, CANCELLED -> "FAIL";
+        };
+    }
+
+    private Optional<JsonNode> readBody(HttpServletRequest request) throws IOException {
+        try {
+            JsonNode node = json.readTree(request.getInputStream());
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (JacksonException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isJson(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null) {
+            return false;
+        }
+        try {
+            return MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(type))
+                    && !MediaType.parseMediaType(type).isWildcardType();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static Optional<UUID> parse(String id) {
+        try {
+            return id.length() == 36 ? Optional.of(UUID.fromString(id)) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static ResponseEntity<Envelope> failure(String message) {
+        return ResponseEntity.badRequest().body(new Envelope(false, message, Map.of()));
+    }
+
+    /** The original system's response envelope. */
+    record Envelope(boolean success, String message, Object data) {
+    }
+}

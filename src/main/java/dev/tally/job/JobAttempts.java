@@ -1,0 +1,119 @@
+package dev.tally.job;
+
+import dev.tally.text.Histogram;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+
+/**
+ * The job store as workers see it: claim due jobs under a lease, keep the lease alive, and end
+ * an attempt. Every method is a conditional update: it returns false, and changes nothing, when
+ * the job has moved on meanwhile (cancelled, deleted, or its lease given to another worker).
+ */
+@Service
+public class JobAttempts {
+
+    private final JobRepository repository;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    JobAttempts(JobRepository repository, ApplicationEventPublisher events, Clock clock) {
+        this.repository = repository;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Claims up to {@code max} due queued jobs for {@code owner}. */
+    public List<ClaimedJob> claimDue(String owner, int max, Duration lease) {
+        Instant now = now();
+        List<ClaimedJob> claimed = new ArrayList<>();
+        for (UUID id : repository.dueJobs(now, max)) {
+            claim(id, owner, lease).ifPresent(claimed::add);
+        }
+        return claimed;
+    }
+
+    /** Claims one queued job, whether due or not (a dispatched message names it). */
+    public Optional<ClaimedJob> claim(UUID id, String owner, Duration lease) {
+        Instant now = now();
+        if (!repository.claim(id, owner, now, now.plus(lease))) {
+            return Optional.empty();
+        }
+        // Read back after the claim: the job may have been deleted the same instant.
+        Optional<ClaimedJob> job = repository.find(id)
+                .filter(j -> j.status() == JobStatus.RUNNING)
+                .map(j -> new ClaimedJob(j.id(), j.source(), j.attempts(), owner));
+        job.ifPresent(j -> events.publishEvent(new JobChangedEvent(id, JobStatus.RUNNING)));
+        return job;
+    }
+
+    /** The earliest time a queued job becomes due, if any is queued. */
+    public Optional<Instant> nextDue() {
+        return repository.nextDue();
+    }
+
+    /** Extends the lease; false means stop: the job was cancelled, deleted or taken over. */
+    public boolean heartbeat(ClaimedJob job, Duration lease) {
+        return repository.extendLease(job.id(), job.owner(), now().plus(lease));
+    }
+
+    /** The submitted text of a text job. */
+    public Optional<String> textOf(ClaimedJob job) {
+        return repository.text(job.id()).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    /** Stores the result and ends the job SUCCEEDED, exactly once. */
+    public boolean succeed(ClaimedJob job, Histogram histogram) {
+        byte[] top = HistogramCodec.encode(histogram, Jobs.MAX_TOP_WORDS);
+        byte[] all = HistogramCodec.encode(histogram, Integer.MAX_VALUE);
+        boolean done = repository.succeed(job.id(), job.owner(), now(), histogram.totalWords(),
+                histogram.distinctWords(), top, all);
+        return announce(done, job.id(), JobStatus.SUCCEEDED);
+    }
+
+    /** Ends the job FAILED. */
+    public boolean fail(ClaimedJob job, JobError error) {
+        return announce(repository.fail(job.id(), job.owner(), now(), error), job.id(), JobStatus.FAILED);
+    }
+
+    /** Puts the job back in the queue, due at {@code notBefore}. */
+    public boolean retry(ClaimedJob job, Instant notBefore) {
+        return announce(repository.retry(job.id(), job.owner(), now(), notBefore), job.id(), JobStatus.QUEUED);
+    }
+
+    /** Hands the job back to the queue at once (the worker is stopping). */
+    public boolean release(ClaimedJob job) {
+        return announce(repository.release(job.id(), job.owner(), now()), job.id(), JobStatus.QUEUED);
+    }
+
+    /**
+     * Puts running jobs of dead workers back in the queue (or fails those that used every
+     * attempt). With {@code everyOtherOwner} every lease but {@code self}'s counts as dead.
+     *
+     * @return how many jobs were handed back
+     */
+    public int releaseAbandoned(String self, boolean everyOtherOwner, int maxAttempts) {
+        List<UUID> released = repository.releaseAbandoned(now(), self, everyOtherOwner, maxAttempts);
+        released.forEach(id -> events.publishEvent(new JobChangedEvent(id, JobStatus.QUEUED)));
+        return released.size();
+    }
+
+    private boolean announce(boolean changed, UUID id, JobStatus status) {
+        if (changed) {
+            events.publishEvent(new JobChangedEvent(id, status));
+        }
+        return changed;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

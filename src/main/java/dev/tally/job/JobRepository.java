@@ -1,0 +1,319 @@
+package dev.tally.job;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The job store. Every state change is a conditional update whose {@code WHERE status IN (...)}
+ * comes from {@link JobTransition}, so the database, not the caller's memory, decides whether a
+ * move is still allowed. Portable SQL: H2 and PostgreSQL.
+ */
+@Repository
+class JobRepository {
+
+    private static final String COLUMNS = """
+            j.id, j.status, j.source_type, j.source_url, j.text_length, j.callback_url, j.attempts, j.version,
+            j.created_at, j.updated_at, j.started_at, j.finished_at,
+            j.error_code, j.error_message, j.error_retryable, j.error_http_status,
+            r.total_words, r.distinct_words, r.top_words""";
+
+    private static final String FROM = " FROM job j LEFT JOIN job_result r ON r.job_id = j.id ";
+
+    private final JdbcClient jdbc;
+
+    JobRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Transactional
+    void insert(Job job, byte[] text) {
+        jdbc.sql("""
+                INSERT INTO job (id, status, source_type, source_url, text_length, callback_url, attempts, version,
+                                 created_at, updated_at, next_attempt_at)
+                VALUES (:id, :status, :sourceType, :url, :length, :callback, 0, 1, :now, :now, :now)""")
+                .param("id", job.id())
+                .param("status", job.status().name())
+                .param("sourceType", job.source().type().name())
+                .param("url", job.source().url())
+                .param("length", job.source().length())
+                .param("callback", job.callbackUrl())
+                .param("now", ts(job.createdAt()))
+                .update();
+        if (text != null) {
+            jdbc.sql("INSERT INTO job_text (job_id, content) VALUES (:id, :content)")
+                    .param("id", job.id())
+                    .param("content", text)
+                    .update();
+        }
+    }
+
+    Optional<Job> find(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE j.id = :id")
+                .param("id", id)
+                .query(JobRepository::mapJob)
+                .optional();
+    }
+
+    /** Newest first; {@code after} is the last job of the previous page, or null. */
+    List<Job> list(JobStatus status, ListCursor after, int limit) {
+        var sql = new StringBuilder("SELECT ").append(COLUMNS).append(FROM).append("WHERE 1 = 1");
+        if (status != null) {
+            sql.append(" AND j.status = :status");
+        }
+        if (after != null) {
+            sql.append(" AND (j.created_at < :afterTime OR (j.created_at = :afterTime AND j.id < :afterId))");
+        }
+        sql.append(" ORDER BY j.created_at DESC, j.id DESC LIMIT :limit");
+        var statement = jdbc.sql(sql.toString()).param("limit", limit);
+        if (status != null) {
+            statement = statement.param("status", status.name());
+        }
+        if (after != null) {
+            statement = statement.param("afterTime", ts(after.createdAt())).param("afterId", after.id());
+        }
+        return statement.query(JobRepository::mapJob).list();
+    }
+
+    Optional<byte[]> histogram(UUID id) {
+        return jdbc.sql("SELECT data FROM job_histogram WHERE job_id = :id")
+                .param("id", id)
+                .query((rs, n) -> rs.getBytes(1))
+                .optional();
+    }
+
+    Optional<byte[]> text(UUID id) {
+        return jdbc.sql("SELECT content FROM job_text WHERE job_id = :id")
+                .param("id", id)
+                .query((rs, n) -> rs.getBytes(1))
+                .optional();
+    }
+
+    boolean delete(UUID id) {
+        return jdbc.sql("DELETE FROM job WHERE id = :id").param("id", id).update() == 1;
+    }
+
+    @Transactional
+    boolean cancel(UUID id, Instant now) {
+        int changed = jdbc.sql("UPDATE job SET status = :target, finished_at = :now, updated_at = :now, version = version + 1,"
+                        + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL"
+                        + " WHERE id = :id AND " + allowedFrom(JobTransition.CANCEL))
+                .param("target", JobTransition.CANCEL.target().name())
+                .param("now", ts(now))
+                .param("id", id)
+                .update();
+        if (changed == 1) {
+            deleteText(id);
+        }
+        return changed == 1;
+    }
+
+    /** Queued jobs whose time has come, oldest due first. */
+    List<UUID> dueJobs(Instant now, int limit) {
+        return jdbc.sql("SELECT id FROM job WHERE status = 'QUEUED' AND next_attempt_at <= :now"
+                        + " ORDER BY next_attempt_at, id LIMIT :limit")
+                .param("now", ts(now))
+                .param("limit", limit)
+                .query((rs, n) -> rs.getObject(1, UUID.class))
+                .list();
+    }
+
+    /** The earliest time a queued job becomes due, if any job is queued. */
+    Optional<Instant> nextDue() {
+        return jdbc.sql("SELECT MIN(next_attempt_at) FROM job WHERE status = 'QUEUED'")
+                .query((rs, n) -> instant(rs, 1))
+                .optional();
+    }
+
+    boolean claim(UUID id, String owner, Instant now, Instant leaseUntil) {
+        return jdbc.sql("UPDATE job SET status = :target, attempts = attempts + 1, version = version + 1,"
+                        + " lease_owner = :owner, lease_expires_at = :lease, next_attempt_at = NULL,"
+                        + " started_at = COALESCE(started_at, :now), updated_at = :now"
+                        + " WHERE id = :id AND " + allowedFrom(JobTransition.CLAIM))
+                .param("target", JobTransition.CLAIM.target().name())
+                .param("owner", owner)
+                .param("lease", ts(leaseUntil))
+                .param("now", ts(now))
+                .param("id", id)
+                .update() == 1;
+    }
+
+    /** Extends a lease; false when the job is no longer this owner's running job. */
+    boolean extendLease(UUID id, String owner, Instant leaseUntil) {
+        return jdbc.sql("UPDATE job SET lease_expires_at = :lease WHERE id = :id AND status = 'RUNNING' AND lease_owner = :owner")
+                .param("lease", ts(leaseUntil))
+                .param("id", id)
+                .param("owner", owner)
+                .update() == 1;
+    }
+
+    @Transactional
+    boolean succeed(UUID id, String owner, Instant now, long totalWords, int distinctWords, byte[] top, byte[] histogram) {
+        if (!finishRunning(id, owner, JobTransition.SUCCEED, now, null)) {
+            return false;
+        }
+        jdbc.sql("INSERT INTO job_result (job_id, total_words, distinct_words, top_words) VALUES (:id, :total, :distinct, :top)")
+                .param("id", id)
+                .param("total", totalWords)
+                .param("distinct", distinctWords)
+                .param("top", top)
+                .update();
+        jdbc.sql("INSERT INTO job_histogram (job_id, data) VALUES (:id, :data)")
+                .param("id", id)
+                .param("data", histogram)
+                .update();
+        deleteText(id);
+        return true;
+    }
+
+    @Transactional
+    boolean fail(UUID id, String owner, Instant now, JobError error) {
+        if (!finishRunning(id, owner, JobTransition.FAIL, now, error)) {
+            return false;
+        }
+        deleteText(id);
+        return true;
+    }
+
+    boolean retry(UUID id, String owner, Instant now, Instant nextAttempt) {
+        return jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
+                        + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :next"
+                        + " WHERE id = :id AND lease_owner = :owner AND " + allowedFrom(JobTransition.RETRY))
+                .param("target", JobTransition.RETRY.target().name())
+                .param("now", ts(now))
+                .param("next", ts(nextAttempt))
+                .param("id", id)
+                .param("owner", owner)
+                .update() == 1;
+    }
+
+    /** Hands one running job of this owner back to the queue (shutdown, interrupted attempt). */
+    boolean release(UUID id, String owner, Instant now) {
+        return jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
+                        + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :now"
+                        + " WHERE id = :id AND lease_owner = :owner AND " + allowedFrom(JobTransition.RELEASE))
+                .param("target", JobTransition.RELEASE.target().name())
+                .param("now", ts(now))
+                .param("id", id)
+                .param("owner", owner)
+                .update() == 1;
+    }
+
+    /**
+     * Running jobs whose lease ran out (their worker died or hung): back to the queue, or failed
+     * when they already used every attempt, so a job that kills its workers cannot loop forever.
+     * With {@code everyOtherOwner}, leases of every other owner count as expired (embedded store:
+     * only this process can be working on it).
+     *
+     * @return the ids of the jobs released
+     */
+    @Transactional
+    List<UUID> releaseAbandoned(Instant now, String self, boolean everyOtherOwner, int maxAttempts) {
+        String abandoned = everyOtherOwner
+                ? "(lease_owner IS NULL OR lease_owner <> :self)"
+                : "(lease_expires_at IS NULL OR lease_expires_at < :now)";
+        jdbc.sql("UPDATE job SET status = 'FAILED', version = version + 1, updated_at = :now, finished_at = :now,"
+                        + " lease_owner = NULL, lease_expires_at = NULL, error_code = 'INTERNAL',"
+                        + " error_message = 'the worker processing this job stopped on every attempt', error_retryable = FALSE"
+                        + " WHERE " + allowedFrom(JobTransition.FAIL) + " AND attempts >= :max AND " + abandoned)
+                .param("now", ts(now))
+                .param("self", self)
+                .param("max", maxAttempts)
+                .update();
+        List<UUID> ids = jdbc.sql("SELECT id FROM job WHERE " + allowedFrom(JobTransition.RELEASE) + " AND " + abandoned)
+                .param("now", ts(now))
+                .param("self", self)
+                .query((rs, n) -> rs.getObject(1, UUID.class))
+                .list();
+        for (UUID id : ids) {
+            jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
+                            + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :now"
+                            + " WHERE id = :id AND " + allowedFrom(JobTransition.RELEASE) + " AND " + abandoned)
+                    .param("target", JobTransition.RELEASE.target().name())
+                    .param("now", ts(now))
+                    .param("self", self)
+                    .param("id", id)
+                    .update();
+        }
+        return ids;
+    }
+
+    private boolean finishRunning(UUID id, String owner, JobTransition transition, Instant now, JobError error) {
+        return jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now, finished_at = :now,"
+                        + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL,"
+                        + " error_code = :code, error_message = :message, error_retryable = :retryable, error_http_status = :http"
+                        + " WHERE id = :id AND lease_owner = :owner AND " + allowedFrom(transition))
+                .param("target", transition.target().name())
+                .param("now", ts(now))
+                .param("code", error == null ? null : error.code().name())
+                .param("message", error == null ? null : truncate(error.message(), 1000))
+                .param("retryable", error == null ? null : error.retryable())
+                .param("http", error == null ? null : error.httpStatus())
+                .param("id", id)
+                .param("owner", owner)
+                .update() == 1;
+    }
+
+    private void deleteText(UUID id) {
+        jdbc.sql("DELETE FROM job_text WHERE job_id = :id").param("id", id).update();
+    }
+
+    static String allowedFrom(JobTransition transition) {
+        return transition.sources().stream()
+                .map(s -> "'" + s.name() + "'")
+                .collect(Collectors.joining(", ", "status IN (", ")"));
+    }
+
+    private static Job mapJob(ResultSet rs, int row) throws SQLException {
+        var status = JobStatus.valueOf(rs.getString("status"));
+        var type = JobSource.Type.valueOf(rs.getString("source_type"));
+        var source = type == JobSource.Type.URL
+                ? JobSource.url(rs.getString("source_url"))
+                : JobSource.text(rs.getInt("text_length"));
+        JobError error = null;
+        String code = rs.getString("error_code");
+        if (code != null && status == JobStatus.FAILED) {
+            error = new JobError(ErrorCode.valueOf(code), rs.getString("error_message"),
+                    rs.getBoolean("error_retryable"), rs.getObject("error_http_status", Integer.class));
+        }
+        JobSummary summary = null;
+        byte[] top = rs.getBytes("top_words");
+        if (top != null && status == JobStatus.SUCCEEDED) {
+            summary = new JobSummary(rs.getLong("total_words"), rs.getInt("distinct_words"),
+                    HistogramCodec.decode(top, 0, Integer.MAX_VALUE));
+        }
+        return new Job(
+                rs.getObject("id", UUID.class), status, source, rs.getString("callback_url"),
+                rs.getInt("attempts"), rs.getLong("version"),
+                instant(rs, "created_at"), instant(rs, "updated_at"),
+                instant(rs, "started_at"), instant(rs, "finished_at"),
+                summary, error);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        var value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        var value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

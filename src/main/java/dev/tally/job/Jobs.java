@@ -1,0 +1,143 @@
+package dev.tally.job;
+
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import dev.tally.text.WordCount;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+
+/**
+ * The job store as clients see it: submit, read, list, cancel, delete. A job returned by
+ * {@link #submit} is committed to the store, so it will be processed even if the process dies
+ * the next instant.
+ */
+@Service
+public class Jobs {
+
+    /** Most frequent words kept with the job for its representation ({@code ?top=} maximum). */
+    public static final int MAX_TOP_WORDS = 100;
+
+    private final JobRepository repository;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
+
+    Jobs(JobRepository repository, ApplicationEventPublisher events, Clock clock) {
+        this.repository = repository;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Stores a new QUEUED job durably and announces it. */
+    public Job submit(NewJob request) {
+        Instant now = now();
+        var source = request.url() != null
+                ? JobSource.url(request.url())
+                : JobSource.text(request.text().codePointCount(0, request.text().length()));
+        var job = new Job(ids.generate(), JobStatus.QUEUED, source, request.callbackUrl(), 0, 1,
+                now, now, null, null, null, null);
+        byte[] text = request.text() == null ? null : request.text().getBytes(StandardCharsets.UTF_8);
+        repository.insert(job, text);
+        events.publishEvent(new JobChangedEvent(job.id(), job.status()));
+        return job;
+    }
+
+    public Optional<Job> find(UUID id) {
+        return repository.find(id);
+    }
+
+    /** Newest first. */
+    public JobPage list(JobStatus status, ListCursor after, int limit) {
+        List<Job> rows = repository.list(status, after, limit + 1);
+        if (rows.size() <= limit) {
+            return new JobPage(rows, null);
+        }
+        List<Job> page = rows.subList(0, limit);
+        Job last = page.get(limit - 1);
+        return new JobPage(List.copyOf(page), new ListCursor(last.createdAt(), last.id()));
+    }
+
+    /**
+     * Cancels a queued or running job; a running attempt's result is discarded.
+     *
+     * @throws JobNotFoundException if there is no such job
+     * @throws JobStateConflictException if the job is already terminal
+     */
+    public Job cancel(UUID id) {
+        if (repository.cancel(id, now())) {
+            events.publishEvent(new JobChangedEvent(id, JobStatus.CANCELLED));
+        }
+        Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (job.status() != JobStatus.CANCELLED) {
+            throw new JobStateConflictException(job, "job is already " + job.status());
+        }
+        return job;
+    }
+
+    /** Deletes a job and its result. @return false if there was no such job */
+    public boolean delete(UUID id) {
+        return repository.delete(id);
+    }
+
+    /**
+     * A slice of a succeeded job's histogram, in histogram order.
+     *
+     * @throws JobNotFoundException if there is no such job
+     * @throws JobStateConflictException if the job has not succeeded
+     */
+    public WordsPage words(UUID id, long offset, int limit) {
+        Job job = succeededJob(id);
+        byte[] data = histogramOf(job);
+        List<WordCount> words = HistogramCodec.decode(data, offset, limit + 1);
+        if (words.size() <= limit) {
+            return new WordsPage(job, words, -1);
+        }
+        return new WordsPage(job, List.copyOf(words.subList(0, limit)), offset + limit);
+    }
+
+    /**
+     * Visits the whole histogram of a succeeded job, in histogram order, without materialising it.
+     *
+     * @throws JobNotFoundException if there is no such job
+     * @throws JobStateConflictException if the job has not succeeded
+     */
+    public void forEachWord(UUID id, WordVisitor visitor) throws IOException {
+        byte[] data = histogramOf(succeededJob(id));
+        try {
+            HistogramCodec.forEach(data, 0, Long.MAX_VALUE, visitor::visit);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Receives the words of a histogram. */
+    @FunctionalInterface
+    public interface WordVisitor {
+        void visit(WordCount word) throws IOException;
+    }
+
+    private Job succeededJob(UUID id) {
+        Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (job.status() != JobStatus.SUCCEEDED) {
+            throw new JobStateConflictException(job, "job is " + job.status() + ", words exist only for SUCCEEDED jobs");
+        }
+        return job;
+    }
+
+    private byte[] histogramOf(Job job) {
+        // Deleted between the two reads: as if it never existed.
+        return repository.histogram(job.id()).orElseThrow(() -> new JobNotFoundException(job.id()));
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tally.queue;
+
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The dispatch mode ({@code tally.queue}).
+ *
+ * @param queue {@code local} or {@code rabbitmq}
+ */
+@Validated
+@ConfigurationProperties("tally")
+public record QueueProperties(@NotNull @DefaultValue("local") QueueType queue) {
+
+    public QueueProperties {
+        if (queue == QueueType.RABBITMQ) {
+            throw new IllegalArgumentException(
+                    "tally.queue=rabbitmq is not available in this version yet; use tally.queue=local");
+        }
+    }
+}
