@@ -21,9 +21,7 @@ CREATE TABLE job (
     error_code        VARCHAR(32),
     error_message     VARCHAR(1000),
     error_retryable   BOOLEAN,
-    error_http_status INTEGER,
-    CONSTRAINT job_status_check CHECK (status IN ('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')),
-    CONSTRAINT job_source_check CHECK (source_type IN ('URL', 'TEXT'))
+    error_http_status INTEGER
 );
 
 CREATE INDEX job_due_idx ON job (status, next_attempt_at);

@@ -1,0 +1,252 @@
+package dev.tally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What every job store must do, run against each real database Tally supports: the migrations
+ * apply unchanged and the conditional updates hold under races.
+ */
+abstract class JobStoreContract {
+
+    /** A stored top-words list holding one entry, "hello" × 2, in the codec's format. */
+    private static final byte[] SOME_RESULT = deflate(new byte[] {2, 5, 'h', 'e', 'l', 'l', 'o'});
+
+    protected JobRepository repository;
+    protected JdbcClient jdbc;
+    private Instant now;
+
+    /** A fresh, empty database (or schema) for one test. */
+    protected abstract DataSource freshDataSource(String flywaySchema);
+
+    protected abstract void dropDataSource();
+
+    /** Whether each test gets its own schema (else its own database). */
+    protected abstract boolean isolatesBySchema();
+
+    @BeforeEach
+    void migrate() {
+        String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        DataSource dataSource = freshDataSource(schema);
+        var flyway = Flyway.configure().dataSource(dataSource);
+        if (isolatesBySchema()) {
+            flyway.schemas(schema);
+        }
+        flyway.load().migrate();
+        jdbc = JdbcClient.create(dataSource);
+        repository = new JobRepository(jdbc);
+        now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    @AfterEach
+    void drop() {
+        dropDataSource();
+    }
+
+    @Test
+    void storesAndReadsBackAUrlJobWithMillisecondTimes() {
+        Job job = queuedUrlJob("https://example.com/a");
+        repository.insert(job, null);
+
+        Job stored = repository.find(job.id()).orElseThrow();
+
+        assertThat(stored.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(stored.source()).isEqualTo(JobSource.url("https://example.com/a"));
+        assertThat(stored.createdAt()).isEqualTo(now);
+        assertThat(stored.attempts()).isZero();
+        assertThat(stored.summary()).isNull();
+        assertThat(stored.error()).isNull();
+    }
+
+    @Test
+    void keepsSubmittedTextApartAndRemovesItWhenTheJobEnds() {
+        Job job = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.text(5), null, 0, 1, now, now,
+                null, null, null, null);
+        repository.insert(job, "héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(repository.text(job.id())).isPresent();
+
+        repository.claim(job.id(), "w1", now, now.plusSeconds(30));
+        repository.fail(job.id(), "w1", now, new JobError(ErrorCode.INTERNAL, "boom", false, null));
+
+        assertThat(repository.text(job.id())).isEmpty();
+        assertThat(repository.find(job.id()).orElseThrow().source().length()).isEqualTo(5);
+    }
+
+    @Test
+    void onlyOneOfManyConcurrentClaimsWins() throws Exception {
+        Job job = queuedUrlJob("https://example.com/");
+        repository.insert(job, null);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Boolean>> claims = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String owner = "worker-" + i;
+                claims.add(() -> repository.claim(job.id(), owner, now, now.plusSeconds(30)));
+            }
+            long winners = 0;
+            for (Future<Boolean> result : pool.invokeAll(claims)) {
+                winners += result.get() ? 1 : 0;
+            }
+            assertThat(winners).isEqualTo(1);
+            assertThat(repository.find(job.id()).orElseThrow().attempts()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void cancelWinsOverALaterCompletionWhoseResultIsDiscarded() {
+        Job job = queuedUrlJob("https://example.com/");
+        repository.insert(job, null);
+        repository.claim(job.id(), "w1", now, now.plusSeconds(30));
+
+        assertThat(repository.cancel(job.id(), now)).isTrue();
+        assertThat(repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT)).isFalse();
+
+        Job stored = repository.find(job.id()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(stored.summary()).isNull();
+        assertThat(repository.histogram(job.id())).isEmpty();
+    }
+
+    @Test
+    void terminalJobsCannotBeCancelled() {
+        Job job = queuedUrlJob("https://example.com/");
+        repository.insert(job, null);
+        repository.claim(job.id(), "w1", now, now.plusSeconds(30));
+        repository.fail(job.id(), "w1", now, new JobError(ErrorCode.HTTP_STATUS, "the page answered 404", false, 404));
+
+        assertThat(repository.cancel(job.id(), now)).isFalse();
+        Job stored = repository.find(job.id()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(stored.error()).isEqualTo(new JobError(ErrorCode.HTTP_STATUS, "the page answered 404", false, 404));
+    }
+
+    @Test
+    void storesAResultExactlyOnce() {
+        Job job = queuedUrlJob("https://example.com/");
+        repository.insert(job, null);
+        repository.claim(job.id(), "w1", now, now.plusSeconds(30));
+
+        assertThat(repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT)).isTrue();
+        assertThat(repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT)).isFalse();
+
+        int results = jdbc.sql("SELECT COUNT(*) FROM job_result WHERE job_id = :id").param("id", job.id())
+                .query(Integer.class).single();
+        assertThat(results).isEqualTo(1);
+    }
+
+    @Test
+    void aWorkerThatLostItsLeaseCannotFinishTheJob() {
+        Job job = queuedUrlJob("https://example.com/");
+        repository.insert(job, null);
+        repository.claim(job.id(), "dead-worker", now, now.plusSeconds(1));
+        repository.releaseAbandoned(now.plusSeconds(2), "someone-else", false, 4);
+        repository.claim(job.id(), "new-worker", now.plusSeconds(2), now.plusSeconds(32));
+
+        assertThat(repository.succeed(job.id(), "dead-worker", now, 1, 1, SOME_RESULT, SOME_RESULT)).isFalse();
+        assertThat(repository.extendLease(job.id(), "dead-worker", now.plusSeconds(60))).isFalse();
+        assertThat(repository.succeed(job.id(), "new-worker", now, 1, 1, SOME_RESULT, SOME_RESULT)).isTrue();
+        assertThat(repository.find(job.id()).orElseThrow().attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void requeuesJobWhenItsWorkerStopsRenewingTheLease() {
+        Job job = queuedUrlJob("https://example.com/");
+        repository.insert(job, null);
+        repository.claim(job.id(), "w1", now, now.plusSeconds(30));
+
+        assertThat(repository.releaseAbandoned(now.plusSeconds(10), "w2", false, 4)).isEmpty();
+        assertThat(repository.releaseAbandoned(now.plusSeconds(31), "w2", false, 4)).containsExactly(job.id());
+        assertThat(repository.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    }
+
+    @Test
+    void failsAnAbandonedJobThatUsedEveryAttempt() {
+        Job job = queuedUrlJob("https://example.com/");
+        repository.insert(job, null);
+        repository.claim(job.id(), "w1", now, now.plusSeconds(1));
+
+        repository.releaseAbandoned(now.plusSeconds(2), "w2", false, 1);
+
+        Job stored = repository.find(job.id()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(stored.error().code()).isEqualTo(ErrorCode.INTERNAL);
+    }
+
+    @Test
+    void aRetriedJobWaitsForItsBackoff() {
+        Job job = queuedUrlJob("https://example.com/");
+        repository.insert(job, null);
+        repository.claim(job.id(), "w1", now, now.plusSeconds(30));
+
+        assertThat(repository.retry(job.id(), "w1", now, now.plusSeconds(5))).isTrue();
+
+        assertThat(repository.dueJobs(now.plusSeconds(4), 10)).isEmpty();
+        assertThat(repository.dueJobs(now.plusSeconds(5), 10)).containsExactly(job.id());
+        assertThat(repository.nextDue()).contains(now.plusSeconds(5));
+    }
+
+    @Test
+    void listsNewestFirstAcrossPages() {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Instant created = now.plusMillis(i);
+            Job job = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url("https://example.com/" + i), null,
+                    0, 1, created, created, null, null, null, null);
+            repository.insert(job, null);
+            ids.add(0, job.id());
+        }
+        List<Job> first = repository.list(null, null, 2);
+        Job last = first.get(1);
+        List<Job> second = repository.list(null, new ListCursor(last.createdAt(), last.id()), 2);
+
+        assertThat(first).extracting(Job::id).containsExactly(ids.get(0), ids.get(1));
+        assertThat(second).extracting(Job::id).containsExactly(ids.get(2), ids.get(3));
+        assertThat(repository.list(JobStatus.RUNNING, null, 10)).isEmpty();
+    }
+
+    @Test
+    void deletingAJobRemovesItsResult() {
+        Job job = queuedUrlJob("https://example.com/");
+        repository.insert(job, null);
+        repository.claim(job.id(), "w1", now, now.plusSeconds(30));
+        repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT);
+
+        assertThat(repository.delete(job.id())).isTrue();
+
+        assertThat(repository.find(job.id())).isEmpty();
+        assertThat(repository.histogram(job.id())).isEmpty();
+        assertThat(repository.delete(job.id())).isFalse();
+    }
+
+    private Job queuedUrlJob(String url) {
+        return new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url(url), null, 0, 1, now, now,
+                null, null, null, null);
+    }
+
+    private static byte[] deflate(byte[] raw) {
+        var out = new java.io.ByteArrayOutputStream();
+        try (var deflater = new java.util.zip.DeflaterOutputStream(out)) {
+            deflater.write(raw);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
