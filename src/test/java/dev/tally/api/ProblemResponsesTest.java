@@ -1,0 +1,122 @@
+package dev.tally.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Api;
+import dev.tally.support.TallyIntegrationTest;
+import java.net.http.HttpRequest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** Every client error is an RFC 9457 problem+json with the right status, framework ones included. */
+@TallyIntegrationTest
+class ProblemResponsesTest {
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+
+    @BeforeEach
+    void setUp() {
+        api = new Api(port);
+    }
+
+    @Test
+    void rejectsMalformedJson() {
+        assertProblem(api.postJson("/api/v1/jobs", "{\"url\": "), 400);
+    }
+
+    @Test
+    void rejectsUnknownFieldsSoTyposDoNotPassSilently() {
+        assertProblem(api.postJson("/api/v1/jobs", "{\"url\":\"https://example.com/\",\"calback\":\"x\"}"), 400);
+    }
+
+    @Test
+    void rejectsBothOrNeitherSource() {
+        assertProblem(api.postJson("/api/v1/jobs", "{\"url\":\"https://example.com/\",\"text\":\"hi\"}"), 400);
+        assertProblem(api.postJson("/api/v1/jobs", "{}"), 400);
+        assertProblem(api.postJson("/api/v1/jobs", "[]"), 400);
+        assertProblem(api.postJson("/api/v1/jobs", "null"), 400);
+    }
+
+    @Test
+    void rejectsUrlsThatAreNotAbsoluteHttp() {
+        for (String url : new String[] {"ftp://example.com/", "example.com", "/relative", "javascript:alert(1)", "file:///etc/passwd"}) {
+            Api.Response response = api.postJson("/api/v1/jobs", "{\"url\":\"" + url + "\"}");
+            assertProblem(response, 400);
+            assertThat(response.json().get("detail").asString()).as(url).contains("url");
+        }
+    }
+
+    @Test
+    void rejectsUrlWithCredentials() {
+        assertProblem(api.postJson("/api/v1/jobs", "{\"url\":\"https://user:pass@example.com/\"}"), 400);
+        assertProblem(api.postJson("/api/v1/jobs", "{\"url\":\"https://user@example.com/\"}"), 400);
+    }
+
+    @Test
+    void rejectsUrlLongerThan2048Characters() {
+        String url = "https://example.com/" + "a".repeat(2030);
+        assertProblem(api.postJson("/api/v1/jobs", "{\"url\":\"" + url + "\"}"), 400);
+    }
+
+    @Test
+    void rejectsInvalidCallbackUrl() {
+        Api.Response response = api.postJson("/api/v1/jobs", "{\"text\":\"hi\",\"callbackUrl\":\"gopher://x/\"}");
+        assertProblem(response, 400);
+        assertThat(response.json().get("detail").asString()).contains("callbackUrl");
+    }
+
+    @Test
+    void rejectsOtherContentTypesWith415() {
+        assertProblem(api.post("/api/v1/jobs", "text/plain", "{\"url\":\"https://example.com/\"}"), 415);
+    }
+
+    @Test
+    void acceptsJsonWithCharsetParameter() {
+        assertThat(api.post("/api/v1/jobs", "application/json; charset=utf-8", "{\"text\":\"charset ok\"}").status())
+                .isEqualTo(202);
+    }
+
+    @Test
+    void rejectsBodiesOverTheLimitWith413() {
+        String text = "word ".repeat(300_000);
+        assertProblem(api.postJson("/api/v1/jobs", "{\"text\":\"" + text + "\"}"), 413);
+    }
+
+    @Test
+    void rejectsChunkedBodiesOverTheLimitWith413() {
+        String text = "word ".repeat(300_000);
+        byte[] body = ("{\"text\":\"" + text + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // An InputStream publisher has no known length, so the body goes out chunked.
+        Api.Response response = api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
+        assertProblem(response, 413);
+    }
+
+    @Test
+    void unknownPathsAre404Problems() {
+        assertProblem(api.get("/api/v1/nothing-here"), 404);
+    }
+
+    @Test
+    void wrongMethodsAre405Problems() {
+        assertProblem(api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json")), 405);
+    }
+
+    @Test
+    void emptyTextIsRejected() {
+        assertProblem(api.postJson("/api/v1/jobs", "{\"text\":\"\"}"), 400);
+    }
+
+    private static void assertProblem(Api.Response response, int status) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(response.json().get("status").asInt()).isEqualTo(status);
+        assertThat(response.json().get("title").asString()).isNotBlank();
+    }
+}
