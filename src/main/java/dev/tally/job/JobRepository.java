@@ -247,6 +247,21 @@ class JobRepository {
         return ids;
     }
 
+    /** Deletes up to {@code limit} terminal jobs that finished before {@code cutoff}. */
+    int deleteFinishedBefore(Instant cutoff, int limit) {
+        List<UUID> ids = jdbc.sql("SELECT id FROM job WHERE finished_at < :cutoff"
+                        + " AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') ORDER BY finished_at LIMIT :limit")
+                .param("cutoff", ts(cutoff))
+                .param("limit", limit)
+                .query((rs, n) -> rs.getObject(1, UUID.class))
+                .list();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        jdbc.sql("DELETE FROM job WHERE id IN (:ids)").param("ids", ids).update();
+        return ids.size();
+    }
+
     private boolean finishRunning(UUID id, String owner, JobTransition transition, Instant now, JobError error) {
         return jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now, finished_at = :now,"
                         + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL,"

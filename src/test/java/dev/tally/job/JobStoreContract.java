@@ -235,6 +235,33 @@ abstract class JobStoreContract {
         assertThat(repository.delete(job.id())).isFalse();
     }
 
+    @Test
+    void purgesOnlyTerminalJobsThatFinishedBeforeTheCutoffInBatches() {
+        List<UUID> old = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Job job = queuedUrlJob("https://example.com/old" + i);
+            repository.insert(job, null);
+            repository.claim(job.id(), "w1", now, now.plusSeconds(30));
+            repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT);
+            old.add(job.id());
+        }
+        Job stillQueued = queuedUrlJob("https://example.com/queued");
+        repository.insert(stillQueued, null);
+        Job recent = queuedUrlJob("https://example.com/recent");
+        repository.insert(recent, null);
+        repository.claim(recent.id(), "w1", now, now.plusSeconds(30));
+        repository.fail(recent.id(), "w1", now.plusSeconds(100), new JobError(ErrorCode.DNS, "no such host", true, null));
+
+        assertThat(repository.deleteFinishedBefore(now.plusSeconds(50), 2)).isEqualTo(2);
+        assertThat(repository.deleteFinishedBefore(now.plusSeconds(50), 2)).isEqualTo(1);
+        assertThat(repository.deleteFinishedBefore(now.plusSeconds(50), 2)).isZero();
+
+        old.forEach(id -> assertThat(repository.find(id)).isEmpty());
+        assertThat(repository.histogram(old.get(0))).isEmpty();
+        assertThat(repository.find(stillQueued.id())).isPresent();
+        assertThat(repository.find(recent.id())).isPresent();
+    }
+
     private Job queuedUrlJob(String url) {
         return new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url(url), null, 0, 1, now, now,
                 null, null, null, null);

@@ -1,0 +1,80 @@
+package dev.tally.job;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Deletes terminal jobs past {@code tally.retention.max-age}, a batch at a time, until none are
+ * left, then sleeps for {@code tally.retention.interval}. Safe on many nodes at once: deleting a
+ * row twice deletes it once.
+ */
+@Component
+class RetentionPurger implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RetentionPurger.class);
+
+    private final JobRepository repository;
+    private final RetentionProperties properties;
+    private final Clock clock;
+    private ScheduledExecutorService scheduler;
+
+    RetentionPurger(JobRepository repository, RetentionProperties properties, Clock clock) {
+        this.repository = repository;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** @return how many jobs were purged */
+    int purgeExpired() {
+        Instant cutoff = clock.instant().minus(properties.maxAge());
+        int total = 0;
+        int deleted;
+        do {
+            deleted = repository.deleteFinishedBefore(cutoff, properties.batchSize());
+            total += deleted;
+        } while (deleted == properties.batchSize() && scheduler != null && !scheduler.isShutdown());
+        return total;
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled()) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tally-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = properties.interval().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                int purged = purgeExpired();
+                if (purged > 0) {
+                    log.info("purged {} job(s) finished more than {} ago", purged, properties.maxAge());
+                }
+            } catch (RuntimeException e) {
+                log.warn("retention purge failed; will try again", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return scheduler != null && !scheduler.isShutdown();
+    }
+}
