@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.UUID;
+import dev.tally.role.ConditionalOnRole;
+import dev.tally.role.Role;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -40,6 +42,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /** The jobs API, contract section 1. */
 @RestController
+@ConditionalOnRole(Role.API)
 @Validated
 @RequestMapping("/api/v1/jobs")
 class JobController {

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
+import dev.tally.role.ConditionalOnRole;
+import dev.tally.role.Role;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * envelope, status names and messages. Its jobs are ordinary Tally jobs.
  */
 @RestController
+@ConditionalOnRole(Role.API)
 class CompatController {
 
     static final String JSON_REQUIRED = "Please make requests using the application/json MIME type";

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -30,9 +32,20 @@ class JobRepository {
     private static final String FROM = " FROM job j LEFT JOIN job_result r ON r.job_id = j.id ";
 
     private final JdbcClient jdbc;
+    private final boolean outbox;
+
+    /**
+     * @param outbox write a dispatch record with every change that puts a job in the queue
+     *     (RabbitMQ mode); the local mode polls the job table instead
+     */
+    @Autowired
+    JobRepository(JdbcClient jdbc, @Value("#{'${tally.queue:local}'.trim().equalsIgnoreCase('rabbitmq')}") boolean outbox) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+    }
 
     JobRepository(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+        this(jdbc, false);
     }
 
     @Transactional
@@ -55,6 +68,70 @@ class JobRepository {
                     .param("content", text)
                     .update();
         }
+        dispatch(job.id(), job.createdAt(), job.createdAt());
+    }
+
+    /** Records that the job must be (re)sent to the broker at {@code availableAt}; no-op when polling. */
+    void dispatch(UUID id, Instant availableAt, Instant now) {
+        if (!outbox) {
+            return;
+        }
+        jdbc.sql("INSERT INTO job_dispatch (job_id, available_at, created_at) VALUES (:id, :at, :now)")
+                .param("id", id)
+                .param("at", ts(availableAt))
+                .param("now", ts(now))
+                .update();
+    }
+
+    boolean usesOutbox() {
+        return outbox;
+    }
+
+    /** Pending dispatch records that are due, locked for this transaction; others skip them. */
+    List<DispatchRecord> lockDueDispatches(Instant now, int limit) {
+        return jdbc.sql("SELECT id, job_id FROM job_dispatch WHERE available_at <= :now ORDER BY available_at, id"
+                        + " LIMIT :limit FOR UPDATE SKIP LOCKED")
+                .param("now", ts(now))
+                .param("limit", limit)
+                .query((rs, n) -> new DispatchRecord(rs.getLong(1), rs.getObject(2, UUID.class)))
+                .list();
+    }
+
+    void deleteDispatches(List<Long> ids) {
+        if (!ids.isEmpty()) {
+            jdbc.sql("DELETE FROM job_dispatch WHERE id IN (:ids)").param("ids", ids).update();
+        }
+    }
+
+    /** Earliest time a pending dispatch record becomes due. */
+    Optional<Instant> nextDispatchDue() {
+        return jdbc.sql("SELECT MIN(available_at) FROM job_dispatch")
+                .query((rs, n) -> instant(rs, 1))
+                .optional();
+    }
+
+    /**
+     * Queued jobs that were due long ago and have no pending dispatch record: their message was
+     * lost (purged queue, broker failure). Gives each a new record and returns their ids.
+     */
+    @Transactional
+    List<UUID> redispatchStuck(Instant dueBefore, Instant now, int limit) {
+        List<UUID> ids = jdbc.sql("SELECT j.id FROM job j WHERE j.status = 'QUEUED' AND j.next_attempt_at < :before"
+                        + " AND NOT EXISTS (SELECT 1 FROM job_dispatch d WHERE d.job_id = j.id)"
+                        + " ORDER BY j.next_attempt_at LIMIT :limit")
+                .param("before", ts(dueBefore))
+                .param("limit", limit)
+                .query((rs, n) -> rs.getObject(1, UUID.class))
+                .list();
+        for (UUID id : ids) {
+            // Pushing next_attempt_at forward keeps the job from being found again at once.
+            jdbc.sql("UPDATE job SET next_attempt_at = :now WHERE id = :id AND status = 'QUEUED'")
+                    .param("now", ts(now))
+                    .param("id", id)
+                    .update();
+            dispatch(id, now, now);
+        }
+        return ids;
     }
 
     Optional<Job> find(UUID id) {
@@ -184,8 +261,9 @@ class JobRepository {
         return true;
     }
 
+    @Transactional
     boolean retry(UUID id, String owner, Instant now, Instant nextAttempt) {
-        return jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
+        boolean changed = jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
                         + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :next"
                         + " WHERE id = :id AND lease_owner = :owner AND " + allowedFrom(JobTransition.RETRY))
                 .param("target", JobTransition.RETRY.target().name())
@@ -194,11 +272,16 @@ class JobRepository {
                 .param("id", id)
                 .param("owner", owner)
                 .update() == 1;
+        if (changed) {
+            dispatch(id, nextAttempt, now);
+        }
+        return changed;
     }
 
     /** Hands one running job of this owner back to the queue (shutdown, interrupted attempt). */
+    @Transactional
     boolean release(UUID id, String owner, Instant now) {
-        return jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
+        boolean changed = jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
                         + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :now"
                         + " WHERE id = :id AND lease_owner = :owner AND " + allowedFrom(JobTransition.RELEASE))
                 .param("target", JobTransition.RELEASE.target().name())
@@ -206,6 +289,10 @@ class JobRepository {
                 .param("id", id)
                 .param("owner", owner)
                 .update() == 1;
+        if (changed) {
+            dispatch(id, now, now);
+        }
+        return changed;
     }
 
     /**
@@ -234,8 +321,9 @@ class JobRepository {
                 .param("self", self)
                 .query((rs, n) -> rs.getObject(1, UUID.class))
                 .list();
+        List<UUID> released = new java.util.ArrayList<>();
         for (UUID id : ids) {
-            jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
+            int changed = jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
                             + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :now"
                             + " WHERE id = :id AND " + allowedFrom(JobTransition.RELEASE) + " AND " + abandoned)
                     .param("target", JobTransition.RELEASE.target().name())
@@ -243,8 +331,12 @@ class JobRepository {
                     .param("self", self)
                     .param("id", id)
                     .update();
+            if (changed == 1) {
+                dispatch(id, now, now);
+                released.add(id);
+            }
         }
-        return ids;
+        return released;
     }
 
     /** Deletes up to {@code limit} terminal jobs that finished before {@code cutoff}. */

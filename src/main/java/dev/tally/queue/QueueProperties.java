@@ -8,16 +8,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The dispatch mode ({@code tally.queue}).
  *
- * @param queue {@code local} or {@code rabbitmq}
+ * @param queue {@code local} (the job table is the queue) or {@code rabbitmq}
  */
 @Validated
 @ConfigurationProperties("tally")
 public record QueueProperties(@NotNull @DefaultValue("local") QueueType queue) {
-
-    public QueueProperties {
-        if (queue == QueueType.RABBITMQ) {
-            throw new IllegalArgumentException(
-                    "tally.queue=rabbitmq is not available in this version yet; use tally.queue=local");
-        }
-    }
 }

@@ -6,13 +6,9 @@ import dev.tally.job.JobChangedEvent;
 import dev.tally.job.JobStatus;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,38 +22,35 @@ import org.springframework.context.event.EventListener;
 /**
  * In-process dispatch ({@code tally.queue=local}): the job table is the queue. A pump claims due
  * jobs into a bounded pool of {@code tally.worker.concurrency} threads, woken at once when a job
- * is queued in this process and otherwise polling, so jobs queued by a retry's backoff, a restart
- * or another process are found too. Leases are renewed by a heartbeat that also notices a cancel
- * and interrupts the attempt; expired leases of dead workers are handed back.
+ * is queued in this process and otherwise polling, so retries whose backoff ended, jobs left by a
+ * crash and jobs queued by other processes are found too.
  */
 class LocalWorkerPool implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LocalWorkerPool.class);
 
     private final JobAttempts attempts;
-    private final JobProcessor processor;
+    private final AttemptRunner runner;
     private final WorkerProperties properties;
     private final RetryProperties retry;
     private final boolean exclusiveStore;
     private final String owner = "local-" + UUID.randomUUID();
     private final Semaphore slots;
-    private final Map<UUID, InFlight> inFlight = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
     private boolean pending;
     private volatile boolean running;
     private ExecutorService workers;
-    private ScheduledExecutorService housekeeping;
     private Thread pump;
 
     /**
      * @param exclusiveStore the store is an embedded database only this process can open, so
      *     any job found RUNNING at start was interrupted by a crash and is handed back at once
      */
-    LocalWorkerPool(JobAttempts attempts, JobProcessor processor, WorkerProperties properties,
+    LocalWorkerPool(JobAttempts attempts, AttemptRunner runner, WorkerProperties properties,
                     RetryProperties retry, boolean exclusiveStore) {
         this.attempts = attempts;
-        this.processor = processor;
+        this.runner = runner;
         this.properties = properties;
         this.retry = retry;
         this.exclusiveStore = exclusiveStore;
@@ -86,7 +79,6 @@ class LocalWorkerPool implements SmartLifecycle {
         var threadIds = new AtomicInteger();
         workers = Executors.newFixedThreadPool(properties.concurrency(),
                 r -> daemon(r, "tally-worker-" + threadIds.incrementAndGet()));
-        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "tally-worker-heartbeat"));
         running = true;
         if (exclusiveStore) {
             int handedBack = attempts.releaseAbandoned(owner, true, retry.maxAttempts());
@@ -94,9 +86,6 @@ class LocalWorkerPool implements SmartLifecycle {
                 log.info("{} job(s) interrupted by the last shutdown or crash are queued again", handedBack);
             }
         }
-        long beat = Math.max(100, properties.lease().toMillis() / 3);
-        housekeeping.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(this::reap, beat, properties.lease().toMillis(), TimeUnit.MILLISECONDS);
         pump = daemon(this::pumpLoop, "tally-worker-pump");
         pump.start();
         log.info("local worker pool started: {} slot(s), owner {}", properties.concurrency(), owner);
@@ -111,85 +100,39 @@ class LocalWorkerPool implements SmartLifecycle {
                     List<ClaimedJob> jobs = attempts.claimDue(owner, free, properties.lease());
                     for (ClaimedJob job : jobs) {
                         slots.acquire();
-                        dispatch(job);
+                        workers.execute(() -> {
+                            try {
+                                runner.run(job);
+                            } finally {
+                                slots.release();
+                                wake();
+                            }
+                        });
                     }
                     claimed = jobs.size();
                 }
-                if (claimed == 0 || claimed < free) {
+                if (claimed < free || free == 0) {
                     awaitWork();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.warn("could not claim jobs; trying again shortly", e);
+                log.warn("could not claim jobs; trying again shortly: {}", e.getMessage());
                 sleepQuietly(properties.pollInterval());
             }
         }
     }
 
-    private void dispatch(ClaimedJob job) {
-        var entry = new InFlight(job);
-        inFlight.put(job.id(), entry);
-        entry.future = workers.submit(() -> run(entry));
-    }
-
-    private void run(InFlight entry) {
-        ClaimedJob job = entry.job;
-        try {
-            processor.process(job);
-        } catch (InterruptedException e) {
-            if (!entry.cancelled) {
-                // Shutting down: give the job back so another worker (or the next start) runs it.
-                attempts.release(job);
-            }
-        } catch (RuntimeException e) {
-            log.warn("attempt of job {} ended abnormally; its lease will expire and it runs again", job.id(), e);
-        } finally {
-            inFlight.remove(job.id());
-            slots.release();
-            wake();
-        }
-    }
-
     private void awaitWork() throws InterruptedException {
-        long waitMillis = properties.pollInterval().toMillis();
         lock.lock();
         try {
             if (!pending && running) {
-                wakeUp.await(waitMillis, TimeUnit.MILLISECONDS);
+                wakeUp.await(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
             }
             pending = false;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void heartbeat() {
-        for (InFlight entry : inFlight.values()) {
-            try {
-                if (!attempts.heartbeat(entry.job, properties.lease())) {
-                    // Cancelled, deleted or taken over: stop working on it.
-                    entry.cancelled = true;
-                    Future<?> future = entry.future;
-                    if (future != null) {
-                        future.cancel(true);
-                    }
-                }
-            } catch (RuntimeException e) {
-                log.warn("heartbeat failed for job {}", entry.job.id(), e);
-            }
-        }
-    }
-
-    private void reap() {
-        try {
-            int handedBack = attempts.releaseAbandoned(owner, false, retry.maxAttempts());
-            if (handedBack > 0) {
-                log.warn("{} job(s) of workers that stopped responding are queued again", handedBack);
-            }
-        } catch (RuntimeException e) {
-            log.warn("could not check for abandoned jobs", e);
         }
     }
 
@@ -203,15 +146,14 @@ class LocalWorkerPool implements SmartLifecycle {
         workers.shutdown();
         try {
             if (!workers.awaitTermination(properties.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.info("{} job(s) still running after the shutdown grace period; handing them back", inFlight.size());
-                workers.shutdownNow();
-                workers.awaitTermination(5, TimeUnit.SECONDS);
+                log.info("{} job(s) still running after the shutdown grace period; handing them back", runner.inFlight());
+                runner.interruptAll();
+                workers.awaitTermination(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
-            workers.shutdownNow();
+            runner.interruptAll();
             Thread.currentThread().interrupt();
         }
-        housekeeping.shutdownNow();
     }
 
     @Override
@@ -236,17 +178,6 @@ class LocalWorkerPool implements SmartLifecycle {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A job being worked on here. */
-    private static final class InFlight {
-        final ClaimedJob job;
-        volatile Future<?> future;
-        volatile boolean cancelled;
-
-        InFlight(ClaimedJob job) {
-            this.job = job;
         }
     }
 }

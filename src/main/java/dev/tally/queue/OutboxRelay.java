@@ -1,0 +1,163 @@
+package dev.tally.queue;
+
+import dev.tally.job.DispatchRecord;
+import dev.tally.job.JobChangedEvent;
+import dev.tally.job.JobDispatches;
+import dev.tally.job.JobStatus;
+import dev.tally.role.ConditionalOnRole;
+import dev.tally.role.Role;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes the transactional outbox to RabbitMQ: locks a batch of due dispatch records,
+ * publishes them as persistent messages, waits for the broker's publisher confirms, and only then
+ * deletes the records in the same transaction. Runs on every API node at once safely (locked
+ * records are skipped). While the broker is down, records simply wait; nothing is lost.
+ */
+@Component
+@ConditionalOnRole(Role.API)
+@ConditionalOnProperty(name = "tally.queue", havingValue = "rabbitmq")
+class OutboxRelay implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private final JobDispatches dispatches;
+    private final RabbitTemplate rabbit;
+    private final RabbitQueueProperties properties;
+    private final Counter published;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeUp = lock.newCondition();
+    private boolean pending;
+    private volatile boolean running;
+    private Thread thread;
+
+    OutboxRelay(JobDispatches dispatches, RabbitTemplate rabbit, RabbitQueueProperties properties, MeterRegistry meters) {
+        this.dispatches = dispatches;
+        this.rabbit = rabbit;
+        this.properties = properties;
+        this.published = Counter.builder("tally.outbox.published").description("dispatch records published to the broker")
+                .register(meters);
+    }
+
+    @EventListener
+    void onJobChanged(JobChangedEvent event) {
+        if (event.status() == JobStatus.QUEUED) {
+            wake();
+        }
+    }
+
+    void wake() {
+        lock.lock();
+        try {
+            pending = true;
+            wakeUp.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Relays every due record now. @return how many were published */
+    int relayAll() {
+        int total = 0;
+        int batch;
+        do {
+            batch = dispatches.relayDue(properties.relayBatchSize(), this::publish);
+            total += batch;
+        } while (batch == properties.relayBatchSize() && running);
+        return total;
+    }
+
+    private void publish(List<DispatchRecord> records) {
+        rabbit.invoke(channel -> {
+            for (DispatchRecord record : records) {
+                MessageProperties props = new MessageProperties();
+                props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+                props.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
+                props.setMessageId("dispatch-" + record.id());
+                byte[] body = record.jobId().toString().getBytes(StandardCharsets.US_ASCII);
+                channel.send(properties.exchange(), properties.routingKey(), new Message(body, props));
+            }
+            channel.waitForConfirmsOrDie(properties.confirmTimeout().toMillis());
+            return null;
+        });
+        published.increment(records.size());
+    }
+
+    private void loop() {
+        Duration backoff = Duration.ofSeconds(1);
+        while (running) {
+            try {
+                relayAll();
+                backoff = Duration.ofSeconds(1);
+                await(properties.relayInterval());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("outbox relay could not publish (records stay pending, retrying in {}): {}", backoff, e.getMessage());
+                try {
+                    await(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(15)) > 0 ? Duration.ofSeconds(15) : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void await(Duration duration) throws InterruptedException {
+        lock.lock();
+        try {
+            if (!pending && running) {
+                wakeUp.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            pending = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::loop, "tally-outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        wake();
+        if (thread != null) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

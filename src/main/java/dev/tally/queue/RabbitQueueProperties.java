@@ -1,0 +1,56 @@
+package dev.tally.queue;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * RabbitMQ dispatch ({@code tally.rabbitmq.*}); the connection itself is Spring's
+ * {@code spring.rabbitmq.*}.
+ *
+ * @param prefix prefix of every exchange and queue name, so deployments can share a broker
+ * @param deliveryLimit redeliveries after which the broker parks a message in the dead-letter queue
+ * @param relayBatchSize outbox records published per transaction
+ * @param relayInterval how often the relay looks for due records when nothing woke it
+ * @param confirmTimeout how long the relay waits for the broker's publisher confirms
+ * @param stuckAfter a queued job this long past its due time without a pending dispatch is sent again
+ */
+@Validated
+@ConfigurationProperties("tally.rabbitmq")
+public record RabbitQueueProperties(
+        @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,100}") @DefaultValue("tally") String prefix,
+        @Min(1) @Max(1000) @DefaultValue("10") int deliveryLimit,
+        @Min(1) @Max(10_000) @DefaultValue("200") int relayBatchSize,
+        @NotNull @DefaultValue("500ms") Duration relayInterval,
+        @NotNull @DefaultValue("10s") Duration confirmTimeout,
+        @NotNull @DefaultValue("5m") Duration stuckAfter) {
+
+    /** The direct exchange jobs are published to. */
+    public String exchange() {
+        return prefix + ".jobs";
+    }
+
+    /** The quorum queue workers consume. */
+    public String queue() {
+        return prefix + ".jobs";
+    }
+
+    /** Where messages that cannot be processed are parked. */
+    public String deadLetterExchange() {
+        return prefix + ".jobs.dlx";
+    }
+
+    public String deadLetterQueue() {
+        return prefix + ".jobs.dead";
+    }
+
+    public String routingKey() {
+        return "job";
+    }
+}

@@ -1,0 +1,135 @@
+package dev.tally.worker;
+
+import dev.tally.job.ClaimedJob;
+import dev.tally.job.JobAttempts;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs claimed jobs on the caller's thread while keeping their leases alive. The heartbeat renews
+ * each running job's lease every third of it; when renewal fails the job was cancelled, deleted or
+ * taken over, so its thread is interrupted and its result will be discarded. A job interrupted by
+ * shutdown is handed back to the queue.
+ */
+@Component
+class AttemptRunner implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
+
+    private final JobAttempts attempts;
+    private final JobProcessor processor;
+    private final WorkerProperties properties;
+    private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+    private ScheduledExecutorService heartbeat;
+    private volatile boolean started;
+
+    AttemptRunner(JobAttempts attempts, JobProcessor processor, WorkerProperties properties) {
+        this.attempts = attempts;
+        this.processor = processor;
+        this.properties = properties;
+    }
+
+    /** Processes the job to its end, or hands it back if interrupted by shutdown. */
+    void run(ClaimedJob job) {
+        var entry = new Running(job, Thread.currentThread());
+        running.put(job.id(), entry);
+        try {
+            processor.process(job);
+        } catch (InterruptedException e) {
+            if (!entry.lostLease) {
+                attempts.release(job);
+                log.info("job {} handed back to the queue: worker stopping", job.id());
+            }
+        } catch (RuntimeException e) {
+            log.warn("attempt of job {} ended abnormally; its lease will expire and it runs again", job.id(), e);
+        } finally {
+            running.remove(job.id());
+            // Clear a cancel interrupt that arrived after the work ended, so the thread can be reused.
+            Thread.interrupted();
+        }
+    }
+
+    int inFlight() {
+        return running.size();
+    }
+
+    /** Interrupts every running attempt (shutdown grace is over); they hand their jobs back. */
+    void interruptAll() {
+        running.values().forEach(r -> r.thread.interrupt());
+    }
+
+    private void beat() {
+        for (Running entry : running.values()) {
+            try {
+                if (!attempts.heartbeat(entry.job, properties.lease())) {
+                    entry.lostLease = true;
+                    entry.thread.interrupt();
+                    log.info("job {} was cancelled, deleted or taken over; stopping its attempt", entry.job.id());
+                }
+            } catch (RuntimeException e) {
+                log.warn("heartbeat failed for job {}", entry.job.id(), e);
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tally-worker-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100, properties.lease().toMillis() / 3);
+        heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+        started = true;
+    }
+
+    @Override
+    public void stop() {
+        started = false;
+        // Whatever is still running once its pool or consumer had its grace period goes back.
+        if (!running.isEmpty()) {
+            interruptAll();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!running.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        heartbeat.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return started;
+    }
+
+    @Override
+    public int getPhase() {
+        // Stopped after the pools and consumers that use it (they stop at lower phases).
+        return SmartLifecycle.DEFAULT_PHASE - 512;
+    }
+
+    private static final class Running {
+        final ClaimedJob job;
+        final Thread thread;
+        volatile boolean lostLease;
+
+        Running(ClaimedJob job, Thread thread) {
+            this.job = job;
+            this.thread = thread;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.tally.worker;
+
+import com.rabbitmq.client.Channel;
+import dev.tally.job.ClaimedJob;
+import dev.tally.job.JobAttempts;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.dao.DataAccessException;
+
+/**
+ * A competing consumer of the jobs queue ({@code tally.queue=rabbitmq}). A message only names a
+ * job; the job row decides: the worker claims the job with a conditional update and a lease,
+ * processes it, and acks after the outcome is committed. A duplicate delivery (the job is running
+ * elsewhere or finished) is acked and ignored; a message that names no job id is rejected and
+ * parked in the dead-letter queue. The broker's delivery limit parks messages that keep coming back.
+ */
+class RabbitJobConsumer {
+
+    private static final Logger log = LoggerFactory.getLogger(RabbitJobConsumer.class);
+
+    private final JobAttempts attempts;
+    private final AttemptRunner runner;
+    private final WorkerProperties properties;
+    private final String owner = "rabbit-" + UUID.randomUUID();
+    private final Counter poison;
+    private final Counter duplicates;
+
+    RabbitJobConsumer(JobAttempts attempts, AttemptRunner runner, WorkerProperties properties, MeterRegistry meters) {
+        this.attempts = attempts;
+        this.runner = runner;
+        this.properties = properties;
+        this.poison = Counter.builder("tally.queue.poison").description("messages parked in the dead-letter queue")
+                .register(meters);
+        this.duplicates = Counter.builder("tally.queue.duplicates")
+                .description("deliveries ignored because the job was not queued").register(meters);
+    }
+
+    @RabbitListener(id = "tally-jobs", queues = "${tally.rabbitmq.prefix:tally}.jobs", ackMode = "MANUAL",
+            concurrency = "${tally.worker.concurrency:8}")
+    void onMessage(Message message, Channel channel) throws IOException {
+        long tag = message.getMessageProperties().getDeliveryTag();
+        Optional<UUID> jobId = jobIdOf(message);
+        if (jobId.isEmpty()) {
+            log.warn("parking a message that names no job (message id {})", message.getMessageProperties().getMessageId());
+            poison.increment();
+            channel.basicReject(tag, false);
+            return;
+        }
+        Optional<ClaimedJob> claimed;
+        try {
+            claimed = attempts.claim(jobId.get(), owner, properties.lease());
+        } catch (DataAccessException e) {
+            // The store is down: the job stays QUEUED in the store and the reconciler dispatches it
+            // again later, so this message is not needed (requeueing it would only burn deliveries).
+            log.warn("could not claim job {} (store unavailable); it will be dispatched again", jobId.get());
+            channel.basicAck(tag, false);
+            return;
+        }
+        if (claimed.isEmpty()) {
+            duplicates.increment();
+            channel.basicAck(tag, false);
+            return;
+        }
+        runner.run(claimed.get());
+        channel.basicAck(tag, false);
+    }
+
+    private static Optional<UUID> jobIdOf(Message message) {
+        String body = new String(message.getBody(), StandardCharsets.US_ASCII).trim();
+        if (body.length() != 36) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(body));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}
