@@ -30,10 +30,15 @@ public final class TallyProcess implements AutoCloseable {
     }
 
     /** Starts Tally with {@code args} and waits until it is ready. */
+    public static TallyProcess start(Path workDir, List<String> args) throws IOException, InterruptedException {
+        return start(workDir, args.toArray(String[]::new));
+    }
+
+    /** Starts Tally with {@code args} and waits until it is ready. */
     public static TallyProcess start(Path workDir, String... args) throws IOException, InterruptedException {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "dev.tally.TallyApplication", "--server.port=" + port));
         command.addAll(List.of(args));
         Path log = Files.createTempFile(workDir, "tally-", ".log");
@@ -53,6 +58,12 @@ public final class TallyProcess implements AutoCloseable {
 
     public Api api() {
         return new Api(port);
+    }
+
+    /** SIGTERM: a graceful shutdown. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
     }
 
     /** SIGKILL: no shutdown hooks, no flushing, nothing. */

@@ -1,0 +1,144 @@
+package dev.tally.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Api;
+import dev.tally.support.Infrastructure;
+import dev.tally.support.TcpProxy;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Outages of the real PostgreSQL and RabbitMQ, made by cutting the application's connections to
+ * them: readiness goes DOWN and comes back by itself; submissions during a broker outage are
+ * accepted and dispatched afterwards; during a store outage they get 503 with Retry-After.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class DependencyOutageTest {
+
+    private static final String SCHEMA = Infrastructure.uniqueName("outage");
+    private static final String PREFIX = Infrastructure.uniqueName("tally-outage");
+    private static final TcpProxy POSTGRES;
+    private static final TcpProxy RABBIT;
+
+    static {
+        try {
+            java.net.URI pg = java.net.URI.create(Infrastructure.postgresUrl().substring("jdbc:".length()));
+            POSTGRES = new TcpProxy(pg.getHost(), pg.getPort() < 0 ? 5432 : pg.getPort());
+            RABBIT = new TcpProxy(Infrastructure.rabbitHost(), Infrastructure.rabbitPort());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void throughProxies(DynamicPropertyRegistry registry) {
+        String database = Infrastructure.postgresUrl().substring(Infrastructure.postgresUrl().lastIndexOf('/') + 1);
+        registry.add("spring.datasource.url",
+                () -> "jdbc:postgresql://127.0.0.1:" + POSTGRES.port() + "/" + database + "?currentSchema=" + SCHEMA);
+        registry.add("spring.datasource.username", Infrastructure::postgresUser);
+        registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
+        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        registry.add("tally.queue", () -> "rabbitmq");
+        registry.add("tally.rabbitmq.prefix", () -> PREFIX);
+        registry.add("tally.rabbitmq.relay-interval", () -> "200ms");
+        registry.add("spring.rabbitmq.host", () -> "127.0.0.1");
+        registry.add("spring.rabbitmq.port", RABBIT::port);
+        registry.add("spring.rabbitmq.connection-timeout", () -> "2s");
+    }
+
+    @AfterAll
+    static void closeProxies() throws IOException {
+        POSTGRES.close();
+        RABBIT.close();
+        Infrastructure.deleteRabbitNames(PREFIX);
+    }
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+
+    @BeforeEach
+    void setUp() {
+        api = new Api(port);
+    }
+
+    @AfterEach
+    void restore() throws IOException {
+        POSTGRES.restore();
+        RABBIT.restore();
+        awaitReadiness(200);
+    }
+
+    @Test
+    void acceptsJobsDuringABrokerOutageAndDispatchesThemAfterwards() throws IOException {
+        RABBIT.cut();
+        awaitReadiness(503);
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Api.Response response = api.postJson("/api/v1/jobs", "{\"text\":\"held in the outbox " + i + "\"}");
+            assertThat(response.status()).isEqualTo(202);
+            ids.add(response.json().get("id").asString());
+        }
+        assertThat(api.get("/api/v1/jobs/" + ids.get(0)).json().get("status").asString()).isEqualTo("QUEUED");
+
+        RABBIT.restore();
+        awaitReadiness(200);
+        for (String id : ids) {
+            assertThat(api.awaitTerminal(id).get("status").asString()).isEqualTo("SUCCEEDED");
+        }
+    }
+
+    @Test
+    void answers503WithRetryAfterWhileTheStoreIsDownAndRecoversByItself() throws IOException {
+        POSTGRES.cut();
+
+        Instant start = Instant.now();
+        Api.Response response = api.postJson("/api/v1/jobs", "{\"text\":\"no store\"}");
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.header("Retry-After")).isNotBlank();
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(503);
+        assertThat(api.get("/health").status()).isEqualTo(500);
+
+        POSTGRES.restore();
+        awaitReadiness(200);
+        Api.Response after = api.postJson("/api/v1/jobs", "{\"text\":\"store is back\"}");
+        assertThat(after.status()).isEqualTo(202);
+        assertThat(api.awaitTerminal(after.json().get("id").asString()).get("status").asString()).isEqualTo("SUCCEEDED");
+    }
+
+    private void awaitReadiness(int status) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        int last = -1;
+        while (Instant.now().isBefore(deadline)) {
+            last = api.get("/actuator/health/readiness").status();
+            if (last == status) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        throw new AssertionError("readiness stayed " + last + ", expected " + status);
+    }
+}

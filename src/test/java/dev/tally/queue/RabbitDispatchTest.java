@@ -1,0 +1,185 @@
+package dev.tally.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Api;
+import dev.tally.support.Infrastructure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * RabbitMQ mode against the machine's real PostgreSQL and RabbitMQ: jobs travel through the
+ * transactional outbox and a quorum queue; poison messages are parked; duplicates are harmless.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class RabbitDispatchTest {
+
+    private static final String SCHEMA = Infrastructure.uniqueName("it");
+    private static final String PREFIX = Infrastructure.uniqueName("tally-it");
+
+    @DynamicPropertySource
+    static void distributed(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA);
+        registry.add("spring.datasource.username", Infrastructure::postgresUser);
+        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        registry.add("tally.queue", () -> "rabbitmq");
+        registry.add("tally.rabbitmq.prefix", () -> PREFIX);
+        registry.add("spring.rabbitmq.host", Infrastructure::rabbitHost);
+        registry.add("spring.rabbitmq.port", Infrastructure::rabbitPort);
+        registry.add("tally.worker.lease", () -> "3s");
+    }
+
+    @AfterAll
+    static void removeTestNames() {
+        Infrastructure.deleteRabbitNames(PREFIX);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RabbitTemplate rabbit;
+
+    @Autowired
+    RabbitAdmin admin;
+
+    @Autowired
+    RabbitQueueProperties queues;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Api api;
+
+    @BeforeEach
+    void setUp() {
+        api = new Api(port);
+    }
+
+    @Test
+    void declaresADurableQuorumQueueWithDeadLettering() {
+        var info = admin.getQueueInfo(queues.queue());
+        assertThat(info).isNotNull();
+        assertThat(admin.getQueueInfo(queues.deadLetterQueue())).isNotNull();
+    }
+
+    @Test
+    void jobsTravelThroughTheOutboxAndTheBrokerToAWorker() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(submitText("through the broker " + i));
+        }
+
+        for (String id : ids) {
+            JsonNode job = api.awaitTerminal(id);
+            assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+            assertThat(job.get("result").get("totalWords").asInt()).isEqualTo(4);
+        }
+        awaitEmptyOutbox();
+    }
+
+    @Test
+    void aDuplicateDeliveryOfAFinishedJobIsIgnored() {
+        String id = submitText("only once please");
+        JsonNode done = api.awaitTerminal(id);
+
+        rabbit.send(queues.exchange(), queues.routingKey(), textMessage(id));
+        awaitQueueDrained();
+
+        JsonNode again = api.get("/api/v1/jobs/" + id).json();
+        assertThat(again.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(again.get("attempts").asInt()).isEqualTo(1);
+        assertThat(again.get("updatedAt").asString()).isEqualTo(done.get("updatedAt").asString());
+        int results = jdbc.sql("SELECT COUNT(*) FROM job_result WHERE job_id = CAST(:id AS UUID)")
+                .param("id", id).query(Integer.class).single();
+        assertThat(results).isEqualTo(1);
+    }
+
+    @Test
+    void aPoisonMessageIsParkedInTheDeadLetterQueue() {
+        rabbit.send(queues.exchange(), queues.routingKey(), textMessage("this is not a job id"));
+
+        Message parked = rabbit.receive(queues.deadLetterQueue(), 10_000);
+
+        assertThat(parked).isNotNull();
+        assertThat(new String(parked.getBody())).isEqualTo("this is not a job id");
+    }
+
+    @Test
+    void aMessageForADeletedJobIsAckedAndIgnored() {
+        rabbit.send(queues.exchange(), queues.routingKey(), textMessage("0193a0f4-7c1e-7b7a-9d0e-3b1f2a4c5d6e"));
+
+        awaitQueueDrained();
+
+        assertThat(rabbit.receive(queues.deadLetterQueue(), 500)).isNull();
+    }
+
+    @Test
+    void readinessIncludesTheBroker() {
+        Api.Response readiness = api.get("/actuator/health/readiness");
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(api.get("/health").json().get("data").get("status").asString()).isEqualTo("PASS");
+    }
+
+    private String submitText(String text) {
+        Api.Response response = api.postJson("/api/v1/jobs", "{\"text\":\"" + text + "\"}");
+        assertThat(response.status()).isEqualTo(202);
+        return response.json().get("id").asString();
+    }
+
+    private static Message textMessage(String body) {
+        var props = new MessageProperties();
+        props.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
+        return new Message(body.getBytes(), props);
+    }
+
+    private void awaitEmptyOutbox() {
+        await(() -> jdbc.sql("SELECT COUNT(*) FROM job_dispatch").query(Integer.class).single() == 0, "outbox to empty");
+    }
+
+    private void awaitQueueDrained() {
+        await(() -> {
+            var info = admin.getQueueInfo(queues.queue());
+            return info != null && info.getMessageCount() == 0;
+        }, "queue to drain");
+        // The broker's count excludes unacked deliveries; give the consumer a moment to ack.
+        sleep(500);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(deadline)) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tally.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Where the machine's real PostgreSQL and RabbitMQ are, and fresh names on them so test runs
+ * never see each other's data: a schema per test application, a queue prefix per broker user.
+ */
+public final class Infrastructure {
+
+    private Infrastructure() {
+    }
+
+    public static String postgresUrl() {
+        return System.getenv().getOrDefault("TALLY_TEST_POSTGRES_URL", "jdbc:postgresql://localhost:5432/test");
+    }
+
+    public static String postgresUser() {
+        return System.getenv().getOrDefault("TALLY_TEST_POSTGRES_USER", "postgres");
+    }
+
+    public static String rabbitHost() {
+        return System.getenv().getOrDefault("TALLY_TEST_RABBITMQ_HOST", "localhost");
+    }
+
+    public static int rabbitPort() {
+        return Integer.parseInt(System.getenv().getOrDefault("TALLY_TEST_RABBITMQ_PORT", "5672"));
+    }
+
+    /** A name unique to this run, usable as schema name and queue prefix. */
+    public static String uniqueName(String purpose) {
+        return purpose + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    /** Removes a test's schema from PostgreSQL. */
+    public static void dropSchema(String schema) {
+        var dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setURL(postgresUrl());
+        dataSource.setUser(postgresUser());
+        org.springframework.jdbc.core.simple.JdbcClient.create(dataSource)
+                .sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE").update();
+    }
+
+    /** Removes a test's queues and exchanges from RabbitMQ. */
+    public static void deleteRabbitNames(String prefix) {
+        var connections = new org.springframework.amqp.rabbit.connection.CachingConnectionFactory(rabbitHost(), rabbitPort());
+        try {
+            var admin = new org.springframework.amqp.rabbit.core.RabbitAdmin(connections);
+            admin.deleteQueue(prefix + ".jobs");
+            admin.deleteQueue(prefix + ".jobs.dead");
+            admin.deleteExchange(prefix + ".jobs");
+            admin.deleteExchange(prefix + ".jobs.dlx");
+        } finally {
+            connections.destroy();
+        }
+    }
+
+    /**
+     * Command-line arguments that put a Tally process on PostgreSQL (schema {@code schema}) and
+     * RabbitMQ (names prefixed {@code prefix}).
+     */
+    public static List<String> distributedArgs(String schema, String prefix) {
+        List<String> args = new ArrayList<>();
+        args.add("--spring.datasource.url=" + postgresUrl() + "?currentSchema=" + schema);
+        args.add("--spring.datasource.username=" + postgresUser());
+        args.add("--spring.flyway.schemas=" + schema);
+        args.add("--tally.queue=rabbitmq");
+        args.add("--tally.rabbitmq.prefix=" + prefix);
+        args.add("--spring.rabbitmq.host=" + rabbitHost());
+        args.add("--spring.rabbitmq.port=" + rabbitPort());
+        return args;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.tally.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A loopback TCP forwarder in front of a real server (PostgreSQL, RabbitMQ), so a test can make
+ * that server unreachable for the application and bring it back without touching the server.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    private final String targetHost;
+    private final int targetPort;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final int port;
+    private volatile ServerSocket server;
+    private volatile boolean closed;
+
+    public TcpProxy(String targetHost, int targetPort) throws IOException {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        try (var probe = new ServerSocket(0)) {
+            this.port = probe.getLocalPort();
+        }
+        open();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Drops every connection and refuses new ones. */
+    public synchronized void cut() throws IOException {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        sockets.clear();
+    }
+
+    /** Accepts connections again. */
+    public synchronized void restore() throws IOException {
+        if (server == null) {
+            open();
+        }
+    }
+
+    private void open() throws IOException {
+        var listening = new ServerSocket();
+        listening.setReuseAddress(true);
+        listening.bind(new InetSocketAddress("127.0.0.1", port));
+        server = listening;
+        Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-" + port);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void accept(ServerSocket listening) {
+        while (!closed && !listening.isClosed()) {
+            try {
+                Socket client = listening.accept();
+                Socket upstream = new Socket(targetHost, targetPort);
+                sockets.add(client);
+                sockets.add(upstream);
+                pipe(client, upstream);
+                pipe(upstream, client);
+            } catch (IOException e) {
+                // closed by cut() or close()
+            }
+        }
+    }
+
+    private void pipe(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // one side went away
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }, "tcp-proxy-pipe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        cut();
+    }
+}
