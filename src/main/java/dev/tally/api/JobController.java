@@ -28,7 +28,6 @@ import dev.tally.role.Role;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -43,7 +42,6 @@ import org.springframework.web.util.UriComponentsBuilder;
 /** The jobs API, contract section 1. */
 @RestController
 @ConditionalOnRole(Role.API)
-@Validated
 @RequestMapping("/api/v1/jobs")
 class JobController {
 
