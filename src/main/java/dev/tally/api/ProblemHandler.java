@@ -9,6 +9,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -53,7 +54,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     /** The store is unreachable or overloaded: the client should come back, not give up. */
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
-            QueryTimeoutException.class})
+            QueryTimeoutException.class, CannotCreateTransactionException.class})
     ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
         log.warn("job store unavailable: {}", e.getMessage());
         ResponseEntity<ProblemDetail> body = problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
