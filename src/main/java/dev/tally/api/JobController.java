@@ -9,6 +9,7 @@ import dev.tally.job.JobStatus;
 import dev.tally.job.Jobs;
 import dev.tally.job.ListCursor;
 import dev.tally.job.NewJob;
+import dev.tally.job.Submission;
 import dev.tally.job.WordsPage;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -26,6 +27,7 @@ import java.util.UUID;
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -33,10 +35,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /** The jobs API, contract section 1. */
@@ -47,35 +52,116 @@ class JobController {
 
     private static final String CSV = "text/csv";
 
+    /** Whose key space Idempotency-Keys are in; one space until clients authenticate. */
+    private static final String CLIENT = "anonymous";
+
     private final Jobs jobs;
     private final UrlPolicy urlPolicy;
+    private final JobWatchers watchers;
+    private final JobEventStreams eventStreams;
 
-    JobController(Jobs jobs, UrlPolicy urlPolicy) {
+    JobController(Jobs jobs, UrlPolicy urlPolicy, JobWatchers watchers, JobEventStreams eventStreams) {
         this.jobs = jobs;
         this.urlPolicy = urlPolicy;
+        this.watchers = watchers;
+        this.eventStreams = eventStreams;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobView> submit(@RequestBody SubmitJobRequest request) {
-        Job job = jobs.submit(validated(request));
-        return ResponseEntity.accepted()
-                .location(URI.create("/api/v1/jobs/" + job.id()))
-                .body(JobView.of(job, JobView.DEFAULT_TOP));
+    ResponseEntity<JobView> submit(@RequestBody SubmitJobRequest request,
+                                   @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+        NewJob newJob = validated(request);
+        Job job;
+        boolean replayed = false;
+        if (idempotencyKey == null) {
+            job = jobs.submit(newJob);
+        } else {
+            Submission submission = jobs.submit(newJob, CLIENT, checkedKey(idempotencyKey));
+            job = submission.job();
+            replayed = submission.replayed();
+        }
+        var response = ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id()));
+        if (replayed) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        return response.body(JobView.of(job, JobView.DEFAULT_TOP));
+    }
+
+    /** 1..255 printable ASCII characters, as the contract says. */
+    private static String checkedKey(String key) {
+        if (key.isEmpty() || key.length() > 255) {
+            throw new InvalidRequestException("Idempotency-Key must be 1 to 255 printable ASCII characters");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                throw new InvalidRequestException("Idempotency-Key must be 1 to 255 printable ASCII characters");
+            }
+        }
+        return key;
     }
 
     @GetMapping("/{id}")
-    ResponseEntity<JobView> get(@PathVariable String id,
-                                @RequestParam(defaultValue = "10") @Min(0) @Max(100) int top,
-                                WebRequest request) {
+    Object get(@PathVariable String id,
+               @RequestParam(defaultValue = "10") @Min(0) @Max(100) int top,
+               @RequestParam(required = false) @Min(0) @Max(60) Integer waitSeconds,
+               @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+               WebRequest request) {
         Job job = find(id);
-        String etag = "\"" + job.version() + "-" + top + "\"";
-        if (request.checkNotModified(etag, job.updatedAt().toEpochMilli())) {
-            return null;
+        boolean park = waitSeconds != null && waitSeconds > 0 && !job.status().isTerminal()
+                && (ifNoneMatch == null || ETags.matches(ifNoneMatch, ETags.of(job, top)));
+        if (!park) {
+            if (request.checkNotModified(ETags.of(job, top), job.updatedAt().toEpochMilli())) {
+                return null;
+            }
+            return ok(job, top);
         }
+        return longPoll(job, top, waitSeconds, ifNoneMatch);
+    }
+
+    /**
+     * Holds the answer, without holding a thread, until the job changes or the wait is over.
+     * Woken by {@link JobWatchers}, which hears of changes on any node.
+     */
+    private DeferredResult<ResponseEntity<JobView>> longPoll(Job job, int top, int waitSeconds, String ifNoneMatch) {
+        UUID jobId = job.id();
+        long seen = job.version();
+        var result = new DeferredResult<ResponseEntity<JobView>>(waitSeconds * 1000L);
+        Runnable stopWatching = watchers.watch(jobId, changed -> {
+            if (changed.isEmpty()) {
+                result.setErrorResult(new JobNotFoundException(jobId));
+            } else if (changed.get().version() != seen) {
+                result.setResult(conditional(changed.get(), top, ifNoneMatch));
+            }
+        });
+        result.onCompletion(stopWatching);
+        result.onTimeout(() -> result.setResult(jobs.find(jobId)
+                .map(j -> conditional(j, top, ifNoneMatch))
+                .orElseGet(() -> ResponseEntity.notFound().build())));
+        // A change between the first read and the registration above must not be slept through.
+        jobs.find(jobId).filter(j -> j.version() != seen).ifPresent(j -> result.setResult(conditional(j, top, ifNoneMatch)));
+        return result;
+    }
+
+    /** Server-sent events: the job now and at every change; ends after a terminal state. */
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable String id) {
+        return eventStreams.open(find(id));
+    }
+
+    private static ResponseEntity<JobView> ok(Job job, int top) {
         return ResponseEntity.ok()
-                .eTag(etag)
+                .eTag(ETags.of(job, top))
                 .lastModified(job.updatedAt())
                 .body(JobView.of(job, top));
+    }
+
+    private static ResponseEntity<JobView> conditional(Job job, int top, String ifNoneMatch) {
+        String etag = ETags.of(job, top);
+        if (ifNoneMatch != null && ETags.matches(ifNoneMatch, etag)) {
+            return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).lastModified(job.updatedAt()).build();
+        }
+        return ok(job, top);
     }
 
     @GetMapping

@@ -1,5 +1,6 @@
 package dev.tally.api;
 
+import dev.tally.job.IdempotencyConflictException;
 import dev.tally.job.JobNotFoundException;
 import dev.tally.job.JobStateConflictException;
 import java.net.URI;
@@ -50,6 +51,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ResponseEntity<ProblemDetail> response = problem(HttpStatus.CONFLICT, "Job state conflict", e.getMessage(), "job-state");
         response.getBody().setProperty("jobStatus", e.job().status().name());
         return response;
+    }
+
+    @ExceptionHandler(IdempotencyConflictException.class)
+    ResponseEntity<ProblemDetail> idempotency(IdempotencyConflictException e) {
+        return e.reason() == IdempotencyConflictException.Reason.IN_FLIGHT
+                ? problem(HttpStatus.CONFLICT, "Request in progress", e.getMessage(), "idempotency-in-flight")
+                : problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", e.getMessage(), "idempotency-mismatch");
     }
 
     /** The store is unreachable or overloaded: the client should come back, not give up. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The job store as clients see it: submit, read, list, cancel, delete. A job returned by
@@ -25,19 +26,84 @@ public class Jobs {
     /** Most frequent words kept with the job for its representation ({@code ?top=} maximum). */
     public static final int MAX_TOP_WORDS = 100;
 
+    /** How long an Idempotency-Key stands for its first job. */
+    public static final java.time.Duration IDEMPOTENCY_WINDOW = java.time.Duration.ofHours(24);
+
+    /** A first request that has not stored its job after this long is taken to have died. */
+    static final java.time.Duration IN_FLIGHT_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private final JobRepository repository;
+    private final IdempotencyRepository idempotency;
+    private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
 
-    Jobs(JobRepository repository, ApplicationEventPublisher events, Clock clock) {
+    Jobs(JobRepository repository, IdempotencyRepository idempotency, TransactionTemplate transactions,
+         ApplicationEventPublisher events, Clock clock) {
         this.repository = repository;
+        this.idempotency = idempotency;
+        this.transactions = transactions;
         this.events = events;
         this.clock = clock;
     }
 
     /** Stores a new QUEUED job durably and announces it. */
     public Job submit(NewJob request) {
+        return create(request, null, null);
+    }
+
+    /**
+     * Submits with an Idempotency-Key (IETF httpapi idempotency-key draft): a repeat of the same
+     * request within {@link #IDEMPOTENCY_WINDOW} returns the first job and creates nothing.
+     *
+     * @param client whose key space the key is in
+     * @throws IdempotencyConflictException when the first request is still in flight, or the key
+     *     was used with another request
+     */
+    public Submission submit(NewJob request, String client, String key) {
+        String hash = request.fingerprint();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Instant now = now();
+            if (idempotency.tryInsert(client, key, hash, now)) {
+                try {
+                    return new Submission(create(request, client, key), false);
+                } catch (RuntimeException e) {
+                    idempotency.delete(client, key);
+                    throw e;
+                }
+            }
+            var stored = idempotency.find(client, key);
+            if (stored.isEmpty()) {
+                continue; // purged meanwhile: try again
+            }
+            var existing = stored.get();
+            boolean expired = existing.createdAt().isBefore(now.minus(IDEMPOTENCY_WINDOW));
+            boolean abandoned = existing.jobId() == null && existing.createdAt().isBefore(now.minus(IN_FLIGHT_TIMEOUT));
+            if (expired || abandoned) {
+                idempotency.deleteIfCreatedAt(client, key, existing.createdAt());
+                continue;
+            }
+            if (!existing.requestHash().equals(hash)) {
+                throw new IdempotencyConflictException(IdempotencyConflictException.Reason.DIFFERENT_REQUEST,
+                        "this Idempotency-Key was already used with a different request");
+            }
+            if (existing.jobId() == null) {
+                throw new IdempotencyConflictException(IdempotencyConflictException.Reason.IN_FLIGHT,
+                        "a request with this Idempotency-Key is still being processed");
+            }
+            Optional<Job> job = repository.find(existing.jobId());
+            if (job.isPresent()) {
+                return new Submission(job.get(), true);
+            }
+            // The job was deleted: the key no longer stands for anything.
+            idempotency.deleteIfCreatedAt(client, key, existing.createdAt());
+        }
+        throw new IdempotencyConflictException(IdempotencyConflictException.Reason.IN_FLIGHT,
+                "a request with this Idempotency-Key is still being processed");
+    }
+
+    private Job create(NewJob request, String client, String key) {
         Instant now = now();
         var source = request.url() != null
                 ? JobSource.url(request.url())
@@ -45,7 +111,12 @@ public class Jobs {
         var job = new Job(ids.generate(), JobStatus.QUEUED, source, request.callbackUrl(), 0, 1,
                 now, now, null, null, null, null);
         byte[] text = request.text() == null ? null : request.text().getBytes(StandardCharsets.UTF_8);
-        repository.insert(job, text);
+        transactions.executeWithoutResult(status -> {
+            repository.insert(job, text);
+            if (key != null) {
+                idempotency.attachJob(client, key, job.id());
+            }
+        });
         events.publishEvent(new JobChangedEvent(job.id(), job.status()));
         return job;
     }

@@ -13,6 +13,26 @@ public record NewJob(String url, String text, String callbackUrl) {
         }
     }
 
+    /** A digest of the request's meaning, to tell a repeated request from a different one. */
+    public String fingerprint() {
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            for (String part : new String[] {url, text, callbackUrl}) {
+                if (part == null) {
+                    digest.update((byte) 0);
+                } else {
+                    digest.update((byte) 1);
+                    byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    digest.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+                    digest.update(bytes);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static NewJob ofUrl(String url, String callbackUrl) {
         return new NewJob(url, null, callbackUrl);
     }

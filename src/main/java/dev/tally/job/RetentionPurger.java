@@ -21,12 +21,14 @@ class RetentionPurger implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(RetentionPurger.class);
 
     private final JobRepository repository;
+    private final IdempotencyRepository idempotency;
     private final RetentionProperties properties;
     private final Clock clock;
     private ScheduledExecutorService scheduler;
 
-    RetentionPurger(JobRepository repository, RetentionProperties properties, Clock clock) {
+    RetentionPurger(JobRepository repository, IdempotencyRepository idempotency, RetentionProperties properties, Clock clock) {
         this.repository = repository;
+        this.idempotency = idempotency;
         this.properties = properties;
         this.clock = clock;
     }
@@ -40,6 +42,11 @@ class RetentionPurger implements SmartLifecycle {
             deleted = repository.deleteFinishedBefore(cutoff, properties.batchSize());
             total += deleted;
         } while (deleted == properties.batchSize() && scheduler != null && !scheduler.isShutdown());
+        Instant keyCutoff = clock.instant().minus(Jobs.IDEMPOTENCY_WINDOW);
+        while (idempotency.deleteCreatedBefore(keyCutoff, properties.batchSize()) == properties.batchSize()
+                && scheduler != null && !scheduler.isShutdown()) {
+            // keep purging expired keys batch by batch
+        }
         return total;
     }
 

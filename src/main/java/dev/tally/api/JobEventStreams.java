@@ -1,0 +1,119 @@
+package dev.tally.api;
+
+import dev.tally.job.Job;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * {@code GET /api/v1/jobs/{id}/events}: an event {@code job} (id = the job's version) with the
+ * job now and at every change, ending after a terminal state. A reconnecting client always gets
+ * the current state first, so it cannot miss the final one. Comments keep idle streams alive
+ * through proxies.
+ */
+@Component
+class JobEventStreams {
+
+    static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+    private final JobWatchers watchers;
+    private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tally-sse-keepalive");
+        t.setDaemon(true);
+        return t;
+    });
+
+    JobEventStreams(JobWatchers watchers) {
+        this.watchers = watchers;
+    }
+
+    SseEmitter open(Job job) {
+        var emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
+        var stream = new Stream(emitter);
+        if (!stream.send(job)) {
+            return emitter;
+        }
+        Runnable stopWatching = watchers.watch(job.id(), stream::onChange);
+        ScheduledFuture<?> pings = keepAlive.scheduleWithFixedDelay(stream::ping,
+                KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+        Runnable cleanUp = () -> {
+            stopWatching.run();
+            pings.cancel(false);
+        };
+        emitter.onCompletion(cleanUp);
+        emitter.onTimeout(() -> {
+            cleanUp.run();
+            emitter.complete();
+        });
+        emitter.onError(e -> cleanUp.run());
+        return emitter;
+    }
+
+    private static final class Stream {
+        private final SseEmitter emitter;
+        private long sentVersion = -1;
+        private boolean done;
+
+        Stream(SseEmitter emitter) {
+            this.emitter = emitter;
+        }
+
+        synchronized void onChange(Optional<Job> job) {
+            if (job.isEmpty()) {
+                finish();
+            } else {
+                send(job.get());
+            }
+        }
+
+        /** @return whether the stream stays open */
+        synchronized boolean send(Job job) {
+            if (done) {
+                return false;
+            }
+            if (job.version() > sentVersion) {
+                try {
+                    emitter.send(SseEmitter.event()
+                            .name("job")
+                            .id(Long.toString(job.version()))
+                            .data(JobView.of(job, JobView.DEFAULT_TOP), MediaType.APPLICATION_JSON));
+                    sentVersion = job.version();
+                } catch (IOException | IllegalStateException e) {
+                    done = true;
+                    return false;
+                }
+            }
+            if (job.status().isTerminal()) {
+                finish();
+                return false;
+            }
+            return true;
+        }
+
+        synchronized void ping() {
+            if (done) {
+                return;
+            }
+            try {
+                emitter.send(SseEmitter.event().comment("keep-alive"));
+            } catch (IOException | IllegalStateException e) {
+                done = true;
+            }
+        }
+
+        private void finish() {
+            if (!done) {
+                done = true;
+                emitter.complete();
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.tally.api;
+
+import dev.tally.job.Job;
+import dev.tally.job.JobChangedEvent;
+import dev.tally.job.Jobs;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Parked observers of jobs (long-polls and event streams). No thread is held per observer: each
+ * is a callback, run when a change of its job is announced — by this process, or by another node
+ * through the store's change notifications. The job is read once per change, whatever the number
+ * of observers.
+ */
+@Component
+class JobWatchers {
+
+    private final Jobs jobs;
+    private final Map<UUID, Set<Consumer<Optional<Job>>>> watchers = new ConcurrentHashMap<>();
+    private final ExecutorService readers = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "tally-job-watchers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    JobWatchers(Jobs jobs) {
+        this.jobs = jobs;
+    }
+
+    /** Calls {@code onChange} with the job's new state (empty if deleted) at every change until removed. */
+    Runnable watch(UUID id, Consumer<Optional<Job>> onChange) {
+        watchers.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(onChange);
+        return () -> watchers.computeIfPresent(id, (k, set) -> {
+            set.remove(onChange);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    int parked() {
+        return watchers.values().stream().mapToInt(Set::size).sum();
+    }
+
+    @EventListener
+    void onJobChanged(JobChangedEvent event) {
+        if (!watchers.containsKey(event.jobId())) {
+            return;
+        }
+        // Off the announcing thread: it may be a worker or the notification listener.
+        readers.execute(() -> {
+            Set<Consumer<Optional<Job>>> observers = watchers.get(event.jobId());
+            if (observers == null || observers.isEmpty()) {
+                return;
+            }
+            Optional<Job> job = jobs.find(event.jobId());
+            for (Consumer<Optional<Job>> observer : observers) {
+                observer.accept(job);
+            }
+        });
+    }
+}

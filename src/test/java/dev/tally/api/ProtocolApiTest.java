@@ -1,0 +1,181 @@
+package dev.tally.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Api;
+import dev.tally.support.TallyIntegrationTest;
+import dev.tally.support.TestSite;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Idempotency keys, conditional GET, long-poll and the event stream over real HTTP. */
+@TallyIntegrationTest
+class ProtocolApiTest {
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+    TestSite site = TestSite.get();
+
+    @BeforeEach
+    void setUp() {
+        api = new Api(port);
+    }
+
+    @Test
+    void replaysTheSameJobForARepeatedIdempotencyKey() {
+        String key = "order-" + System.nanoTime();
+        Api.Response first = submitWithKey(key, "{\"text\":\"once only\"}");
+        Api.Response second = submitWithKey(key, "{ \"text\" : \"once only\" }");
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(first.header("Idempotent-Replayed")).isNull();
+        assertThat(second.status()).isEqualTo(202);
+        assertThat(second.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(second.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        assertThat(second.header("Location")).isEqualTo(first.header("Location"));
+    }
+
+    @Test
+    void rejectsAnIdempotencyKeyReusedWithADifferentBody() {
+        String key = "reuse-" + System.nanoTime();
+        assertThat(submitWithKey(key, "{\"text\":\"first body\"}").status()).isEqualTo(202);
+
+        Api.Response different = submitWithKey(key, "{\"text\":\"another body\"}");
+
+        assertThat(different.status()).isEqualTo(422);
+        assertThat(different.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    @Test
+    void rejectsMalformedIdempotencyKeys() {
+        assertThat(submitWithKey("", "{\"text\":\"x\"}").status()).isEqualTo(400);
+        assertThat(submitWithKey("k".repeat(256), "{\"text\":\"x\"}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void longPollReturnsSoonAfterTheJobChanges() {
+        site.slowHtml("/protocol/slow.html", 800, "<p>worth the wait</p>");
+        String id = api.submitUrl(site.url("/protocol/slow.html"));
+        JsonNode running = api.awaitJob(id, j -> j.get("status").asString().equals("RUNNING"), Duration.ofSeconds(10));
+        String etag = api.get("/api/v1/jobs/" + id).header("ETag");
+
+        long start = System.nanoTime();
+        Api.Response answer = api.get("/api/v1/jobs/" + id + "?waitSeconds=20", "If-None-Match", etag);
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(running.get("status").asString()).isEqualTo("RUNNING");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json().get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(answer.header("ETag")).isNotEqualTo(etag);
+        assertThat(waited).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void longPollAnswersNotModifiedWhenNothingChangesInTime() {
+        site.slowHtml("/protocol/slower.html", 4000, "<p>slow</p>");
+        String id = api.submitUrl(site.url("/protocol/slower.html"));
+        api.awaitJob(id, j -> j.get("status").asString().equals("RUNNING"), Duration.ofSeconds(10));
+        String etag = api.get("/api/v1/jobs/" + id).header("ETag");
+
+        long start = System.nanoTime();
+        Api.Response answer = api.get("/api/v1/jobs/" + id + "?waitSeconds=1", "If-None-Match", etag);
+
+        assertThat(answer.status()).isEqualTo(304);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        api.awaitTerminal(id);
+    }
+
+    @Test
+    void longPollOnATerminalJobAnswersAtOnce() {
+        Api.Response accepted = api.postJson("/api/v1/jobs", "{\"text\":\"already finished\"}");
+        String id = accepted.json().get("id").asString();
+        api.awaitTerminal(id);
+
+        long start = System.nanoTime();
+        Api.Response answer = api.get("/api/v1/jobs/" + id + "?waitSeconds=30");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(api.get("/api/v1/jobs/" + id + "?waitSeconds=61").status()).isEqualTo(400);
+    }
+
+    @Test
+    void eventStreamCarriesEveryChangeAndEndsAfterTheTerminalState() throws Exception {
+        site.slowHtml("/protocol/stream.html", 700, "<p>streamed result</p>");
+        String id = api.submitUrl(site.url("/protocol/stream.html"));
+
+        List<JsonNode> events = readEvents("/api/v1/jobs/" + id + "/events", null);
+
+        assertThat(events).isNotEmpty();
+        assertThat(events.get(events.size() - 1).get("status").asString()).isEqualTo("SUCCEEDED");
+        List<String> statuses = events.stream().map(e -> e.get("status").asString()).toList();
+        assertThat(statuses).containsSubsequence("RUNNING", "SUCCEEDED");
+    }
+
+    @Test
+    void aReconnectingEventStreamStillGetsTheFinalState() throws Exception {
+        Api.Response accepted = api.postJson("/api/v1/jobs", "{\"text\":\"reconnect later\"}");
+        String id = accepted.json().get("id").asString();
+        api.awaitTerminal(id);
+
+        List<JsonNode> events = readEvents("/api/v1/jobs/" + id + "/events", "2");
+
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).get("status").asString()).isEqualTo("SUCCEEDED");
+    }
+
+    private Api.Response submitWithKey(String key, String body) {
+        return api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Reads a whole event stream (it must end by itself) and returns the job events' data. */
+    private List<JsonNode> readEvents(String path, String lastEventId) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        CompletableFuture<List<JsonNode>> events = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
+                .thenApply(response -> {
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+                    List<JsonNode> data = new ArrayList<>();
+                    var json = JsonMapper.builder().build();
+                    try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                        String line;
+                        String event = null;
+                        while ((line = reader.readLine()) != null) {
+                            if (line.startsWith("event:")) {
+                                event = line.substring(6).trim();
+                            } else if (line.startsWith("data:") && "job".equals(event)) {
+                                data.add(json.readTree(line.substring(5).trim()));
+                            }
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return data;
+                });
+        return events.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+}
