@@ -11,8 +11,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-/** The job representation of the API contract. */
-record JobView(
+/** The job representation of the API contract (also the body of webhooks). */
+public record JobView(
         String id,
         String status,
         SourceView source,
@@ -28,9 +28,11 @@ record JobView(
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
-    static final int DEFAULT_TOP = 10;
+    /** Top words shown unless {@code ?top=} says otherwise. */
+    public static final int DEFAULT_TOP = 10;
 
-    static JobView of(Job job, int top) {
+    /** The representation of {@code job} with its {@code top} most frequent words. */
+    public static JobView of(Job job, int top) {
         return new JobView(
                 job.id().toString(),
                 job.status().name(),
@@ -48,8 +50,9 @@ record JobView(
         return instant == null ? null : TIME.format(instant);
     }
 
+    /** Where the words come from. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record SourceView(String type, String url, Integer length) {
+    public record SourceView(String type, String url, Integer length) {
         static SourceView of(JobSource source) {
             return source.type() == JobSource.Type.URL
                     ? new SourceView("url", source.url(), null)
@@ -57,7 +60,8 @@ record JobView(
         }
     }
 
-    record ResultView(long totalWords, int distinctWords, List<WordCount> topWords) {
+    /** The counts of a succeeded job. */
+    public record ResultView(long totalWords, int distinctWords, List<WordCount> topWords) {
         static ResultView of(JobSummary summary, int top) {
             if (summary == null) {
                 return null;
@@ -68,8 +72,9 @@ record JobView(
         }
     }
 
+    /** Why a job failed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ErrorView(String code, String message, boolean retryable, Integer httpStatus) {
+    public record ErrorView(String code, String message, boolean retryable, Integer httpStatus) {
         static ErrorView of(JobError error) {
             return error == null ? null
                     : new ErrorView(error.code().name(), error.message(), error.retryable(), error.httpStatus());

@@ -190,6 +190,7 @@ class JobRepository {
                 .update();
         if (changed == 1) {
             deleteText(id);
+            recordWebhook(id, JobStatus.CANCELLED, now);
         }
         return changed == 1;
     }
@@ -249,6 +250,7 @@ class JobRepository {
                 .param("data", histogram)
                 .update();
         deleteText(id);
+        recordWebhook(id, JobStatus.SUCCEEDED, now);
         return true;
     }
 
@@ -258,6 +260,7 @@ class JobRepository {
             return false;
         }
         deleteText(id);
+        recordWebhook(id, JobStatus.FAILED, now);
         return true;
     }
 
@@ -308,14 +311,28 @@ class JobRepository {
         String abandoned = everyOtherOwner
                 ? "(lease_owner IS NULL OR lease_owner <> :self)"
                 : "(lease_expires_at IS NULL OR lease_expires_at < :now)";
-        jdbc.sql("UPDATE job SET status = 'FAILED', version = version + 1, updated_at = :now, finished_at = :now,"
-                        + " lease_owner = NULL, lease_expires_at = NULL, error_code = 'INTERNAL',"
-                        + " error_message = 'the worker processing this job stopped on every attempt', error_retryable = FALSE"
-                        + " WHERE " + allowedFrom(JobTransition.FAIL) + " AND attempts >= :max AND " + abandoned)
+        List<UUID> exhausted = jdbc.sql("SELECT id FROM job WHERE " + allowedFrom(JobTransition.FAIL)
+                        + " AND attempts >= :max AND " + abandoned)
                 .param("now", ts(now))
                 .param("self", self)
                 .param("max", maxAttempts)
-                .update();
+                .query((rs, n) -> rs.getObject(1, UUID.class))
+                .list();
+        for (UUID id : exhausted) {
+            int failed = jdbc.sql("UPDATE job SET status = 'FAILED', version = version + 1, updated_at = :now, finished_at = :now,"
+                            + " lease_owner = NULL, lease_expires_at = NULL, error_code = 'INTERNAL',"
+                            + " error_message = 'the worker processing this job stopped on every attempt', error_retryable = FALSE"
+                            + " WHERE id = :id AND " + allowedFrom(JobTransition.FAIL) + " AND attempts >= :max AND " + abandoned)
+                    .param("now", ts(now))
+                    .param("self", self)
+                    .param("max", maxAttempts)
+                    .param("id", id)
+                    .update();
+            if (failed == 1) {
+                deleteText(id);
+                recordWebhook(id, JobStatus.FAILED, now);
+            }
+        }
         List<UUID> ids = jdbc.sql("SELECT id FROM job WHERE " + allowedFrom(JobTransition.RELEASE) + " AND " + abandoned)
                 .param("now", ts(now))
                 .param("self", self)
@@ -368,6 +385,21 @@ class JobRepository {
                 .param("id", id)
                 .param("owner", owner)
                 .update() == 1;
+    }
+
+    /**
+     * The webhook outbox: a delivery record for a job that asked for a callback, written in the
+     * same transaction as its terminal transition so no completion goes unannounced.
+     */
+    private void recordWebhook(UUID id, JobStatus terminal, Instant now) {
+        jdbc.sql("INSERT INTO webhook_delivery (id, job_id, event, url, status, attempts, next_attempt_at, created_at)"
+                        + " SELECT :delivery, j.id, :event, j.callback_url, 'PENDING', 0, :now, :now FROM job j"
+                        + " WHERE j.id = :id AND j.callback_url IS NOT NULL")
+                .param("delivery", UUID.randomUUID())
+                .param("event", "job." + terminal.name().toLowerCase(java.util.Locale.ROOT))
+                .param("now", ts(now))
+                .param("id", id)
+                .update();
     }
 
     private void deleteText(UUID id) {

@@ -23,7 +23,14 @@ import org.springframework.boot.test.context.SpringBootTest;
         "tally.retry.max-backoff=200ms",
         "tally.worker.lease=3s",
         "tally.worker.poll-interval=200ms",
-        "tally.api.max-body-size=1MB"
+        "tally.api.max-body-size=1MB",
+        "tally.webhooks.secret=" + TallyIntegrationTest.WEBHOOK_SECRET,
+        "tally.webhooks.initial-backoff=200ms",
+        "tally.webhooks.poll-interval=100ms",
+        "tally.webhooks.timeout=2s"
 })
 public @interface TallyIntegrationTest {
+
+    /** The webhook signing secret of the test application. */
+    String WEBHOOK_SECRET = "whsec-test-7f3a9c";
 }

@@ -1,0 +1,25 @@
+package dev.tally.webhook;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One webhook of a job and its delivery so far; {@code id} is the {@code Tally-Delivery} header,
+ * the same on every retry.
+ *
+ * @param status PENDING (more attempts to come), DELIVERED or FAILED (attempts exhausted)
+ */
+record WebhookDelivery(
+        UUID id,
+        UUID jobId,
+        String event,
+        String url,
+        String status,
+        int attempts,
+        Instant nextAttemptAt,
+        Instant lastAttemptAt,
+        Integer lastStatus,
+        String lastError,
+        Instant createdAt,
+        Instant deliveredAt) {
+}

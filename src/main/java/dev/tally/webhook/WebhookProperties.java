@@ -1,0 +1,31 @@
+package dev.tally.webhook;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Webhook delivery ({@code tally.webhooks.*}).
+ *
+ * @param maxAttempts deliveries tried per webhook, the first included
+ * @param initialBackoff wait before the first retry; doubles for every further one
+ * @param maxBackoff cap of the wait
+ * @param timeout the whole POST, connection included; no 2xx answer within it is a failure
+ * @param secret HMAC-SHA256 key of the {@code Tally-Signature} header; without it, webhooks go
+ *     unsigned (and a warning is logged at start)
+ * @param pollInterval how often due deliveries are looked for
+ */
+@Validated
+@ConfigurationProperties("tally.webhooks")
+public record WebhookProperties(
+        @Min(1) @Max(100) @DefaultValue("8") int maxAttempts,
+        @NotNull @DefaultValue("30s") Duration initialBackoff,
+        @NotNull @DefaultValue("1h") Duration maxBackoff,
+        @NotNull @DefaultValue("10s") Duration timeout,
+        String secret,
+        @NotNull @DefaultValue("1s") Duration pollInterval) {
+}

@@ -1,0 +1,79 @@
+package dev.tally.webhook;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Delivery records (written by the job store with each terminal transition, updated here). */
+@Repository
+class WebhookRepository {
+
+    private final JdbcClient jdbc;
+
+    WebhookRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<WebhookDelivery> due(Instant now, int limit) {
+        return jdbc.sql("SELECT * FROM webhook_delivery WHERE status = 'PENDING' AND next_attempt_at <= :now"
+                        + " ORDER BY next_attempt_at LIMIT :limit")
+                .param("now", ts(now)).param("limit", limit)
+                .query(WebhookRepository::map).list();
+    }
+
+    /**
+     * Takes a due delivery for one attempt: moves its next attempt time past the attempt's
+     * timeout, so another node does not send it at the same time; a node that dies mid-attempt
+     * leaves it to be retried then.
+     */
+    boolean claim(WebhookDelivery delivery, Instant until) {
+        return jdbc.sql("UPDATE webhook_delivery SET next_attempt_at = :until"
+                        + " WHERE id = :id AND status = 'PENDING' AND next_attempt_at = :seen")
+                .param("until", ts(until)).param("id", delivery.id()).param("seen", ts(delivery.nextAttemptAt()))
+                .update() == 1;
+    }
+
+    void delivered(UUID id, Instant now, int httpStatus) {
+        jdbc.sql("UPDATE webhook_delivery SET status = 'DELIVERED', attempts = attempts + 1, last_attempt_at = :now,"
+                        + " delivered_at = :now, last_status = :http, last_error = NULL, next_attempt_at = NULL WHERE id = :id")
+                .param("now", ts(now)).param("http", httpStatus).param("id", id).update();
+    }
+
+    void attemptFailed(UUID id, Instant now, Integer httpStatus, String error, Instant nextAttempt) {
+        jdbc.sql("UPDATE webhook_delivery SET status = :status, attempts = attempts + 1, last_attempt_at = :now,"
+                        + " last_status = :http, last_error = :error, next_attempt_at = :next WHERE id = :id")
+                .param("status", nextAttempt == null ? "FAILED" : "PENDING")
+                .param("now", ts(now)).param("http", httpStatus)
+                .param("error", error == null ? null : error.substring(0, Math.min(500, error.length())))
+                .param("next", ts(nextAttempt)).param("id", id).update();
+    }
+
+    List<WebhookDelivery> ofJob(UUID jobId) {
+        return jdbc.sql("SELECT * FROM webhook_delivery WHERE job_id = :job ORDER BY created_at")
+                .param("job", jobId).query(WebhookRepository::map).list();
+    }
+
+    private static WebhookDelivery map(ResultSet rs, int row) throws SQLException {
+        return new WebhookDelivery(
+                rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class), rs.getString("event"),
+                rs.getString("url"), rs.getString("status"), rs.getInt("attempts"),
+                instant(rs, "next_attempt_at"), instant(rs, "last_attempt_at"),
+                rs.getObject("last_status", Integer.class), rs.getString("last_error"),
+                instant(rs, "created_at"), instant(rs, "delivered_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        var value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}
