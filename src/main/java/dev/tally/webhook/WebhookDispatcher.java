@@ -63,7 +63,8 @@ class WebhookDispatcher implements SmartLifecycle {
         Instant now = now();
         int attempted = 0;
         for (WebhookDelivery delivery : deliveries.due(now, BATCH)) {
-            Instant until = now.plus(properties.timeout()).plusSeconds(30);
+            // Past the attempt's own timeout: a node that dies mid-attempt leaves the delivery to be retried then.
+            Instant until = now.plus(properties.timeout().multipliedBy(2)).plusSeconds(1);
             if (deliveries.claim(delivery, until)) {
                 attempted++;
                 senders.execute(() -> attempt(delivery));

@@ -33,14 +33,16 @@ class WebhookRestartTest {
             exchange.sendResponseHeaders(accepting.isEmpty() ? 503 : 200, -1);
         });
         String[] args = {"--tally.fetch.allow-private-networks=true", "--tally.webhooks.initial-backoff=3s",
-                "--tally.webhooks.poll-interval=200ms", "--tally.webhooks.secret=restart-secret"};
-        String id;
+                "--tally.webhooks.poll-interval=200ms", "--tally.webhooks.timeout=2s", "--tally.webhooks.secret=restart-secret"};
+        final String id;
         try (TallyProcess tally = TallyProcess.start(workDir, args)) {
             Api api = tally.api();
             Api.Response accepted = api.postJson("/api/v1/jobs", "{\"text\":\"survive me\",\"callbackUrl\":\""
                     + site.url("/restart-hooks/receiver") + "\"}");
             id = accepted.json().get("id").asString();
-            awaitUntil(() -> !deliveries.isEmpty());
+            // Between two attempts: the first failure is recorded, the retry is 3 s away.
+            awaitUntil(() -> api.get("/api/v1/jobs/" + id + "/webhooks").json().get("deliveries").path(0)
+                    .path("attempts").asInt() >= 1);
             tally.kill();
         }
         accepting.add("yes");
