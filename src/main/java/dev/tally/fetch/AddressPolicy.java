@@ -9,8 +9,10 @@ import java.net.InetAddress;
  * forbidden unless private networks are allowed, so Tally cannot be turned into a proxy into the
  * network it runs in (SSRF). IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64,
  * 6to4) are judged by that IPv4 address, because that is where the packets end up.
+ *
+ * <p>Not final only so tests can let their own loopback server through while forbidding the rest.
  */
-final class AddressPolicy {
+class AddressPolicy {
 
     /** IPv4 ranges as {network, prefix length}. */
     private static final int[][] FORBIDDEN_V4 = {
