@@ -114,6 +114,9 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         if (Thread.interrupted()) {
             throw new InterruptedException("fetch interrupted");
         }
+        if (watchdogs.isShutdown()) {
+            throw new IllegalStateException("the page fetcher is closed");
+        }
         URI current = hop(url, "the url");
         try (Watchdog watchdog = new Watchdog(Thread.currentThread(), System.nanoTime() + properties.timeout().toNanos())) {
             for (int redirects = 0; ; redirects++) {
