@@ -1,0 +1,127 @@
+package dev.tally.fetch;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+/**
+ * Decides whether an address may be contacted. Everything that is not public unicast is
+ * forbidden unless private networks are allowed, so Tally cannot be turned into a proxy into the
+ * network it runs in (SSRF). IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64,
+ * 6to4) are judged by that IPv4 address, because that is where the packets end up.
+ *
+ * <p>Not final only so tests can let their own loopback server through while forbidding the rest.
+ */
+class AddressPolicy {
+
+    /** IPv4 ranges as {network, prefix length}. */
+    private static final int[][] FORBIDDEN_V4 = {
+        {ipv4(0, 0, 0, 0), 8},          // "this" network
+        {ipv4(10, 0, 0, 0), 8},         // private
+        {ipv4(100, 64, 0, 0), 10},      // carrier-grade NAT
+        {ipv4(127, 0, 0, 0), 8},        // loopback
+        {ipv4(169, 254, 0, 0), 16},     // link-local, cloud metadata services live here
+        {ipv4(172, 16, 0, 0), 12},      // private
+        {ipv4(192, 0, 0, 0), 24},       // IETF protocol assignments
+        {ipv4(192, 0, 2, 0), 24},       // documentation
+        {ipv4(192, 168, 0, 0), 16},     // private
+        {ipv4(198, 18, 0, 0), 15},      // benchmarking
+        {ipv4(198, 51, 100, 0), 24},    // documentation
+        {ipv4(203, 0, 113, 0), 24},     // documentation
+        {ipv4(224, 0, 0, 0), 4},        // multicast
+        {ipv4(240, 0, 0, 0), 4},        // reserved, includes 255.255.255.255
+    };
+
+    private final boolean allowPrivateNetworks;
+
+    AddressPolicy(boolean allowPrivateNetworks) {
+        this.allowPrivateNetworks = allowPrivateNetworks;
+    }
+
+    boolean allowsPrivateNetworks() {
+        return allowPrivateNetworks;
+    }
+
+    boolean isForbidden(InetAddress address) {
+        return !allowPrivateNetworks && isNonPublic(address);
+    }
+
+    static boolean isNonPublic(InetAddress address) {
+        if (address instanceof Inet4Address) {
+            return isNonPublicV4(toInt(address.getAddress(), 0));
+        }
+        if (address instanceof Inet6Address) {
+            return isNonPublicV6(address.getAddress());
+        }
+        return true; // an address family we do not know cannot be judged safe
+    }
+
+    private static boolean isNonPublicV4(int address) {
+        for (int[] range : FORBIDDEN_V4) {
+            if (inPrefix(address, range[0], range[1])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isNonPublicV6(byte[] a) {
+        // ::/96 covers ::, ::1 and the deprecated IPv4-compatible form; ::ffff:0:0/96 is IPv4-mapped.
+        // ::, ::1 embed 0.0.0.0 and 0.0.0.1, which fall in 0.0.0.0/8, so they are caught too.
+        if (zeros(a, 0, 10) && ((a[10] == 0 && a[11] == 0) || (a[10] == (byte) 0xff && a[11] == (byte) 0xff))) {
+            return isNonPublicV4(toInt(a, 12));
+        }
+        if (startsWith(a, 0x00, 0x64, 0xff, 0x9b) && zeros(a, 4, 12)) {
+            return isNonPublicV4(toInt(a, 12)); // NAT64 well-known prefix 64:ff9b::/96
+        }
+        if (startsWith(a, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)) {
+            return true; // 64:ff9b:1::/48, NAT64 for local use (RFC 8215): translates to anything
+        }
+        if (startsWith(a, 0x20, 0x02)) {
+            return isNonPublicV4(toInt(a, 2)); // 6to4 2002::/16
+        }
+        if (startsWith(a, 0x01, 0x00) && zeros(a, 2, 8)) {
+            return true; // discard-only 100::/64
+        }
+        if (startsWith(a, 0x20, 0x01, 0x0d, 0xb8)) {
+            return true; // documentation 2001:db8::/32
+        }
+        int first = a[0] & 0xff;
+        int second = a[1] & 0xff;
+        return (first & 0xfe) == 0xfc                       // unique local fc00::/7
+                || (first == 0xfe && (second & 0xc0) == 0x80) // link-local fe80::/10
+                || (first == 0xfe && (second & 0xc0) == 0xc0) // site-local fec0::/10
+                || first == 0xff;                             // multicast ff00::/8
+    }
+
+    private static boolean inPrefix(int address, int network, int prefixLength) {
+        int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+        return (address & mask) == (network & mask);
+    }
+
+    private static boolean zeros(byte[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean startsWith(byte[] a, int... prefix) {
+        for (int i = 0; i < prefix.length; i++) {
+            if ((a[i] & 0xff) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int toInt(byte[] a, int offset) {
+        return (a[offset] & 0xff) << 24 | (a[offset + 1] & 0xff) << 16 | (a[offset + 2] & 0xff) << 8 | (a[offset + 3] & 0xff);
+    }
+
+    private static int ipv4(int a, int b, int c, int d) {
+        return a << 24 | b << 16 | c << 8 | d;
+    }
+}

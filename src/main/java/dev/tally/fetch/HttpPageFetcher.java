@@ -1,0 +1,418 @@
+package dev.tally.fetch;
+
+import dev.tally.job.ErrorCode;
+import dev.tally.text.DocumentType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipException;
+import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.ClientProtocolException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.cookie.StandardCookieSpec;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.utils.URIUtils;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.ProtocolException;
+import org.apache.hc.core5.http.message.BasicHeader;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * {@link PageFetcher} on Apache HttpClient 5 (classic, blocking). Redirects are followed here,
+ * one hop at a time, so every hop passes the same URL rules and DNS guard as the first. A
+ * watchdog thread enforces the whole-fetch deadline and turns an interrupt of the calling thread
+ * into an aborted request, because a blocking socket read does not notice interrupts.
+ */
+final class HttpPageFetcher implements PageFetcher, AutoCloseable {
+
+    static final String ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,text/*;q=0.8";
+
+    /** How often the watchdog looks at deadlines and interrupts; bounds how late a cancel lands. */
+    private static final long WATCH_PERIOD_MILLIS = 20;
+
+    private static final int BUFFER_SIZE = 8192;
+
+    private final FetchProperties properties;
+    private final long maxBytes;
+    private final UrlPolicy urlPolicy;
+    private final CloseableHttpClient client;
+    private final ScheduledExecutorService watchdogs;
+
+    HttpPageFetcher(FetchProperties properties) {
+        this(properties, new AddressPolicy(properties.allowPrivateNetworks()), SystemDefaultDnsResolver.INSTANCE);
+    }
+
+    /** @param systemResolver the resolver behind the guard; tests use it to map names to addresses */
+    HttpPageFetcher(FetchProperties properties, AddressPolicy addressPolicy, DnsResolver systemResolver) {
+        this.properties = properties;
+        this.maxBytes = properties.maxBytes().toBytes();
+        this.urlPolicy = new UrlPolicy(addressPolicy);
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(new GuardedDnsResolver(addressPolicy, systemResolver))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(properties.connectTimeout()))
+                                .setSocketTimeout(Timeout.of(properties.readTimeout()))
+                                // Pooled connections may have been closed by the server meanwhile.
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                                .setTimeToLive(TimeValue.ofMinutes(1))
+                                .build())
+                        .setMaxConnTotal(200)
+                        .setMaxConnPerRoute(20)
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(properties.readTimeout()))
+                        .setConnectionRequestTimeout(Timeout.of(properties.timeout()))
+                        .setRedirectsEnabled(false)
+                        .setCookieSpec(StandardCookieSpec.IGNORE)
+                        .build())
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                // Retries belong to the job (with backoff and an attempt cap), not to one fetch;
+                // the default strategy would also sleep on 429/503 Retry-After inside the deadline.
+                .disableAutomaticRetries()
+                .setUserAgent(properties.userAgent())
+                .setDefaultHeaders(List.of(new BasicHeader(HttpHeaders.ACCEPT, ACCEPT)))
+                .evictIdleConnections(TimeValue.ofSeconds(30))
+                .build();
+        this.watchdogs = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tally-fetch-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public FetchedPage fetch(URI url) throws FetchException, InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("fetch interrupted");
+        }
+        if (watchdogs.isShutdown()) {
+            throw new IllegalStateException("the page fetcher is closed");
+        }
+        URI current = hop(url, "the url");
+        try (Watchdog watchdog = new Watchdog(Thread.currentThread(), System.nanoTime() + properties.timeout().toNanos())) {
+            for (int redirects = 0; ; redirects++) {
+                Outcome outcome = exchange(current, watchdog);
+                if (outcome.page != null) {
+                    return outcome.page;
+                }
+                if (redirects >= properties.maxRedirects()) {
+                    throw new FetchException(ErrorCode.TOO_MANY_REDIRECTS, false,
+                            "the page redirected more than " + properties.maxRedirects() + " times");
+                }
+                current = outcome.redirect;
+            }
+        }
+    }
+
+    /** The answer to one request: a page, or where to go next. */
+    private record Outcome(FetchedPage page, URI redirect) {
+    }
+
+    private Outcome exchange(URI uri, Watchdog watchdog) throws FetchException, InterruptedException {
+        watchdog.checkBeforeHop();
+        HttpGet request = new HttpGet(uri);
+        watchdog.watch(request);
+        boolean fullyRead = false;
+        ClassicHttpResponse response = null;
+        try {
+            response = client.executeOpen(null, request, HttpClientContext.create());
+            int status = response.getCode();
+            Header location = response.getFirstHeader(HttpHeaders.LOCATION);
+            if (isRedirect(status) && location != null) {
+                return new Outcome(null, redirectTarget(uri, location.getValue(), status));
+            }
+            if (status < 200 || status > 299) {
+                boolean retryable = status == 408 || status == 429 || status >= 500;
+                throw new FetchException(ErrorCode.HTTP_STATUS, retryable, status, "the page answered " + status, null);
+            }
+            Header contentType = response.getFirstHeader(HttpHeaders.CONTENT_TYPE);
+            String contentTypeValue = contentType == null ? null : contentType.getValue();
+            Optional<DocumentType> type = ContentTypes.documentType(contentTypeValue);
+            if (type.isEmpty()) {
+                throw new FetchException(ErrorCode.UNSUPPORTED_CONTENT_TYPE, false, unsupported(contentTypeValue));
+            }
+            byte[] body = readBody(response.getEntity());
+            // An aborted connection without Content-Length or chunking looks like a normal end.
+            watchdog.throwIfTripped();
+            fullyRead = true;
+            return new Outcome(new FetchedPage(uri, type.get(), ContentTypes.charset(contentTypeValue), body), null);
+        } catch (IOException e) {
+            throw failure(e, watchdog);
+        } catch (RuntimeException e) {
+            // The cause is kept for the logs; the message is what a client may see, so it is generic.
+            throw new FetchException(ErrorCode.INTERNAL, false, null, "the page could not be fetched", e);
+        } finally {
+            if (!fullyRead) {
+                // Closing an unread response would drain the rest of the body (maybe endless or a
+                // compression bomb) to reuse the connection; aborting drops the connection instead.
+                request.cancel();
+            }
+            if (response != null) {
+                try {
+                    response.close();
+                } catch (IOException ignored) {
+                    // the connection is discarded either way
+                }
+            }
+            watchdog.watch(null);
+        }
+    }
+
+    /** Reads at most maxBytes + 1 decompressed bytes, so a bomb is never inflated beyond that. */
+    private byte[] readBody(HttpEntity entity) throws IOException, FetchException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        long declared = entity.getContentLength();
+        if (declared > maxBytes) {
+            throw tooLarge();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(declared >= 0 ? declared : BUFFER_SIZE, maxBytes));
+        byte[] buffer = new byte[BUFFER_SIZE];
+        InputStream in = entity.getContent();
+        long total = 0;
+        while (true) {
+            int n;
+            try {
+                n = in.read(buffer, 0, (int) Math.min(buffer.length, maxBytes + 1 - total));
+            } catch (ZipException e) {
+                throw new FetchException(ErrorCode.INVALID_CONTENT, false, null, "the page's compressed body is corrupt", e);
+            }
+            if (n < 0) {
+                break;
+            }
+            total += n;
+            if (total > maxBytes) {
+                throw tooLarge();
+            }
+            out.write(buffer, 0, n);
+        }
+        in.close(); // fully read: releases the connection back to the pool
+        return out.toByteArray();
+    }
+
+    private FetchException tooLarge() {
+        return new FetchException(ErrorCode.TOO_LARGE, false, "the page is larger than " + maxBytes + " bytes");
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private URI redirectTarget(URI base, String location, int status) throws FetchException {
+        URI target;
+        try {
+            target = URIUtils.resolve(base, lenientUri(location.trim()));
+            String text = target.toString();
+            int hash = text.indexOf('#');
+            if (hash >= 0) {
+                target = new URI(text.substring(0, hash)); // never sent; must not make one page look like two
+            }
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new FetchException(ErrorCode.HTTP_STATUS, false, status,
+                    "the page answered " + status + " with an invalid redirect location", null);
+        }
+        return hop(target, "the page redirected to a location that");
+    }
+
+    /** Applies the submit-time URL rules to a hop; the DNS guard then checks what it resolves to. */
+    private URI hop(URI uri, String subject) throws FetchException {
+        Optional<UrlPolicy.Problem> problem = urlPolicy.problem(uri);
+        if (problem.isEmpty()) {
+            return uri;
+        }
+        String reason = switch (problem.get()) {
+            case NOT_HTTP -> "is not an absolute http or https URL";
+            case USER_INFO -> "contains user info";
+            case TOO_LONG -> "is longer than " + UrlPolicy.MAX_LENGTH + " characters";
+            case FORBIDDEN_ADDRESS -> "points to a forbidden address";
+        };
+        throw new FetchException(ErrorCode.FORBIDDEN_DESTINATION, false, subject + " " + reason);
+    }
+
+    /** Servers send Location values with raw spaces or non-ASCII characters; browsers escape them. */
+    private static URI lenientUri(String value) throws URISyntaxException {
+        try {
+            return new URI(value);
+        } catch (URISyntaxException e) {
+            StringBuilder escaped = new StringBuilder(value.length() + 16);
+            for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+                int c = b & 0xff;
+                if (c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0) {
+                    escaped.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                } else {
+                    escaped.append((char) c);
+                }
+            }
+            return new URI(escaped.toString());
+        }
+    }
+
+    private static String unsupported(String contentType) {
+        String mime = ContentTypes.mediaType(contentType);
+        if (mime == null) {
+            return "the page has no valid content type";
+        }
+        return "the page's content type " + (mime.length() > 100 ? mime.substring(0, 100) : mime) + " is not supported";
+    }
+
+    /** Classifies an I/O failure; throws InterruptedException itself when that is the real cause. */
+    private static FetchException failure(IOException e, Watchdog watchdog) throws InterruptedException {
+        if (watchdog.reason == Reason.INTERRUPTED || Thread.currentThread().isInterrupted()) {
+            Thread.interrupted();
+            InterruptedException interrupted = new InterruptedException("fetch interrupted");
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+        if (watchdog.reason == Reason.DEADLINE) {
+            return new FetchException(ErrorCode.TIMEOUT, true, null, "the page did not load within " + seconds(watchdog), e);
+        }
+        ForbiddenDestinationException forbidden = find(e, ForbiddenDestinationException.class);
+        if (forbidden != null) {
+            return new FetchException(ErrorCode.FORBIDDEN_DESTINATION, false, null, "the host resolves to a forbidden address", e);
+        }
+        if (find(e, UnknownHostException.class) != null) {
+            // Java cannot tell NXDOMAIN from a resolver hiccup; the job's attempt cap bounds the cost.
+            return new FetchException(ErrorCode.DNS, true, null, "the host name could not be resolved", e);
+        }
+        if (find(e, ConnectTimeoutException.class) != null) {
+            return new FetchException(ErrorCode.CONNECT, true, null, "connecting to the site timed out", e);
+        }
+        if (find(e, SocketTimeoutException.class) != null) {
+            return new FetchException(ErrorCode.TIMEOUT, true, null, "the site stopped answering", e);
+        }
+        if (find(e, ConnectException.class) != null || find(e, NoRouteToHostException.class) != null) {
+            return new FetchException(ErrorCode.CONNECT, true, null, "the site refused the connection", e);
+        }
+        if (find(e, SSLException.class) != null) {
+            // Certificate and handshake failures do not heal by retrying within minutes.
+            return new FetchException(ErrorCode.CONNECT, false, null, "the TLS handshake with the site failed", e);
+        }
+        if (find(e, ClientProtocolException.class) != null || find(e, ProtocolException.class) != null) {
+            return new FetchException(ErrorCode.CONNECT, false, null, "the site sent an invalid HTTP response", e);
+        }
+        return new FetchException(ErrorCode.CONNECT, true, null, "the connection to the site failed", e);
+    }
+
+    private static String seconds(Watchdog watchdog) {
+        Duration timeout = watchdog.timeout();
+        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms";
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        watchdogs.shutdownNow();
+        client.close();
+    }
+
+    private enum Reason { DEADLINE, INTERRUPTED }
+
+    /** Aborts the current request when the deadline passes or the calling thread is interrupted. */
+    private final class Watchdog implements AutoCloseable {
+
+        private final Thread caller;
+        private final long deadline;
+        private final long started = System.nanoTime();
+        private final ScheduledFuture<?> task;
+        private volatile HttpGet current;
+        private volatile Reason reason;
+
+        Watchdog(Thread caller, long deadline) {
+            this.caller = caller;
+            this.deadline = deadline;
+            this.task = watchdogs.scheduleWithFixedDelay(this::check, WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        Duration timeout() {
+            return Duration.ofNanos(deadline - started);
+        }
+
+        /** Set before reading reason, mirroring check(), so a cancel is never missed. */
+        void watch(HttpGet request) {
+            current = request;
+            if (request != null && reason != null) {
+                request.cancel();
+            }
+        }
+
+        void checkBeforeHop() throws FetchException, InterruptedException {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("fetch interrupted");
+            }
+            if (reason == Reason.DEADLINE || System.nanoTime() - deadline >= 0) {
+                throw new FetchException(ErrorCode.TIMEOUT, true, "the page did not load within " + seconds(this));
+            }
+        }
+
+        void throwIfTripped() throws FetchException, InterruptedException {
+            if (reason == Reason.INTERRUPTED) {
+                Thread.interrupted();
+                throw new InterruptedException("fetch interrupted");
+            }
+            if (reason == Reason.DEADLINE) {
+                throw new FetchException(ErrorCode.TIMEOUT, true, "the page did not load within " + seconds(this));
+            }
+        }
+
+        private void check() {
+            if (reason == null) {
+                if (caller.isInterrupted()) {
+                    reason = Reason.INTERRUPTED;
+                } else if (System.nanoTime() - deadline >= 0) {
+                    reason = Reason.DEADLINE;
+                }
+            }
+            HttpGet request = current;
+            if (reason != null && request != null) {
+                request.cancel();
+            }
+        }
+
+        @Override
+        public void close() {
+            task.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tally.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+class FetchConfigurationTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(FetchProperties.class)
+    static class Properties {
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withUserConfiguration(Properties.class, FetchConfiguration.class);
+
+    @Test
+    void providesUrlPolicyAndPageFetcherFromProperties() {
+        runner.run(context -> {
+            assertThat(context).hasSingleBean(UrlPolicy.class).hasSingleBean(PageFetcher.class);
+            FetchProperties properties = context.getBean(FetchProperties.class);
+            assertThat(properties.allowPrivateNetworks()).isFalse();
+            assertThat(properties.maxBytes().toMegabytes()).isEqualTo(10);
+            assertThat(properties.timeout().toSeconds()).isEqualTo(30);
+            assertThat(properties.maxRedirects()).isEqualTo(5);
+            assertThatThrownBy(() -> context.getBean(UrlPolicy.class).check("http://127.0.0.1/"))
+                    .isInstanceOf(InvalidUrlException.class);
+        });
+    }
+
+    @Test
+    void readsAllowPrivateNetworks() {
+        runner.withPropertyValues("tally.fetch.allow-private-networks=true").run(context ->
+                assertThat(context.getBean(UrlPolicy.class).check("http://127.0.0.1/")).isNotNull());
+    }
+
+    @Test
+    void closesTheFetcherOnShutdown() {
+        AtomicReference<PageFetcher> fetcher = new AtomicReference<>();
+        runner.run(context -> fetcher.set(context.getBean(PageFetcher.class)));
+
+        assertThatThrownBy(() -> fetcher.get().fetch(URI.create("http://example.com/")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the page fetcher is closed");
+    }
+}
