@@ -17,4 +17,10 @@ class FetchConfiguration {
     PageFetcher pageFetcher(FetchProperties properties) {
         return new HttpPageFetcher(properties);
     }
+
+    /** Webhooks obey the same destination rules as fetching. */
+    @Bean(destroyMethod = "close")
+    CallbackSender callbackSender(FetchProperties properties) {
+        return new HttpCallbackSender(properties);
+    }
 }

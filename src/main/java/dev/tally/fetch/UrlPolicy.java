@@ -175,9 +175,4 @@ public final class UrlPolicy {
         }
         return true;
     }
-
-    /** As {@link #check(String)}, naming {@code fieldName} in messages. */
-    public URI check(String url, String fieldName) throws InvalidUrlException {
-        throw new UnsupportedOperationException("TODO");
-    }
 }
