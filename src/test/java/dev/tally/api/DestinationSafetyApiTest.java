@@ -15,7 +15,9 @@ import tools.jackson.databind.JsonNode;
 /** With the default {@code tally.fetch.allow-private-networks=false}, internal addresses are never fetched. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:tally-safety;DB_CLOSE_DELAY=-1",
-        "tally.retry.max-attempts=1"
+        "tally.retry.max-attempts=1",
+        "tally.webhooks.max-attempts=1",
+        "tally.webhooks.poll-interval=100ms"
 })
 class DestinationSafetyApiTest {
 
@@ -40,6 +42,37 @@ class DestinationSafetyApiTest {
 
         assertThat(response.status()).as(url).isEqualTo(400);
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    @Test
+    void neverCallsBackAHostNameThatResolvesToLoopback() throws InterruptedException {
+        var hits = new java.util.concurrent.atomic.AtomicInteger();
+        site.handle("/safety/hook", exchange -> {
+            hits.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+        });
+        String callback = site.url("/safety/hook").replace("127.0.0.1", "localhost");
+        Api.Response accepted = api.postJson("/api/v1/jobs", "{\"text\":\"call me maybe\",\"callbackUrl\":\"" + callback + "\"}");
+        assertThat(accepted.status()).isEqualTo(202);
+        String id = accepted.json().get("id").asString();
+
+        JsonNode delivery = null;
+        for (int i = 0; i < 100; i++) {
+            delivery = api.get("/api/v1/jobs/" + id + "/webhooks").json().get("deliveries").path(0);
+            if ("FAILED".equals(delivery.path("status").asString())) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(delivery.get("status").asString()).isEqualTo("FAILED");
+        assertThat(delivery.get("lastError").asString()).contains("FORBIDDEN_DESTINATION");
+        assertThat(hits.get()).isZero();
+    }
+
+    @Test
+    void rejectsALiteralInternalCallbackUrlAtSubmit() {
+        Api.Response response = api.postJson("/api/v1/jobs", "{\"text\":\"x\",\"callbackUrl\":\"http://169.254.169.254/\"}");
+        assertThat(response.status()).isEqualTo(400);
     }
 
     @Test
