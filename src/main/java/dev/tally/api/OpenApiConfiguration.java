@@ -1,0 +1,107 @@
+package dev.tally.api;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.HeaderParameter;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Completes the generated OpenAPI description with what annotations on every method would repeat:
+ * the problem+json responses, the protocol headers and the answer codes of each operation.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+    @Bean
+    OpenAPI tallyOpenApi() {
+        return new OpenAPI().info(new Info().title("Tally").version("v1")
+                .description("Asynchronous word-frequency service. Contract: api-contract.md; errors are RFC 9457 problem+json."));
+    }
+
+    @Bean
+    OpenApiCustomizer tallyProblemResponses() {
+        return openApi -> {
+            if (openApi.getPaths() == null) {
+                return;
+            }
+            openApi.getPaths().forEach((path, item) -> {
+                if (!path.startsWith("/api/")) {
+                    return;
+                }
+                item.readOperationsMap().forEach((method, operation) -> describe(path, method, operation));
+            });
+        };
+    }
+
+    private static void describe(String path, PathItem.HttpMethod method, Operation operation) {
+        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+        operation.setResponses(responses);
+        problem(responses, "400", "invalid request (malformed JSON, unknown field, bad parameter)");
+        problem(responses, "500", "unexpected error");
+        problem(responses, "503", "the job store is unavailable; see Retry-After");
+        if (path.contains("{id}")) {
+            problem(responses, "404", "no such job (or a malformed id)");
+        }
+        if (path.equals("/api/v1/jobs") && method == PathItem.HttpMethod.POST) {
+            operation.setSummary("Submit a job (url or text); 202 once durably stored");
+            operation.addParametersItem(new HeaderParameter().name("Idempotency-Key").required(false)
+                    .description("1..255 printable ASCII characters; a repeat within 24 h returns the same job")
+                    .schema(new StringSchema().maxLength(255)));
+            ApiResponse accepted = responses.get("202") != null ? responses.get("202") : responses.get("200");
+            if (accepted != null) {
+                responses.remove("200");
+                accepted.description("the job, QUEUED (or the first job, on an idempotent replay)")
+                        .headers(Map.of(
+                                "Location", new Header().description("/api/v1/jobs/{id}").schema(new StringSchema()),
+                                "Idempotent-Replayed", new Header().description("true on a replay").schema(new StringSchema())));
+                responses.addApiResponse("202", accepted);
+            }
+            problem(responses, "409", "a request with this Idempotency-Key is still in flight");
+            problem(responses, "413", "body larger than tally.api.max-body-size");
+            problem(responses, "415", "Content-Type is not application/json");
+            problem(responses, "422", "Idempotency-Key reused with a different body");
+            problem(responses, "429", "rate limited; see Retry-After");
+        }
+        if (path.equals("/api/v1/jobs/{id}") && method == PathItem.HttpMethod.GET) {
+            operation.setSummary("Get a job; conditional (ETag) and long-poll (waitSeconds)");
+            operation.addParametersItem(new HeaderParameter().name("If-None-Match").required(false)
+                    .description("a previous ETag: 304 if unchanged; with waitSeconds, wait for a change")
+                    .schema(new StringSchema()));
+            responses.addApiResponse("304", new ApiResponse().description("not modified"));
+        }
+        if (path.endsWith("/cancel") || path.endsWith("/words")) {
+            problem(responses, "409", path.endsWith("/cancel") ? "the job is already terminal" : "the job has not succeeded");
+        }
+        if (path.equals("/api/v1/jobs/{id}") && method == PathItem.HttpMethod.DELETE) {
+            operation.setSummary("Delete a job and its result");
+            responses.remove("200");
+            responses.addApiResponse("204", new ApiResponse().description("deleted"));
+        }
+    }
+
+    private static void problem(ApiResponses responses, String code, String description) {
+        if (responses.containsKey(code)) {
+            return;
+        }
+        var schema = new ObjectSchema()
+                .addProperty("type", new StringSchema())
+                .addProperty("title", new StringSchema())
+                .addProperty("status", new IntegerSchema())
+                .addProperty("detail", new StringSchema());
+        responses.addApiResponse(code, new ApiResponse().description(description)
+                .content(new Content().addMediaType("application/problem+json", new MediaType().schema(schema))));
+    }
+}

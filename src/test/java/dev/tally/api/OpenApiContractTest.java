@@ -1,0 +1,60 @@
+package dev.tally.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Api;
+import dev.tally.support.TallyIntegrationTest;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.JsonNode;
+
+/** The published OpenAPI description lists exactly the operations the application serves. */
+@TallyIntegrationTest
+class OpenApiContractTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    @Test
+    void documentsEveryOperationAndNoOther() {
+        Set<String> served = new TreeSet<>();
+        mappings.getHandlerMethods().forEach((info, method) -> {
+            if (!method.getBeanType().getPackageName().startsWith("dev.tally")) {
+                return;
+            }
+            for (String path : info.getPathPatternsCondition().getPatternValues()) {
+                info.getMethodsCondition().getMethods().forEach(m -> served.add(m.name() + " " + path));
+            }
+        });
+        JsonNode paths = new Api(port).get("/v3/api-docs").json().get("paths");
+        Set<String> documented = new TreeSet<>();
+        paths.properties().forEach(path -> path.getValue().properties()
+                .forEach(op -> documented.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey())));
+
+        assertThat(documented).isEqualTo(served);
+    }
+
+    @Test
+    void documentsProblemResponsesAndProtocolHeaders() {
+        JsonNode paths = new Api(port).get("/v3/api-docs").json().get("paths");
+        JsonNode submit = paths.get("/api/v1/jobs").get("post");
+        assertThat(submit.get("responses").has("202")).isTrue();
+        assertThat(submit.get("responses").get("413").get("content").has("application/problem+json")).isTrue();
+        assertThat(submit.get("responses").has("422")).isTrue();
+        assertThat(submit.get("parameters").toString()).contains("Idempotency-Key");
+        JsonNode get = paths.get("/api/v1/jobs/{id}").get("get");
+        assertThat(get.get("parameters").toString()).contains("waitSeconds", "top", "If-None-Match");
+        assertThat(get.get("responses").has("304")).isTrue();
+        assertThat(get.get("responses").has("404")).isTrue();
+    }
+}
