@@ -5,6 +5,7 @@ import static dev.tally.text.WordCounts.countChunks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import java.nio.CharBuffer;
 import java.text.Normalizer;
 import java.util.HashMap;
 import java.util.Locale;
@@ -124,6 +125,13 @@ class WordCounterTest {
     }
 
     @Test
+    void lowerCasesSupplementaryLetters() {
+        String deseretCapitalLongI = "\uD801\uDC00"; // U+10400, lower case U+10428
+
+        assertThat(countChunks(deseretCapitalLongI + "x")).containsOnlyKeys("\uD801\uDC28x");
+    }
+
+    @Test
     void separatesOnSupplementarySymbols() {
         assertThat(countChunks("fun\uD83D\uDE00time")).as("an emoji is a symbol").containsOnlyKeys("fun", "time");
     }
@@ -152,6 +160,16 @@ class WordCounterTest {
     @Test
     void keepsApostrophesAndSurrogatePairsSplitAcrossChunks() {
         assertThat(countChunks("don", "\u2019", "t a\uD835", "\uDC00b")).containsOnlyKeys("don't", "a\uD835\uDC00b");
+    }
+
+    @Test
+    void readsAnyKindOfCharSequence() {
+        WordCounter counter = new WordCounter();
+        counter.accept(new StringBuilder("one two "));
+        counter.accept(CharBuffer.wrap("xxthree four".toCharArray(), 2, 10).slice());
+        counter.accept(CharBuffer.wrap(" five"));
+
+        assertThat(asMap(counter.toHistogram())).containsOnlyKeys("one", "two", "three", "four", "five");
     }
 
     @Test
