@@ -56,8 +56,8 @@ class HtmlTextExtractorTest {
 
     @Test
     void inlineElementsDoNotSplitWords() {
-        assertThat(countHtml("<p><b>foo</b>bar un<i>believ</i><span>able</span> <a href=\"/x\">link</a>ed</p>"))
-                .containsOnlyKeys("foobar", "unbelievable", "linked");
+        assertThat(countHtml("<p><b>foo</b>bar un<i>believ</i><span>able</span> <a href=\"/x\">link</a>ed super<wbr>cali</p>"))
+                .containsOnlyKeys("foobar", "unbelievable", "linked", "supercali");
     }
 
     @Test
