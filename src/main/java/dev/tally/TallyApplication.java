@@ -10,6 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class TallyApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("keys")) {
+            System.exit(dev.tally.security.ApiKeysCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         SpringApplication.run(TallyApplication.class, args);
     }
 }

@@ -11,6 +11,7 @@ import dev.tally.job.ListCursor;
 import dev.tally.job.NewJob;
 import dev.tally.job.Submission;
 import dev.tally.job.WordsPage;
+import dev.tally.security.CurrentClient;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
@@ -52,8 +53,6 @@ class JobController {
 
     private static final String CSV = "text/csv";
 
-    /** Whose key space Idempotency-Keys are in; one space until clients authenticate. */
-    private static final String CLIENT = "anonymous";
 
     private final Jobs jobs;
     private final UrlPolicy urlPolicy;
@@ -70,13 +69,14 @@ class JobController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobView> submit(@RequestBody SubmitJobRequest request,
                                    @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-        NewJob newJob = validated(request);
+        String client = CurrentClient.id();
+        NewJob newJob = validated(request).ownedBy(client);
         Job job;
         boolean replayed = false;
         if (idempotencyKey == null) {
             job = jobs.submit(newJob);
         } else {
-            Submission submission = jobs.submit(newJob, CLIENT, checkedKey(idempotencyKey));
+            Submission submission = jobs.submit(newJob, client, checkedKey(idempotencyKey));
             job = submission.job();
             replayed = submission.replayed();
         }
@@ -172,7 +172,7 @@ class JobController {
         JobStatus wanted = status == null ? null : parseStatus(status);
         ListCursor after = cursor == null ? null : ListCursor.decode(cursor)
                 .orElseThrow(() -> new InvalidRequestException("cursor is not valid; use the next link of a previous page"));
-        JobPage page = jobs.list(wanted, after, limit);
+        JobPage page = jobs.list(CurrentClient.id(), wanted, after, limit);
         return new JobListView(
                 page.items().stream().map(j -> JobView.of(j, JobView.DEFAULT_TOP)).toList(),
                 page.next() == null ? null : nextLink(request, page.next().encode()));
@@ -183,7 +183,7 @@ class JobController {
                     @RequestParam(defaultValue = "100") @Min(1) @Max(10_000) int limit,
                     @RequestParam(required = false) String cursor,
                     HttpServletRequest request) {
-        UUID jobId = JobIds.parse(id);
+        UUID jobId = find(id).id();
         long offset = cursor == null ? 0 : decodeOffset(cursor);
         WordsPage page = jobs.words(jobId, offset, limit);
         var summary = page.job().summary();
@@ -193,7 +193,7 @@ class JobController {
 
     @GetMapping(path = "/{id}/words", produces = CSV)
     void wordsCsv(@PathVariable String id, HttpServletResponse response) throws IOException {
-        UUID jobId = JobIds.parse(id);
+        UUID jobId = find(id).id();
         // Checked before the first byte is written, so a wrong state is still a clean 404/409.
         jobs.words(jobId, 0, 1);
         response.setContentType("text/csv; charset=utf-8");
@@ -211,12 +211,12 @@ class JobController {
 
     @PostMapping("/{id}/cancel")
     JobView cancel(@PathVariable String id) {
-        return JobView.of(jobs.cancel(JobIds.parse(id)), JobView.DEFAULT_TOP);
+        return JobView.of(jobs.cancel(find(id).id()), JobView.DEFAULT_TOP);
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable String id) {
-        UUID jobId = JobIds.parse(id);
+        UUID jobId = find(id).id();
         if (!jobs.delete(jobId)) {
             throw new JobNotFoundException(jobId);
         }
@@ -250,9 +250,10 @@ class JobController {
         }
     }
 
+    /** The caller's job: another client's job is as unknown as one that never existed. */
     private Job find(String id) {
         UUID jobId = JobIds.parse(id);
-        return jobs.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+        return jobs.findOwned(jobId, CurrentClient.id()).orElseThrow(() -> new JobNotFoundException(jobId));
     }
 
     private static JobStatus parseStatus(String status) {

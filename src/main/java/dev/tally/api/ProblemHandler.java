@@ -1,5 +1,6 @@
 package dev.tally.api;
 
+import dev.tally.job.AdmissionRefusedException;
 import dev.tally.job.IdempotencyConflictException;
 import dev.tally.job.JobNotFoundException;
 import dev.tally.job.JobStateConflictException;
@@ -58,6 +59,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return e.reason() == IdempotencyConflictException.Reason.IN_FLIGHT
                 ? problem(HttpStatus.CONFLICT, "Request in progress", e.getMessage(), "idempotency-in-flight")
                 : problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", e.getMessage(), "idempotency-mismatch");
+    }
+
+    @ExceptionHandler(AdmissionRefusedException.class)
+    ResponseEntity<ProblemDetail> refused(AdmissionRefusedException e) {
+        HttpStatus status = e.perClient() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
+        ProblemDetail body = problem(status, e.perClient() ? "Too many unfinished jobs" : "Overloaded",
+                e.getMessage(), e.perClient() ? "client-backlog-full" : "overloaded").getBody();
+        return ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, "30")
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
     /** The store is unreachable or overloaded: the client should come back, not give up. */

@@ -6,6 +6,7 @@ import dev.tally.job.Job;
 import dev.tally.job.JobStatus;
 import dev.tally.job.Jobs;
 import dev.tally.job.NewJob;
+import dev.tally.security.CurrentClient;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -68,7 +69,7 @@ class CompatController {
         } catch (InvalidUrlException e) {
             return failure("Invalid url: " + e.getMessage());
         }
-        Job job = jobs.submit(NewJob.ofUrl(checked, null));
+        Job job = jobs.submit(NewJob.ofUrl(checked, null).ownedBy(CurrentClient.id()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("job_id", job.id().toString());
         data.put("url", checked);
@@ -91,7 +92,8 @@ class CompatController {
             }
             jobId = id.asString();
         }
-        Optional<Job> job = parse(jobId).flatMap(jobs::find);
+        String client = CurrentClient.id();
+        Optional<Job> job = parse(jobId).flatMap(id -> jobs.findOwned(id, client));
         if (job.isEmpty()) {
             return failure("Job not found: " + jobId);
         }

@@ -5,9 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Reads a {@code Content-Type} header per the contract. Mirrors
- * {@code DocumentType.fromContentType}, which is still being written in the text module; once it
- * lands, {@link #documentType} can delegate to it.
+ * Reads a {@code Content-Type} header per the contract; which types are read how is the text
+ * module's decision ({@link DocumentType#fromContentType}), in one place.
  */
 final class ContentTypes {
 
@@ -16,18 +15,7 @@ final class ContentTypes {
 
     /** text/html and application/xhtml+xml are HTML, other text/* plain text, anything else none. */
     static Optional<DocumentType> documentType(String contentType) {
-        String mime = mediaType(contentType);
-        if (mime == null) {
-            return Optional.empty();
-        }
-        if (mime.equals("text/html") || mime.equals("application/xhtml+xml")) {
-            return Optional.of(DocumentType.HTML);
-        }
-        int slash = mime.indexOf('/');
-        if (slash > 0 && slash < mime.length() - 1 && mime.substring(0, slash).equals("text")) {
-            return Optional.of(DocumentType.PLAIN_TEXT);
-        }
-        return Optional.empty();
+        return DocumentType.fromContentType(contentType);
     }
 
     /** @return the lower-cased type/subtype, or null if missing or malformed */

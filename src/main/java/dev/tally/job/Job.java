@@ -9,6 +9,7 @@ import java.util.UUID;
  *
  * @param summary present only when {@link JobStatus#SUCCEEDED} and loaded
  * @param error present only when {@link JobStatus#FAILED}
+ * @param owner the client that created the job; only it can see the job
  */
 public record Job(
         UUID id,
@@ -22,5 +23,6 @@ public record Job(
         Instant startedAt,
         Instant finishedAt,
         JobSummary summary,
-        JobError error) {
+        JobError error,
+        String owner) {
 }

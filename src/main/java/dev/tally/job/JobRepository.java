@@ -26,7 +26,7 @@ class JobRepository {
     private static final String COLUMNS = """
             j.id, j.status, j.source_type, j.source_url, j.text_length, j.callback_url, j.attempts, j.version,
             j.created_at, j.updated_at, j.started_at, j.finished_at,
-            j.error_code, j.error_message, j.error_retryable, j.error_http_status,
+            j.error_code, j.error_message, j.error_retryable, j.error_http_status, j.owner,
             r.total_words, r.distinct_words, r.top_words""";
 
     private static final String FROM = " FROM job j LEFT JOIN job_result r ON r.job_id = j.id ";
@@ -52,8 +52,9 @@ class JobRepository {
     void insert(Job job, byte[] text) {
         jdbc.sql("""
                 INSERT INTO job (id, status, source_type, source_url, text_length, callback_url, attempts, version,
-                                 created_at, updated_at, next_attempt_at)
-                VALUES (:id, :status, :sourceType, :url, :length, :callback, 0, 1, :now, :now, :now)""")
+                                 created_at, updated_at, next_attempt_at, owner)
+                VALUES (:id, :status, :sourceType, :url, :length, :callback, 0, 1, :now, :now, :now, :owner)""")
+                .param("owner", job.owner())
                 .param("id", job.id())
                 .param("status", job.status().name())
                 .param("sourceType", job.source().type().name())
@@ -142,8 +143,8 @@ class JobRepository {
     }
 
     /** Newest first; {@code after} is the last job of the previous page, or null. */
-    List<Job> list(JobStatus status, ListCursor after, int limit) {
-        var sql = new StringBuilder("SELECT ").append(COLUMNS).append(FROM).append("WHERE 1 = 1");
+    List<Job> list(String owner, JobStatus status, ListCursor after, int limit) {
+        var sql = new StringBuilder("SELECT ").append(COLUMNS).append(FROM).append("WHERE j.owner = :owner");
         if (status != null) {
             sql.append(" AND j.status = :status");
         }
@@ -151,7 +152,7 @@ class JobRepository {
             sql.append(" AND (j.created_at < :afterTime OR (j.created_at = :afterTime AND j.id < :afterId))");
         }
         sql.append(" ORDER BY j.created_at DESC, j.id DESC LIMIT :limit");
-        var statement = jdbc.sql(sql.toString()).param("limit", limit);
+        var statement = jdbc.sql(sql.toString()).param("limit", limit).param("owner", owner);
         if (status != null) {
             statement = statement.param("status", status.name());
         }
@@ -173,6 +174,16 @@ class JobRepository {
                 .param("id", id)
                 .query((rs, n) -> rs.getBytes(1))
                 .optional();
+    }
+
+    /** Jobs not yet finished: all of them, or one owner's. */
+    long countActive(String owner) {
+        String sql = "SELECT COUNT(*) FROM job WHERE status IN ('QUEUED', 'RUNNING')" + (owner == null ? "" : " AND owner = :owner");
+        var statement = jdbc.sql(sql);
+        if (owner != null) {
+            statement = statement.param("owner", owner);
+        }
+        return statement.query(Long.class).single();
     }
 
     boolean delete(UUID id) {
@@ -435,7 +446,7 @@ class JobRepository {
                 rs.getInt("attempts"), rs.getLong("version"),
                 instant(rs, "created_at"), instant(rs, "updated_at"),
                 instant(rs, "started_at"), instant(rs, "finished_at"),
-                summary, error);
+                summary, error, rs.getString("owner"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

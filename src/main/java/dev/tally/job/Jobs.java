@@ -33,15 +33,17 @@ public class Jobs {
     static final java.time.Duration IN_FLIGHT_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final JobRepository repository;
+    private final AdmissionControl admission;
     private final IdempotencyRepository idempotency;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
 
-    Jobs(JobRepository repository, IdempotencyRepository idempotency, TransactionTemplate transactions,
-         ApplicationEventPublisher events, Clock clock) {
+    Jobs(JobRepository repository, AdmissionControl admission, IdempotencyRepository idempotency,
+         TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock) {
         this.repository = repository;
+        this.admission = admission;
         this.idempotency = idempotency;
         this.transactions = transactions;
         this.events = events;
@@ -108,8 +110,9 @@ public class Jobs {
         var source = request.url() != null
                 ? JobSource.url(request.url())
                 : JobSource.text(request.text().codePointCount(0, request.text().length()));
+        admission.admit(request.owner());
         var job = new Job(ids.generate(), JobStatus.QUEUED, source, request.callbackUrl(), 0, 1,
-                now, now, null, null, null, null);
+                now, now, null, null, null, null, request.owner());
         byte[] text = request.text() == null ? null : request.text().getBytes(StandardCharsets.UTF_8);
         transactions.executeWithoutResult(status -> {
             repository.insert(job, text);
@@ -125,9 +128,14 @@ public class Jobs {
         return repository.find(id);
     }
 
-    /** Newest first. */
-    public JobPage list(JobStatus status, ListCursor after, int limit) {
-        List<Job> rows = repository.list(status, after, limit + 1);
+    /** The job, if it exists and belongs to {@code owner}; to anyone else it does not exist. */
+    public Optional<Job> findOwned(UUID id, String owner) {
+        return repository.find(id).filter(job -> job.owner().equals(owner));
+    }
+
+    /** Newest first, only {@code owner}'s jobs. */
+    public JobPage list(String owner, JobStatus status, ListCursor after, int limit) {
+        List<Job> rows = repository.list(owner, status, after, limit + 1);
         if (rows.size() <= limit) {
             return new JobPage(rows, null);
         }

@@ -4,13 +4,25 @@ package dev.tally.job;
  * A validated submission: exactly one of {@code url} and {@code text}.
  *
  * @param callbackUrl where to POST the job on its terminal state, or null
+ * @param owner the client submitting it
  */
-public record NewJob(String url, String text, String callbackUrl) {
+public record NewJob(String url, String text, String callbackUrl, String owner) {
+
+    /** The owner of jobs when clients do not authenticate. */
+    public static final String ANONYMOUS = "anonymous";
 
     public NewJob {
         if ((url == null) == (text == null)) {
             throw new IllegalArgumentException("exactly one of url and text");
         }
+        if (owner == null || owner.isBlank()) {
+            owner = ANONYMOUS;
+        }
+    }
+
+    /** The same submission on behalf of {@code client}. */
+    public NewJob ownedBy(String client) {
+        return new NewJob(url, text, callbackUrl, client);
     }
 
     /** A digest of the request's meaning, to tell a repeated request from a different one. */
@@ -34,10 +46,10 @@ public record NewJob(String url, String text, String callbackUrl) {
     }
 
     public static NewJob ofUrl(String url, String callbackUrl) {
-        return new NewJob(url, null, callbackUrl);
+        return new NewJob(url, null, callbackUrl, ANONYMOUS);
     }
 
     public static NewJob ofText(String text, String callbackUrl) {
-        return new NewJob(null, text, callbackUrl);
+        return new NewJob(null, text, callbackUrl, ANONYMOUS);
     }
 }

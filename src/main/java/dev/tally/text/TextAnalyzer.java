@@ -1,5 +1,9 @@
 package dev.tally.text;
 
+import java.util.Objects;
+import org.jsoup.nodes.Document;
+import org.jsoup.parser.Parser;
+
 /**
  * Counts the words of a document by the rules of contract section 2. Thread-safe; one instance
  * serves every worker.
@@ -8,11 +12,18 @@ public final class TextAnalyzer {
 
     /** Counts the words of submitted plain text. */
     public Histogram countText(CharSequence text) {
-        throw new UnsupportedOperationException("TODO");
+        Objects.requireNonNull(text, "text");
+        WordCounter counter = new WordCounter();
+        counter.accept(text);
+        return counter.toHistogram();
     }
 
     /**
      * Decodes and counts a fetched body.
+     *
+     * <p>The encoding is a byte-order mark's, else {@code declaredCharset} if Java knows it, else
+     * for HTML the one a {@code <meta>} element names, else UTF-8. Invalid bytes become U+FFFD,
+     * which separates words; decoding never fails.
      *
      * @param body the bytes as received (already decompressed)
      * @param type how to read them
@@ -20,6 +31,17 @@ public final class TextAnalyzer {
      *     a byte-order mark wins over it, and for HTML it wins over {@code <meta charset>}
      */
     public Histogram countDocument(byte[] body, DocumentType type, String declaredCharset) {
-        throw new UnsupportedOperationException("TODO");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(type, "type");
+        BodyCharset charset = BodyCharset.detect(body, type, declaredCharset);
+        WordCounter counter = new WordCounter();
+        switch (type) {
+            case HTML -> {
+                Document document = Parser.htmlParser().parseInput(charset.reader(body), "");
+                HtmlTextExtractor.extract(document, counter);
+            }
+            case PLAIN_TEXT -> charset.decodeInto(body, counter);
+        }
+        return counter.toHistogram();
     }
 }

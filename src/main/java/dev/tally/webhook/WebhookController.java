@@ -3,6 +3,7 @@ package dev.tally.webhook;
 import dev.tally.job.JobNotFoundException;
 import dev.tally.job.Jobs;
 import dev.tally.role.ConditionalOnRole;
+import dev.tally.security.CurrentClient;
 import dev.tally.role.Role;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -46,7 +47,7 @@ class WebhookController {
         } catch (IllegalArgumentException e) {
             jobId = null;
         }
-        if (jobId == null || jobs.find(jobId).isEmpty()) {
+        if (jobId == null || jobs.findOwned(jobId, CurrentClient.id()).isEmpty()) {
             throw new JobNotFoundException(jobId);
         }
         return new DeliveriesView(jobId.toString(), deliveries.ofJob(jobId).stream()

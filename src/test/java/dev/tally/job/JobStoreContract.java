@@ -76,7 +76,7 @@ abstract class JobStoreContract {
     @Test
     void keepsSubmittedTextApartAndRemovesItWhenTheJobEnds() {
         Job job = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.text(5), null, 0, 1, now, now,
-                null, null, null, null);
+                null, null, null, null, "client-a");
         repository.insert(job, "héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(repository.text(job.id())).isPresent();
 
@@ -208,17 +208,18 @@ abstract class JobStoreContract {
         for (int i = 0; i < 5; i++) {
             Instant created = now.plusMillis(i);
             Job job = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url("https://example.com/" + i), null,
-                    0, 1, created, created, null, null, null, null);
+                    0, 1, created, created, null, null, null, null, "client-a");
             repository.insert(job, null);
             ids.add(0, job.id());
         }
-        List<Job> first = repository.list(null, null, 2);
+        List<Job> first = repository.list("client-a", null, null, 2);
         Job last = first.get(1);
-        List<Job> second = repository.list(null, new ListCursor(last.createdAt(), last.id()), 2);
+        List<Job> second = repository.list("client-a", null, new ListCursor(last.createdAt(), last.id()), 2);
 
         assertThat(first).extracting(Job::id).containsExactly(ids.get(0), ids.get(1));
         assertThat(second).extracting(Job::id).containsExactly(ids.get(2), ids.get(3));
-        assertThat(repository.list(JobStatus.RUNNING, null, 10)).isEmpty();
+        assertThat(repository.list("client-a", JobStatus.RUNNING, null, 10)).isEmpty();
+        assertThat(repository.list("client-b", null, null, 10)).as("another client's jobs").isEmpty();
     }
 
     @Test
@@ -264,7 +265,7 @@ abstract class JobStoreContract {
 
     private Job queuedUrlJob(String url) {
         return new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url(url), null, 0, 1, now, now,
-                null, null, null, null);
+                null, null, null, null, "client-a");
     }
 
     private static byte[] deflate(byte[] raw) {

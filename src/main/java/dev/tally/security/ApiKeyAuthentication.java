@@ -1,0 +1,40 @@
+package dev.tally.security;
+
+import java.util.List;
+import java.util.UUID;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+/** A request authenticated by an API key; the secret itself is never kept here. */
+final class ApiKeyAuthentication extends AbstractAuthenticationToken {
+
+    private final UUID keyId;
+    private final String name;
+    private final Integer rateLimitPerMinute;
+
+    ApiKeyAuthentication(UUID keyId, String name, Integer rateLimitPerMinute) {
+        super(List.of(new SimpleGrantedAuthority("ROLE_CLIENT")));
+        this.keyId = keyId;
+        this.name = name;
+        this.rateLimitPerMinute = rateLimitPerMinute;
+        setAuthenticated(true);
+    }
+
+    UUID keyId() {
+        return keyId;
+    }
+
+    Integer rateLimitPerMinute() {
+        return rateLimitPerMinute;
+    }
+
+    @Override
+    public Object getCredentials() {
+        return null;
+    }
+
+    @Override
+    public Object getPrincipal() {
+        return name;
+    }
+}

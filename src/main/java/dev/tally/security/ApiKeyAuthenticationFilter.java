@@ -1,0 +1,61 @@
+package dev.tally.security;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates {@code Authorization: Bearer <api key>}. Lookups are cached for 30 seconds (so a
+ * revoked key stops working within 30 s on every node), and {@code last_used_at} is written at
+ * most once a minute per key. A request without a key passes on unauthenticated; one with an
+ * unknown key is answered 401 at once.
+ */
+final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+
+    private final ApiKeyStore keys;
+    private final ProblemAuthenticationEntryPoint entryPoint;
+    private final Cache<String, Optional<ApiKeyStore.KeyInfo>> lookups = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(30)).maximumSize(10_000).build();
+    private final Cache<UUID, Instant> touched = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(10_000).build();
+
+    ApiKeyAuthenticationFilter(ApiKeyStore keys, ProblemAuthenticationEntryPoint entryPoint) {
+        this.keys = keys;
+        this.entryPoint = entryPoint;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String header = request.getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String secret = header.substring(7).trim();
+        Optional<ApiKeyStore.KeyInfo> key = secret.length() > 200 ? Optional.empty()
+                : lookups.get(ApiKeyStore.hash(secret), h -> keys.findLive(secret));
+        if (key.isEmpty()) {
+            entryPoint.reject(response, "invalid_token", "the API key is unknown or revoked");
+            return;
+        }
+        ApiKeyStore.KeyInfo info = key.get();
+        touched.get(info.id(), id -> {
+            keys.touch(id, Instant.now());
+            return Instant.now();
+        });
+        SecurityContextHolder.getContext().setAuthentication(
+                new ApiKeyAuthentication(info.id(), info.name(), info.rateLimitPerMinute()));
+        chain.doFilter(request, response);
+    }
+}

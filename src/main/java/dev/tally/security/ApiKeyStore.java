@@ -1,0 +1,100 @@
+package dev.tally.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * API keys in the job store. A key is {@code tly_<43 random base64url characters>} (256 bits);
+ * only its SHA-256 is stored (a fast hash is enough for secrets of that entropy), with an 8
+ * character prefix to recognise it in listings. The plain key is shown once, at creation.
+ */
+public final class ApiKeyStore {
+
+    /** A key as listed: never its secret. */
+    public record KeyInfo(UUID id, String name, String prefix, Integer rateLimitPerMinute, Instant createdAt,
+                          Instant lastUsedAt, Instant revokedAt) {
+    }
+
+    /** A freshly created key, with its secret (shown once). */
+    public record CreatedKey(KeyInfo info, String secret) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final JdbcClient jdbc;
+
+    public ApiKeyStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public CreatedKey create(String name, Integer rateLimitPerMinute) {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = "tly_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        UUID id = UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String prefix = secret.substring(0, 12);
+        jdbc.sql("INSERT INTO api_key (id, name, key_hash, key_prefix, rate_limit_per_minute, created_at)"
+                        + " VALUES (:id, :name, :hash, :prefix, :limit, :now)")
+                .param("id", id).param("name", name).param("hash", hash(secret)).param("prefix", prefix)
+                .param("limit", rateLimitPerMinute).param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .update();
+        return new CreatedKey(new KeyInfo(id, name, prefix, rateLimitPerMinute, now, null, null), secret);
+    }
+
+    public List<KeyInfo> list() {
+        return jdbc.sql("SELECT id, name, key_prefix, rate_limit_per_minute, created_at, last_used_at, revoked_at"
+                        + " FROM api_key ORDER BY created_at")
+                .query((rs, n) -> new KeyInfo(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, Integer.class), instant(rs.getObject(5, OffsetDateTime.class)),
+                        instant(rs.getObject(6, OffsetDateTime.class)), instant(rs.getObject(7, OffsetDateTime.class))))
+                .list();
+    }
+
+    /** Revokes by id or by the key's listed prefix. @return whether a live key was revoked */
+    public boolean revoke(String idOrPrefix) {
+        String column = idOrPrefix.startsWith("tly_") ? "key_prefix" : "CAST(id AS VARCHAR(36))";
+        return jdbc.sql("UPDATE api_key SET revoked_at = :now WHERE " + column + " = :value AND revoked_at IS NULL")
+                .param("now", OffsetDateTime.now(ZoneOffset.UTC)).param("value", idOrPrefix).update() > 0;
+    }
+
+    /** The live key with this secret, if any. */
+    Optional<KeyInfo> findLive(String secret) {
+        return jdbc.sql("SELECT id, name, key_prefix, rate_limit_per_minute, created_at, last_used_at, revoked_at"
+                        + " FROM api_key WHERE key_hash = :hash AND revoked_at IS NULL")
+                .param("hash", hash(secret))
+                .query((rs, n) -> new KeyInfo(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, Integer.class), instant(rs.getObject(5, OffsetDateTime.class)),
+                        instant(rs.getObject(6, OffsetDateTime.class)), null))
+                .optional();
+    }
+
+    void touch(UUID id, Instant when) {
+        jdbc.sql("UPDATE api_key SET last_used_at = :when WHERE id = :id")
+                .param("when", OffsetDateTime.ofInstant(when, ZoneOffset.UTC)).param("id", id).update();
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant instant(OffsetDateTime value) {
+        return value == null ? null : value.toInstant();
+    }
+}

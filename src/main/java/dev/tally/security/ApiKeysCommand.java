@@ -1,0 +1,117 @@
+package dev.tally.security;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code java -jar tally.jar keys create|list|revoke}: manages API keys in the job store named by
+ * the same {@code spring.datasource.*} settings as the service (command-line options or the
+ * environment). The embedded store can only be opened while the service is stopped.
+ */
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list and revoke Tally API keys.",
+        subcommands = {ApiKeysCommand.Create.class, ApiKeysCommand.ListKeys.class, ApiKeysCommand.Revoke.class})
+public final class ApiKeysCommand {
+
+    /** Must equal spring.datasource.url in application.yml (checked by a test). */
+    static final String DEFAULT_URL = "jdbc:h2:file:./data/tally;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+
+    @Option(names = "--spring.datasource.url", description = "job store JDBC URL (default: the embedded store under ./data)")
+    String url;
+
+    @Option(names = "--spring.datasource.username")
+    String username;
+
+    @Option(names = "--spring.datasource.password")
+    String password;
+
+    /** Runs the command line; returns the process exit code. */
+    public static int run(String[] args) {
+        return new CommandLine(new ApiKeysCommand()).execute(args);
+    }
+
+    ApiKeyStore store() {
+        Map<String, String> env = System.getenv();
+        String jdbcUrl = url != null ? url : env.getOrDefault("SPRING_DATASOURCE_URL", DEFAULT_URL);
+        String user = username != null ? username : env.getOrDefault("SPRING_DATASOURCE_USERNAME", jdbcUrl.startsWith("jdbc:h2:") ? "sa" : "");
+        String pass = password != null ? password : env.getOrDefault("SPRING_DATASOURCE_PASSWORD", "");
+        var dataSource = new DriverManagerDataSource(jdbcUrl, user, pass);
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        return new ApiKeyStore(JdbcClient.create(dataSource));
+    }
+
+    @Command(name = "create", description = "Create a key and print its secret (shown only this once).")
+    static final class Create implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        ApiKeysCommand parent;
+
+        @Option(names = "--name", required = true, description = "who the key is for")
+        String name;
+
+        @Option(names = "--rate-limit", description = "requests per minute for this key (default: tally.rate-limit.requests-per-minute)")
+        Integer rateLimit;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var created = parent.store().create(name, rateLimit);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("id:     " + created.info().id());
+            out.println("name:   " + created.info().name());
+            out.println("key:    " + created.secret());
+            out.println("Store the key now: only its hash is kept. Use it as: Authorization: Bearer <key>");
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List keys with their last use (never their secrets).")
+    static final class ListKeys implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        ApiKeysCommand parent;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-36s  %-20s  %-12s  %-10s  %-24s  %-24s  %s%n", "ID", "NAME", "PREFIX", "LIMIT/MIN",
+                    "CREATED", "LAST USED", "REVOKED");
+            for (var key : parent.store().list()) {
+                out.printf("%-36s  %-20s  %-12s  %-10s  %-24s  %-24s  %s%n", key.id(), key.name(), key.prefix(),
+                        key.rateLimitPerMinute() == null ? "default" : key.rateLimitPerMinute(), key.createdAt(),
+                        key.lastUsedAt() == null ? "never" : key.lastUsedAt(),
+                        key.revokedAt() == null ? "" : key.revokedAt());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", description = "Revoke a key by id or prefix (takes effect within 30 s on every node).")
+    static final class Revoke implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        ApiKeysCommand parent;
+
+        @Parameters(paramLabel = "ID_OR_PREFIX")
+        String key;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            boolean revoked = parent.store().revoke(key);
+            spec.commandLine().getOut().println(revoked ? "revoked " + key : "no live key " + key);
+            return revoked ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.tally.security;
+
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Who may call Tally ({@code tally.auth.*}) and from which browser origins ({@code tally.cors.*}).
+ *
+ * @param mode {@code none} (the embedded default, listening on localhost only), {@code api-key}
+ *     (Bearer API keys created with {@code java -jar tally.jar keys create}) or {@code jwt} (OAuth2
+ *     bearer tokens validated by Spring Security's resource server, configured with
+ *     {@code spring.security.oauth2.resourceserver.jwt.*})
+ * @param protectActuator whether actuator endpoints other than health and info need credentials
+ *     too when authentication is on (alternatively, serve them on {@code management.server.port})
+ */
+@Validated
+@ConfigurationProperties("tally.auth")
+public record AuthProperties(
+        @NotNull @DefaultValue("none") Mode mode,
+        @DefaultValue("true") boolean protectActuator) {
+
+    /** Authentication modes. */
+    public enum Mode { NONE, API_KEY, JWT }
+
+    /** Browser origins allowed to call the API; empty (the default) means no cross-origin access. */
+    @ConfigurationProperties("tally.cors")
+    public record Cors(@DefaultValue("") List<String> allowedOrigins) {
+    }
+}

@@ -1,0 +1,31 @@
+package dev.tally.security;
+
+import dev.tally.job.NewJob;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+
+/**
+ * The client a request acts for, as a stable id that owns jobs, scopes idempotency keys and
+ * names rate-limit buckets: {@code key:<api key id>}, {@code jwt:<subject>}, or {@code anonymous}
+ * when authentication is off.
+ */
+public final class CurrentClient {
+
+    private CurrentClient() {
+    }
+
+    public static String id() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth == null || !auth.isAuthenticated()) {
+            return NewJob.ANONYMOUS;
+        }
+        if (auth instanceof ApiKeyAuthentication key) {
+            return "key:" + key.keyId();
+        }
+        if (auth instanceof JwtAuthenticationToken jwt) {
+            return "jwt:" + jwt.getToken().getSubject();
+        }
+        return NewJob.ANONYMOUS;
+    }
+}

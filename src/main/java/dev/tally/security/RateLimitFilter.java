@@ -1,0 +1,90 @@
+package dev.tally.security;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Rate limits API requests per client with Bucket4j token buckets: in the store (PostgreSQL,
+ * consistent across API nodes) or in memory (embedded store: one process). Answers include the
+ * IETF {@code RateLimit-Policy} and {@code RateLimit} headers; a refused request gets 429
+ * problem+json with {@code Retry-After}.
+ */
+final class RateLimitFilter extends OncePerRequestFilter {
+
+    private static final String POLICY = "per-client";
+
+    private final RateLimitProperties properties;
+    private final ProxyManager<String> shared;
+    private final ProblemAuthenticationEntryPoint problems;
+    private final Cache<String, Bucket> local = Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000).build();
+
+    /** @param shared the distributed bucket store, or null for in-memory buckets */
+    RateLimitFilter(RateLimitProperties properties, ProxyManager<String> shared, ProblemAuthenticationEntryPoint problems) {
+        this.properties = properties;
+        this.shared = shared;
+        this.problems = problems;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return !(path.startsWith("/api/") || path.equals("/word-count"));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String client = CurrentClient.id();
+        if (client.equals(dev.tally.job.NewJob.ANONYMOUS)) {
+            client = "ip:" + request.getRemoteAddr();
+        }
+        int perMinute = limitOf(client);
+        ConsumptionProbe probe = bucket(client, perMinute).tryConsumeAndReturnRemaining(1);
+        long resetSeconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForReset()) + 1);
+        response.setHeader("RateLimit-Policy", "\"" + POLICY + "\";q=" + perMinute + ";w=60");
+        if (!probe.isConsumed()) {
+            long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill()) + 1);
+            response.setHeader("RateLimit", "\"" + POLICY + "\";r=0;t=" + retryAfter);
+            response.setHeader("Retry-After", Long.toString(retryAfter));
+            problems.write(response, 429, "Too Many Requests",
+                    "rate limit of " + perMinute + " requests per minute exceeded; retry in " + retryAfter + " s", "rate-limited");
+            return;
+        }
+        response.setHeader("RateLimit", "\"" + POLICY + "\";r=" + probe.getRemainingTokens() + ";t=" + resetSeconds);
+        chain.doFilter(request, response);
+    }
+
+    private int limitOf(String client) {
+        if (SecurityContextHolder.getContext().getAuthentication() instanceof ApiKeyAuthentication key
+                && key.rateLimitPerMinute() != null) {
+            return key.rateLimitPerMinute();
+        }
+        return properties.clients().getOrDefault(client, properties.requestsPerMinute());
+    }
+
+    private Bucket bucket(String client, int perMinute) {
+        BucketConfiguration configuration = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
+                .build();
+        String key = client + "|" + perMinute;
+        if (shared != null) {
+            return shared.builder().build(key, () -> configuration);
+        }
+        return local.get(key, k -> Bucket.builder().addLimit(limit -> limit.capacity(perMinute)
+                .refillGreedy(perMinute, Duration.ofMinutes(1))).build());
+    }
+}

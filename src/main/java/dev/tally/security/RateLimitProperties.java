@@ -1,0 +1,23 @@
+package dev.tally.security;
+
+import jakarta.validation.constraints.Min;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Per-client rate limits ({@code tally.rate-limit.*}): a token bucket per client (API key, JWT
+ * subject, or IP address when anonymous) refilled at {@code requestsPerMinute}, holding at most
+ * that many. Shared by all API nodes through PostgreSQL in the distributed mode.
+ *
+ * @param clients overrides by client id ({@code key:<id>}, {@code jwt:<sub>}, {@code ip:<address>});
+ *     an API key's own limit (set at creation) wins over both
+ */
+@Validated
+@ConfigurationProperties("tally.rate-limit")
+public record RateLimitProperties(
+        @DefaultValue("false") boolean enabled,
+        @Min(1) @DefaultValue("600") int requestsPerMinute,
+        @DefaultValue Map<String, Integer> clients) {
+}

@@ -1,0 +1,122 @@
+package dev.tally.security;
+
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Who may call what. Always: stateless, no CSRF (no cookies), security headers (CSP,
+ * X-Content-Type-Options, frame options, Referrer-Policy), CORS only for configured origins,
+ * health endpoints open. With {@code tally.auth.mode} api-key or jwt, everything else needs a
+ * Bearer credential (401 problem+json otherwise); rate limits apply per client when enabled.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    private static final String DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            + "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    @Bean
+    ApiKeyStore apiKeyStore(JdbcClient jdbc) {
+        return new ApiKeyStore(jdbc);
+    }
+
+    @Bean
+    ProblemAuthenticationEntryPoint problemAuthenticationEntryPoint(JsonMapper json) {
+        return new ProblemAuthenticationEntryPoint(json);
+    }
+
+    /** The API documentation: readable by anyone, with a CSP that lets Swagger UI run. */
+    @Bean
+    @Order(1)
+    SecurityFilterChain docsChain(HttpSecurity http, AuthProperties.Cors cors) throws Exception {
+        http.securityMatcher("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**")
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        return common(http, cors, DOCS_CSP).build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain apiChain(HttpSecurity http, AuthProperties auth, AuthProperties.Cors cors,
+                                 RateLimitProperties rateLimits, ApiKeyStore keys,
+                                 ProblemAuthenticationEntryPoint entryPoint, DataSource dataSource,
+                                 @Value("${spring.datasource.url:}") String datasourceUrl) throws Exception {
+        common(http, cors, API_CSP);
+        http.exceptionHandling(e -> e.authenticationEntryPoint(entryPoint));
+        if (auth.mode() == AuthProperties.Mode.NONE) {
+            http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        } else {
+            http.authorizeHttpRequests(a -> {
+                a.requestMatchers("/health", "/actuator/health", "/actuator/health/**", "/actuator/info", "/error")
+                        .permitAll();
+                if (!auth.protectActuator()) {
+                    a.requestMatchers("/actuator/**").permitAll();
+                }
+                a.anyRequest().authenticated();
+            });
+            if (auth.mode() == AuthProperties.Mode.API_KEY) {
+                http.addFilterBefore(new ApiKeyAuthenticationFilter(keys, entryPoint), AnonymousAuthenticationFilter.class);
+            } else {
+                http.oauth2ResourceServer(o -> o.jwt(Customizer.withDefaults()).authenticationEntryPoint(entryPoint));
+            }
+        }
+        if (rateLimits.enabled()) {
+            ProxyManager<String> shared = datasourceUrl.startsWith("jdbc:postgresql:")
+                    ? Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                            .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                            .table("rate_limit_bucket").idColumn("id").stateColumn("state")
+                            .build()
+                    : null;
+            http.addFilterBefore(new RateLimitFilter(rateLimits, shared, entryPoint), AuthorizationFilter.class);
+        }
+        return http.build();
+    }
+
+    private static HttpSecurity common(HttpSecurity http, AuthProperties.Cors cors, String csp) throws Exception {
+        http.csrf(c -> c.disable())
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .logout(l -> l.disable())
+                .requestCache(r -> r.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .headers(h -> h
+                        .contentSecurityPolicy(c -> c.policyDirectives(csp))
+                        .frameOptions(f -> f.deny())
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
+        List<String> origins = cors.allowedOrigins().stream().filter(o -> !o.isBlank()).toList();
+        if (origins.isEmpty()) {
+            http.cors(c -> c.disable());
+        } else {
+            var configuration = new CorsConfiguration();
+            configuration.setAllowedOrigins(origins);
+            configuration.setAllowedMethods(List.of("GET", "POST", "DELETE", "OPTIONS"));
+            configuration.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key",
+                    "If-None-Match", "Last-Event-ID"));
+            configuration.setExposedHeaders(List.of("ETag", "Last-Modified", "Location", "Retry-After", "RateLimit",
+                    "RateLimit-Policy", "Idempotent-Replayed"));
+            configuration.setMaxAge(600L);
+            var source = new UrlBasedCorsConfigurationSource();
+            source.registerCorsConfiguration("/**", configuration);
+            http.cors(c -> c.configurationSource(source));
+        }
+        return http;
+    }
+}

@@ -1,0 +1,204 @@
+package dev.tally.text;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.Locale;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
+
+/**
+ * The character encoding of a fetched body, chosen as the contract orders it: a byte-order mark
+ * wins, then the {@code Content-Type} header's charset, then (for HTML) {@code <meta charset>} or
+ * {@code <meta http-equiv="Content-Type">}, else UTF-8. Unknown or illegal charset names are
+ * skipped rather than failing the job, and decoding replaces invalid bytes with U+FFFD.
+ *
+ * <p>Labels are resolved as browsers do where Java differs (WHATWG Encoding Standard): pages
+ * labelled ISO-8859-1 or US-ASCII are decoded as windows-1252, and a bare "UTF-16" means little
+ * endian, so counts match what a reader sees on screen.
+ *
+ * @param charset the encoding to decode with
+ * @param bomLength how many leading bytes are a byte-order mark, to be skipped
+ */
+record BodyCharset(Charset charset, int bomLength) {
+
+    /**
+     * How many leading bytes are searched for a meta charset. The HTML standard's prescan looks
+     * at 1024; more is tolerated because, unlike a browser, we cannot reload on a late one.
+     */
+    static final int META_PRESCAN_BYTES = 8192;
+
+    private static final int DECODE_CHUNK_CHARS = 8192;
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+
+    /** Chooses the encoding of {@code body}, read as {@code type}, with the header's charset. */
+    static BodyCharset detect(byte[] body, DocumentType type, String declaredCharset) {
+        BodyCharset byByteOrderMark = fromByteOrderMark(body);
+        if (byByteOrderMark != null) {
+            return byByteOrderMark;
+        }
+        Charset declared = resolve(declaredCharset);
+        if (declared != null) {
+            return new BodyCharset(declared, 0);
+        }
+        if (type == DocumentType.HTML) {
+            Charset meta = fromMetaElements(body);
+            if (meta != null) {
+                return new BodyCharset(meta, 0);
+            }
+        }
+        return new BodyCharset(StandardCharsets.UTF_8, 0);
+    }
+
+    /** A decoder that turns malformed and unmappable input into U+FFFD instead of failing. */
+    CharsetDecoder newDecoder() {
+        return charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    }
+
+    /** Reads {@code body} as text, byte-order mark skipped. */
+    Reader reader(byte[] body) {
+        return new InputStreamReader(new ByteArrayInputStream(body, bomLength, body.length - bomLength), newDecoder());
+    }
+
+    /** Decodes {@code body} chunk by chunk into {@code counter}, without building one big String. */
+    void decodeInto(byte[] body, WordCounter counter) {
+        CharsetDecoder decoder = newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(body, bomLength, body.length - bomLength);
+        CharBuffer out = CharBuffer.allocate(DECODE_CHUNK_CHARS);
+        CoderResult result;
+        do {
+            result = decoder.decode(in, out, true);
+            drain(out, counter);
+        } while (result.isOverflow());
+        do {
+            result = decoder.flush(out);
+            drain(out, counter);
+        } while (result.isOverflow());
+    }
+
+    private static void drain(CharBuffer out, WordCounter counter) {
+        out.flip();
+        counter.accept(out.array(), out.arrayOffset() + out.position(), out.remaining());
+        out.clear();
+    }
+
+    private static BodyCharset fromByteOrderMark(byte[] body) {
+        if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
+            return new BodyCharset(StandardCharsets.UTF_8, 3);
+        }
+        if (body.length >= 2 && (body[0] & 0xFF) == 0xFE && (body[1] & 0xFF) == 0xFF) {
+            return new BodyCharset(StandardCharsets.UTF_16BE, 2);
+        }
+        if (body.length >= 2 && (body[0] & 0xFF) == 0xFF && (body[1] & 0xFF) == 0xFE) {
+            return new BodyCharset(StandardCharsets.UTF_16LE, 2);
+        }
+        return null;
+    }
+
+    /**
+     * Finds the first meta element in the start of the page that names a supported charset. The
+     * bytes are read as ISO-8859-1, which maps every byte to a char, so the ASCII markup survives
+     * whatever the real encoding is.
+     */
+    private static Charset fromMetaElements(byte[] body) {
+        String start = new String(body, 0, Math.min(body.length, META_PRESCAN_BYTES), StandardCharsets.ISO_8859_1);
+        for (Element meta : Jsoup.parse(start).getElementsByTag("meta")) {
+            String label = null;
+            if (meta.hasAttr("charset")) {
+                label = meta.attr("charset");
+            } else if (meta.attr("http-equiv").trim().equalsIgnoreCase("content-type")) {
+                label = charsetParameter(meta.attr("content"));
+            }
+            Charset charset = resolve(label);
+            if (charset != null) {
+                // The markup was just read as ASCII, so it cannot really be UTF-16 (HTML standard).
+                return charset.name().startsWith("UTF-16") ? StandardCharsets.UTF_8 : charset;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The charset named in a {@code Content-Type} value, by the HTML standard's "extracting a
+     * character encoding from a meta element" algorithm; null if there is none.
+     */
+    static String charsetParameter(String contentType) {
+        String lower = contentType.toLowerCase(Locale.ROOT);
+        int from = 0;
+        while (true) {
+            int at = lower.indexOf("charset", from);
+            if (at < 0) {
+                return null;
+            }
+            int i = skipWhitespace(lower, at + "charset".length());
+            if (i < lower.length() && lower.charAt(i) == '=') {
+                i = skipWhitespace(lower, i + 1);
+                if (i >= lower.length()) {
+                    return null;
+                }
+                char first = contentType.charAt(i);
+                if (first == '"' || first == '\'') {
+                    int close = contentType.indexOf(first, i + 1);
+                    return close < 0 ? null : contentType.substring(i + 1, close);
+                }
+                int end = i;
+                while (end < contentType.length() && contentType.charAt(end) != ';' && !isWhitespace(contentType.charAt(end))) {
+                    end++;
+                }
+                return end == i ? null : contentType.substring(i, end);
+            }
+            from = at + "charset".length();
+        }
+    }
+
+    /** The charset a label names, as a browser would read it, or null if unknown or illegal. */
+    static Charset resolve(String label) {
+        if (label == null) {
+            return null;
+        }
+        String name = label.trim();
+        if (name.length() >= 2 && (name.charAt(0) == '"' || name.charAt(0) == '\'')
+                && name.charAt(name.length() - 1) == name.charAt(0)) {
+            name = name.substring(1, name.length() - 1).trim();
+        }
+        if (name.isEmpty()) {
+            return null;
+        }
+        Charset charset;
+        try {
+            charset = Charset.forName(name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            return null;
+        }
+        if (charset.equals(StandardCharsets.ISO_8859_1) || charset.equals(StandardCharsets.US_ASCII)) {
+            return WINDOWS_1252;
+        }
+        if (charset.equals(StandardCharsets.UTF_16)) {
+            return StandardCharsets.UTF_16LE;
+        }
+        return charset;
+    }
+
+    private static int skipWhitespace(String s, int from) {
+        int i = from;
+        while (i < s.length() && isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+    }
+}
