@@ -74,7 +74,9 @@ public final class UrlPolicy {
         URI uri;
         try {
             uri = new URI(value);
-        } catch (URISyntaxException e) {
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            // java.net.URI throws NumberFormatException, not URISyntaxException, for an IPv6
+            // literal with an over-long embedded IPv4 part, e.g. http://[::1.2.3.99999999999]/
             throw new InvalidUrlException(Problem.NOT_HTTP.message(fieldName));
         }
         Optional<Problem> problem = problem(uri);
