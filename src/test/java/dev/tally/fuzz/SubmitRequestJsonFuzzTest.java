@@ -29,17 +29,17 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class SubmitRequestJsonFuzzTest {
 
-    /** The request record is package-private in dev.tally.api; bind to the very class the controller uses. */
-    private static final Class<?> SUBMIT_REQUEST = submitRequestClass();
-
-    private static final JsonMapper MAPPER = AppMapper.INSTANCE;
+    // Application classes and the mapper are created lazily in AppMapper, never in this class's
+    // static initializer: classes loaded before Jazzer installs its agent get retransformed, and a
+    // retransformed class loses its MethodParameters attribute (Spring then fails to bind records
+    // in later tests of the same JVM). See UrlPolicyFuzzTest.
 
     @FuzzTest(maxDuration = "30s")
     void bind(byte[] body) {
         try {
-            Object request = MAPPER.readValue(body, SUBMIT_REQUEST);
+            Object request = AppMapper.INSTANCE.readValue(body, AppMapper.SUBMIT_REQUEST);
             if (request != null) {
-                assertThat(request.getClass()).isEqualTo(SUBMIT_REQUEST);
+                assertThat(request.getClass()).isEqualTo(AppMapper.SUBMIT_REQUEST);
             }
         } catch (JacksonException expected) {
             // a 400 problem in the API
@@ -47,9 +47,9 @@ class SubmitRequestJsonFuzzTest {
             fail("binding overflowed the stack instead of failing with a Jackson exception: " + preview(body), e);
         }
 
-        int maxDepth = MAPPER.tokenStreamFactory().streamReadConstraints().getMaxNestingDepth();
+        int maxDepth = AppMapper.INSTANCE.tokenStreamFactory().streamReadConstraints().getMaxNestingDepth();
         try {
-            JsonNode tree = MAPPER.readTree(body);
+            JsonNode tree = AppMapper.INSTANCE.readTree(body);
             assertThat(depth(tree)).as("nesting of an accepted document: %s", preview(body)).isLessThanOrEqualTo(maxDepth);
         } catch (JacksonException expected) {
             // malformed, or over a StreamReadConstraints limit
@@ -60,25 +60,25 @@ class SubmitRequestJsonFuzzTest {
 
     @Test
     void theMapperIsConfiguredLikeTheApplication() {
-        assertThat(MAPPER.isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)).isTrue();
-        assertThat(MAPPER.tokenStreamFactory().streamReadConstraints().getMaxNestingDepth()).isBetween(1, 2000);
+        assertThat(AppMapper.INSTANCE.isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)).isTrue();
+        assertThat(AppMapper.INSTANCE.tokenStreamFactory().streamReadConstraints().getMaxNestingDepth()).isBetween(1, 2000);
     }
 
     @Test
     void rejectsOneHundredThousandOpeningBracketsWithAConstraintViolation() {
         byte[] deep = "[".repeat(100_000).getBytes(StandardCharsets.US_ASCII);
-        assertThatThrownBy(() -> MAPPER.readTree(deep)).isInstanceOf(StreamConstraintsException.class);
+        assertThatThrownBy(() -> AppMapper.INSTANCE.readTree(deep)).isInstanceOf(StreamConstraintsException.class);
         byte[] deepInAField = ("{\"text\":" + "[".repeat(100_000)).getBytes(StandardCharsets.US_ASCII);
-        assertThatThrownBy(() -> MAPPER.readValue(deepInAField, SUBMIT_REQUEST)).isInstanceOf(JacksonException.class);
+        assertThatThrownBy(() -> AppMapper.INSTANCE.readValue(deepInAField, AppMapper.SUBMIT_REQUEST)).isInstanceOf(JacksonException.class);
         byte[] deepObjects = "{\"a\":".repeat(100_000).getBytes(StandardCharsets.US_ASCII);
-        assertThatThrownBy(() -> MAPPER.readTree(deepObjects)).isInstanceOf(StreamConstraintsException.class);
+        assertThatThrownBy(() -> AppMapper.INSTANCE.readTree(deepObjects)).isInstanceOf(StreamConstraintsException.class);
     }
 
     @Test
     void rejectsTenThousandDigitNumbersWithAConstraintViolation() {
         byte[] huge = ("{\"url\":" + "9".repeat(10_000) + "}").getBytes(StandardCharsets.US_ASCII);
-        assertThatThrownBy(() -> MAPPER.readTree(huge)).isInstanceOf(StreamConstraintsException.class);
-        assertThatThrownBy(() -> MAPPER.readValue(huge, SUBMIT_REQUEST)).isInstanceOf(JacksonException.class);
+        assertThatThrownBy(() -> AppMapper.INSTANCE.readTree(huge)).isInstanceOf(StreamConstraintsException.class);
+        assertThatThrownBy(() -> AppMapper.INSTANCE.readValue(huge, AppMapper.SUBMIT_REQUEST)).isInstanceOf(JacksonException.class);
     }
 
     /** The deepest container nesting of a tree, counted without recursion. */
@@ -114,6 +114,9 @@ class SubmitRequestJsonFuzzTest {
     /** Built once per JVM: a Spring context with only Jackson's auto-configuration and the app's config files. */
     private static final class AppMapper {
         static final JsonMapper INSTANCE = create();
+
+        /** The request record is package-private in dev.tally.api; bind to the very class the controller uses. */
+        static final Class<?> SUBMIT_REQUEST = submitRequestClass();
 
         private static JsonMapper create() {
             try (ConfigurableApplicationContext context = new SpringApplicationBuilder(JacksonAutoConfiguration.class)

@@ -3,7 +3,6 @@ package dev.tally.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.tally.fetch.FetchProperties;
 import dev.tally.fetch.InvalidUrlException;
 import dev.tally.fetch.UrlPolicy;
 import java.net.Inet4Address;
@@ -12,9 +11,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.regex.Pattern;
-import org.springframework.util.unit.DataSize;
 
 /**
  * {@link UrlPolicy#check} on arbitrary strings, under both settings of
@@ -26,8 +23,30 @@ import org.springframework.util.unit.DataSize;
  */
 class UrlPolicyFuzzTest {
 
-    private static final UrlPolicy STRICT = new UrlPolicy(properties(false));
-    private static final UrlPolicy PERMISSIVE = new UrlPolicy(properties(true));
+    /**
+     * Built reflectively through the package-private {@code UrlPolicy(AddressPolicy)} constructor
+     * rather than from {@code FetchProperties}: a class first loaded while Jazzer's agent is active
+     * loses its MethodParameters attribute, and Spring could then no longer bind the
+     * {@code FetchProperties} record in a later test of the same JVM (surefire runs every test class
+     * in one fork). Loaded lazily, on first use, for the same reason.
+     */
+    private static final class Policies {
+        static final UrlPolicy STRICT = policy(false);
+        static final UrlPolicy PERMISSIVE = policy(true);
+
+        private static UrlPolicy policy(boolean allowPrivateNetworks) {
+            try {
+                Class<?> addressPolicy = Class.forName("dev.tally.fetch.AddressPolicy");
+                var newAddressPolicy = addressPolicy.getDeclaredConstructor(boolean.class);
+                newAddressPolicy.setAccessible(true);
+                var newUrlPolicy = UrlPolicy.class.getDeclaredConstructor(addressPolicy);
+                newUrlPolicy.setAccessible(true);
+                return newUrlPolicy.newInstance(newAddressPolicy.newInstance(allowPrivateNetworks));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 
     /** Plain decimal dotted quads without leading zeros: the one spelling every parser agrees on. */
     private static final Pattern DOTTED_QUAD =
@@ -37,8 +56,8 @@ class UrlPolicyFuzzTest {
     void check(byte[] input) {
         String url = new String(input, StandardCharsets.UTF_8);
 
-        URI strict = accepted(STRICT, url);
-        URI permissive = accepted(PERMISSIVE, url);
+        URI strict = accepted(Policies.STRICT, url);
+        URI permissive = accepted(Policies.PERMISSIVE, url);
 
         if (strict != null) {
             assertKeepsTheContract(url, strict);
@@ -145,10 +164,5 @@ class UrlPolicyFuzzTest {
             return (a[0] & 0xfe) == 0xfc; // unique local fc00::/7
         }
         return true;
-    }
-
-    private static FetchProperties properties(boolean allowPrivateNetworks) {
-        return new FetchProperties(allowPrivateNetworks, DataSize.ofMegabytes(10), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), 5, "TallyFuzz/1.0");
     }
 }
