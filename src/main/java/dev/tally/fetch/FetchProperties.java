@@ -20,7 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout establishing one TCP (and TLS) connection
  * @param readTimeout longest silence while reading a response
  * @param maxRedirects redirects followed; one more fails with TOO_MANY_REDIRECTS
- * @param userAgent the User-Agent sent with every request; its product token (the leading
+ * @param userAgent the User-Agent sent with every request
+ * @param maxHostWait how long a fetch waits for a turn at a busy host; a job that gets none goes
+ *     back to the queue for a second or two, without using an attempt, so it never holds a worker
+ *     while a site is busy; its product token (the leading
  *     letters, {@code _} and {@code -}, e.g. {@code Tally}) is the name matched against robots.txt groups
  * @param respectRobots honour each site's robots.txt; a disallowed page fails with ROBOTS_DISALLOWED
  * @param robotsCacheTtl how long a site's robots.txt (or its absence) is remembered per origin
@@ -41,7 +44,8 @@ public record FetchProperties(
         @DefaultValue("true") boolean respectRobots,
         @NotNull @DefaultValue("1h") Duration robotsCacheTtl,
         @Min(1) @Max(100) @DefaultValue("2") int perHostConcurrency,
-        @NotNull @DefaultValue("250ms") Duration perHostInterval) {
+        @NotNull @DefaultValue("250ms") Duration perHostInterval,
+        @NotNull @DefaultValue("2s") Duration maxHostWait) {
 
     public FetchProperties {
         // Bean Validation has no portable minimum for Duration; a negative value is a typo to refuse at startup.

@@ -198,8 +198,16 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
 
     /** Waits for a turn at the URI's host within the fetch's deadline. */
     private HostThrottle.Permit slot(URI uri, long interval, Watchdog watchdog) throws FetchException, InterruptedException {
-        HostThrottle.Permit permit = throttle.acquire(Origin.of(uri).host(), interval, watchdog.deadline);
+        // Wait a little for a turn, not the whole deadline: a job that cannot get one soon goes back
+        // to the queue (without using an attempt) instead of holding a worker while it waits.
+        long waitLimit = Math.min(watchdog.deadline, System.nanoTime() + properties.maxHostWait().toNanos());
+        String host = Origin.of(uri).host();
+        HostThrottle.Permit permit = throttle.acquire(host, interval, waitLimit);
         if (permit == null) {
+            if (waitLimit < watchdog.deadline) {
+                long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(1000);
+                throw FetchException.hostBusy(host, java.time.Duration.ofMillis(1000 + jitter));
+            }
             throw new FetchException(ErrorCode.TIMEOUT, true,
                     "the page did not load within " + seconds(watchdog) + " (waiting for a turn at the site)");
         }

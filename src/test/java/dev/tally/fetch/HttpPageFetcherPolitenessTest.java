@@ -99,6 +99,21 @@ class HttpPageFetcherPolitenessTest {
     }
 
     @Test
+    void aBusyHostDefersTheJobInsteadOfHoldingAWorker() throws Exception {
+        try (HttpPageFetcher fetcher = FetcherTestSupport.loopbackFetcher(
+                        FetcherTestSupport.deferring(1, Duration.ofMillis(200)));
+                HostThrottle.Permit busy = fetcher.hostThrottle().acquire("127.0.0.1", 0, in(Duration.ofSeconds(10)))) {
+            long start = System.nanoTime();
+            FetchException e = catchThrowableOfType(FetchException.class, () -> fetcher.fetch(server.uri("/page")));
+
+            assertThat(e.deferral()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+            assertThat(e.retryable()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(150), Duration.ofMillis(1500));
+            assertThat(server.hits("/page")).isZero();
+        }
+    }
+
+    @Test
     void aTurnFurtherAwayThanTheDeadlineFailsAtOnce() throws Exception {
         try (HttpPageFetcher fetcher = fetcher(false, Duration.ofMillis(500), 2, Duration.ofSeconds(5))) {
             fetcher.fetch(server.uri("/first"));
