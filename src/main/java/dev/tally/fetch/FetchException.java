@@ -8,12 +8,28 @@ public final class FetchException extends Exception {
     private final ErrorCode code;
     private final boolean retryable;
     private final Integer httpStatus;
+    private final java.time.Duration deferral;
 
-    public FetchException(ErrorCode code, boolean retryable, Integer httpStatus, String message, Throwable cause) {
+    /**
+     * The site is busy with this process's other fetches (per-host limits): nothing was sent, and
+     * the job should simply come back after {@code retryAfter}, without counting an attempt.
+     */
+    public static FetchException hostBusy(String host, java.time.Duration retryAfter) {
+        return new FetchException(ErrorCode.TIMEOUT, true, null,
+                "waiting for a turn at " + host + " (per-host limits)", null, retryAfter);
+    }
+
+    private FetchException(ErrorCode code, boolean retryable, Integer httpStatus, String message, Throwable cause,
+                           java.time.Duration deferral) {
         super(message, cause);
         this.code = code;
         this.retryable = retryable;
         this.httpStatus = httpStatus;
+        this.deferral = deferral;
+    }
+
+    public FetchException(ErrorCode code, boolean retryable, Integer httpStatus, String message, Throwable cause) {
+        this(code, retryable, httpStatus, message, cause, null);
     }
 
     public FetchException(ErrorCode code, boolean retryable, String message) {
@@ -26,6 +42,11 @@ public final class FetchException extends Exception {
 
     public boolean retryable() {
         return retryable;
+    }
+
+    /** Present when nothing was attempted and the job should come back after this long ({@link #hostBusy}). */
+    public java.util.Optional<java.time.Duration> deferral() {
+        return java.util.Optional.ofNullable(deferral);
     }
 
     /** The HTTP status of the final answer for HTTP_STATUS failures, else null. */

@@ -21,6 +21,15 @@ import org.springframework.validation.annotation.Validated;
  * @param readTimeout longest silence while reading a response
  * @param maxRedirects redirects followed; one more fails with TOO_MANY_REDIRECTS
  * @param userAgent the User-Agent sent with every request
+ * @param maxHostWait how long a fetch waits for a turn at a busy host; a job that gets none goes
+ *     back to the queue for a second or two, without using an attempt, so it never holds a worker
+ *     while a site is busy; its product token (the leading
+ *     letters, {@code _} and {@code -}, e.g. {@code Tally}) is the name matched against robots.txt groups
+ * @param respectRobots honour each site's robots.txt; a disallowed page fails with ROBOTS_DISALLOWED
+ * @param robotsCacheTtl how long a site's robots.txt (or its absence) is remembered per origin
+ * @param perHostConcurrency requests in flight at once to one host from this process
+ * @param perHostInterval least time between the starts of two requests to one host from this
+ *     process; a longer robots.txt {@code Crawl-delay} (up to 30s) takes its place
  */
 @Validated
 @ConfigurationProperties("tally.fetch")
@@ -31,5 +40,20 @@ public record FetchProperties(
         @NotNull @DefaultValue("5s") Duration connectTimeout,
         @NotNull @DefaultValue("10s") Duration readTimeout,
         @Min(0) @Max(20) @DefaultValue("5") int maxRedirects,
-        @NotBlank @DefaultValue("Tally/0.1 (+https://github.com/tally-dev/tally)") String userAgent) {
+        @NotBlank @DefaultValue("Tally/0.1 (+https://github.com/tally-dev/tally)") String userAgent,
+        @DefaultValue("true") boolean respectRobots,
+        @NotNull @DefaultValue("1h") Duration robotsCacheTtl,
+        @Min(1) @Max(100) @DefaultValue("2") int perHostConcurrency,
+        @NotNull @DefaultValue("250ms") Duration perHostInterval,
+        @NotNull @DefaultValue("2s") Duration maxHostWait) {
+
+    public FetchProperties {
+        // Bean Validation has no portable minimum for Duration; a negative value is a typo to refuse at startup.
+        if (robotsCacheTtl != null && robotsCacheTtl.isNegative()) {
+            throw new IllegalArgumentException("tally.fetch.robots-cache-ttl must not be negative");
+        }
+        if (perHostInterval != null && perHostInterval.isNegative()) {
+            throw new IllegalArgumentException("tally.fetch.per-host-interval must not be negative");
+        }
+    }
 }

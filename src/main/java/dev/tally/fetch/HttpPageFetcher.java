@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.IDN;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +50,28 @@ import org.apache.hc.core5.util.Timeout;
  * one hop at a time, so every hop passes the same URL rules and DNS guard as the first. A
  * watchdog thread enforces the whole-fetch deadline and turns an interrupt of the calling thread
  * into an aborted request, because a blocking socket read does not notice interrupts.
+ *
+ * <p>Politeness: every request, robots.txt included, first takes a slot at its host from a
+ * {@link HostThrottle} (at most {@code per-host-concurrency} in flight, starts at least
+ * {@code per-host-interval} apart, or the robots.txt {@code Crawl-delay} for Tally if longer, up
+ * to {@link #MAX_CRAWL_DELAY}). Waiting for a slot counts against the fetch's deadline: a fetch that
+ * cannot start in time fails with TIMEOUT (retryable), and an interrupt ends the wait at once.
+ *
+ * <p>robots.txt (when {@code respect-robots} is on): before each hop, the rules of its origin
+ * ({@code scheme://host:port/robots.txt}, fetched through this same guarded client, following up
+ * to five redirects, reading at most {@link #ROBOTS_MAX_BYTES} and giving it at most
+ * {@link #ROBOTS_TIMEOUT}) decide per RFC 9309:
+ * <ul>
+ * <li>2xx: parsed for the product token of the User-Agent; a disallowed URL fails with
+ *     ROBOTS_DISALLOWED, not retryable.
+ * <li>4xx other than 429, or redirects that lead nowhere usable: no rules, everything allowed.
+ * <li>429, 5xx, or no answer (DNS, CONNECT, TIMEOUT): "unreachable", so nothing is fetched for now.
+ *     This is reported as the underlying failure, retryable ({@code HTTP_STATUS} with the status,
+ *     or {@code DNS}/{@code CONNECT}/{@code TIMEOUT}) and with a message naming robots.txt, not as
+ *     ROBOTS_DISALLOWED: the site is down rather than refusing Tally, and the job's retries with
+ *     backoff are the right answer. Failures that retrying cannot heal (a forbidden destination, a
+ *     failed TLS handshake) keep their non-retryable verdict.
+ * </ul>
  */
 final class HttpPageFetcher implements PageFetcher, AutoCloseable {
 
@@ -58,11 +82,30 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
 
     private static final int BUFFER_SIZE = 8192;
 
+    /** RFC 9309 2.5: crawlers must parse at least the first 500 KiB; the rest is ignored. */
+    static final int ROBOTS_MAX_BYTES = 512 * 1024;
+
+    /** A robots.txt gets this much of the fetch's time; the page needs the rest. */
+    static final Duration ROBOTS_TIMEOUT = Duration.ofSeconds(5);
+
+    /** RFC 9309 2.3.1.2: follow at least five consecutive redirects for robots.txt. */
+    private static final int ROBOTS_MAX_REDIRECTS = 5;
+
+    /**
+     * The longest Crawl-delay applied. A fetch waits for its turn within its deadline (30s by
+     * default), so a longer delay would only turn most fetches of that site into timeouts.
+     */
+    static final Duration MAX_CRAWL_DELAY = Duration.ofSeconds(30);
+
     private final FetchProperties properties;
     private final long maxBytes;
     private final UrlPolicy urlPolicy;
     private final CloseableHttpClient client;
     private final ScheduledExecutorService watchdogs;
+    private final HostThrottle throttle;
+    private final long intervalNanos;
+    /** Null when robots.txt is not respected. */
+    private final RobotsCache robots;
 
     HttpPageFetcher(FetchProperties properties) {
         this(properties, new AddressPolicy(properties.allowPrivateNetworks()), SystemDefaultDnsResolver.INSTANCE);
@@ -107,6 +150,14 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.intervalNanos = properties.perHostInterval().toNanos();
+        this.throttle = new HostThrottle(properties.perHostConcurrency(), Math.max(intervalNanos, MAX_CRAWL_DELAY.toNanos()));
+        this.robots = properties.respectRobots() ? new RobotsCache(properties.robotsCacheTtl(), properties.userAgent()) : null;
+    }
+
+    /** The per-host limits; tests occupy slots through it. */
+    HostThrottle hostThrottle() {
+        return throttle;
     }
 
     @Override
@@ -118,9 +169,10 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             throw new IllegalStateException("the page fetcher is closed");
         }
         URI current = hop(url, "the url");
-        try (Watchdog watchdog = new Watchdog(Thread.currentThread(), System.nanoTime() + properties.timeout().toNanos())) {
+        try (Watchdog watchdog = new Watchdog(Thread.currentThread(), properties.timeout())) {
             for (int redirects = 0; ; redirects++) {
-                Outcome outcome = exchange(current, watchdog);
+                long interval = robots == null ? intervalNanos : Math.max(intervalNanos, checkRobots(current, watchdog));
+                Outcome outcome = exchange(current, watchdog, interval);
                 if (outcome.page != null) {
                     return outcome.page;
                 }
@@ -137,8 +189,32 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
     private record Outcome(FetchedPage page, URI redirect) {
     }
 
-    private Outcome exchange(URI uri, Watchdog watchdog) throws FetchException, InterruptedException {
+    private Outcome exchange(URI uri, Watchdog watchdog, long interval) throws FetchException, InterruptedException {
         watchdog.checkBeforeHop();
+        try (HostThrottle.Permit slot = slot(uri, interval, watchdog)) {
+            return exchangeInSlot(uri, watchdog);
+        }
+    }
+
+    /** Waits for a turn at the URI's host within the fetch's deadline. */
+    private HostThrottle.Permit slot(URI uri, long interval, Watchdog watchdog) throws FetchException, InterruptedException {
+        // Wait a little for a turn, not the whole deadline: a job that cannot get one soon goes back
+        // to the queue (without using an attempt) instead of holding a worker while it waits.
+        long waitLimit = Math.min(watchdog.deadline, System.nanoTime() + properties.maxHostWait().toNanos());
+        String host = Origin.of(uri).host();
+        HostThrottle.Permit permit = throttle.acquire(host, interval, waitLimit);
+        if (permit == null) {
+            if (waitLimit < watchdog.deadline) {
+                long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(1000);
+                throw FetchException.hostBusy(host, java.time.Duration.ofMillis(1000 + jitter));
+            }
+            throw new FetchException(ErrorCode.TIMEOUT, true,
+                    "the page did not load within " + seconds(watchdog) + " (waiting for a turn at the site)");
+        }
+        return permit;
+    }
+
+    private Outcome exchangeInSlot(URI uri, Watchdog watchdog) throws FetchException, InterruptedException {
         HttpGet request = new HttpGet(uri);
         watchdog.watch(request);
         boolean fullyRead = false;
@@ -222,6 +298,201 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
 
     private FetchException tooLarge() {
         return new FetchException(ErrorCode.TOO_LARGE, false, "the page is larger than " + maxBytes + " bytes");
+    }
+
+    /**
+     * Applies the robots.txt of the URI's origin, loading it if it is not cached.
+     *
+     * @return Tally's Crawl-delay at that origin in nanoseconds, capped at MAX_CRAWL_DELAY, or 0
+     */
+    private long checkRobots(URI uri, Watchdog watchdog) throws FetchException, InterruptedException {
+        Origin origin = Origin.of(uri);
+        RobotsCache.Entry entry = robots.get(origin.key(), watchdog.deadline, () -> loadRobots(origin, watchdog));
+        if (entry == null) {
+            throw new FetchException(ErrorCode.TIMEOUT, true,
+                    "the page did not load within " + seconds(watchdog) + " (waiting for the site's robots.txt)");
+        }
+        FetchException unreachable = entry.failure();
+        if (unreachable != null) {
+            // A fresh exception per fetch: the cached one may be reported by many jobs at once.
+            throw new FetchException(unreachable.code(), unreachable.retryable(), unreachable.httpStatus(),
+                    unreachable.getMessage(), unreachable);
+        }
+        if (!entry.allows(uri.toString())) {
+            throw new FetchException(ErrorCode.ROBOTS_DISALLOWED, false,
+                    "robots.txt of " + origin.display() + " disallows " + pathForMessage(uri));
+        }
+        return Math.min(entry.crawlDelayNanos(), MAX_CRAWL_DELAY.toNanos());
+    }
+
+    /** The path without the query (which may carry tokens), shortened for a message. */
+    private static String pathForMessage(URI uri) {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return path.length() > 100 ? path.substring(0, 100) + "..." : path;
+    }
+
+    /**
+     * Asks the site for the origin's robots.txt, following redirects (each hop under the URL rules,
+     * the DNS guard and the host's throttle). Returns a verdict to cache; throws only what says
+     * nothing about the site (this fetch's deadline or interrupt), so that is not cached.
+     */
+    private RobotsCache.Entry loadRobots(Origin origin, Watchdog watchdog) throws FetchException, InterruptedException {
+        URI current = origin.robotsUri();
+        for (int redirects = 0; ; redirects++) {
+            watchdog.checkBeforeHop();
+            RobotsAnswer answer;
+            try (HostThrottle.Permit slot = slot(current, intervalNanos, watchdog)) {
+                answer = requestRobots(current, origin, redirects > 0, watchdog);
+            }
+            if (answer.entry != null) {
+                return answer.entry;
+            }
+            if (redirects >= ROBOTS_MAX_REDIRECTS) {
+                return RobotsCache.allowAll(); // RFC 9309 2.3.1.2: may be taken as unavailable
+            }
+            try {
+                current = redirectTarget(current, answer.location, answer.status);
+            } catch (FetchException e) {
+                return RobotsCache.allowAll(); // a robots.txt we may not or cannot read is unavailable
+            }
+        }
+    }
+
+    /** A verdict, or where robots.txt moved to. */
+    private record RobotsAnswer(RobotsCache.Entry entry, String location, int status) {
+
+        static RobotsAnswer of(RobotsCache.Entry entry) {
+            return new RobotsAnswer(entry, null, 0);
+        }
+    }
+
+    private RobotsAnswer requestRobots(URI uri, Origin origin, boolean redirected, Watchdog fetchWatchdog)
+            throws FetchException, InterruptedException {
+        boolean fetchDeadlineFirst = fetchWatchdog.deadline - (System.nanoTime() + ROBOTS_TIMEOUT.toNanos()) <= 0;
+        try (Watchdog watchdog = fetchDeadlineFirst
+                ? new Watchdog(Thread.currentThread(), fetchWatchdog.deadline, fetchWatchdog.timeout())
+                : new Watchdog(Thread.currentThread(), ROBOTS_TIMEOUT)) {
+            HttpGet request = new HttpGet(uri);
+            request.setHeader(HttpHeaders.ACCEPT, "text/plain,*/*;q=0.5");
+            watchdog.watch(request);
+            boolean fullyRead = false;
+            ClassicHttpResponse response = null;
+            try {
+                response = client.executeOpen(null, request, HttpClientContext.create());
+                int status = response.getCode();
+                if (isRedirect(status)) {
+                    Header location = response.getFirstHeader(HttpHeaders.LOCATION);
+                    return location == null ? RobotsAnswer.of(RobotsCache.allowAll()) : new RobotsAnswer(null, location.getValue(), status);
+                }
+                if (status >= 200 && status <= 299) {
+                    Header contentType = response.getFirstHeader(HttpHeaders.CONTENT_TYPE);
+                    Prefix body = readPrefix(response.getEntity(), ROBOTS_MAX_BYTES);
+                    if (watchdog.reason != null) {
+                        throw new IOException("robots.txt request aborted"); // classified below
+                    }
+                    fullyRead = body.complete;
+                    return RobotsAnswer.of(robots.parse(uri.toString(), body.bytes, contentType == null ? null : contentType.getValue()));
+                }
+                if (status >= 400 && status <= 499 && status != 429) {
+                    return RobotsAnswer.of(RobotsCache.allowAll());
+                }
+                // 429 is "slow down", not "no robots.txt" (as the big search engines read it too).
+                return RobotsAnswer.of(RobotsCache.unreachable(new FetchException(ErrorCode.HTTP_STATUS, true, status,
+                        "robots.txt of " + origin.display() + " answered " + status, null)));
+            } catch (IOException e) {
+                FetchException failure = failure(e, watchdog);
+                if (watchdog.reason == Reason.DEADLINE && fetchDeadlineFirst) {
+                    // The fetch ran out of time, which says nothing about the site.
+                    throw new FetchException(ErrorCode.TIMEOUT, true, null, "the page did not load within " + seconds(fetchWatchdog), e);
+                }
+                if (redirected && failure.code() == ErrorCode.FORBIDDEN_DESTINATION) {
+                    return RobotsAnswer.of(RobotsCache.allowAll()); // as for a forbidden redirect target
+                }
+                String message = watchdog.reason == Reason.DEADLINE
+                        ? "robots.txt of " + origin.display() + " did not load within " + seconds(watchdog)
+                        : "robots.txt of " + origin.display() + " could not be fetched: " + failure.getMessage();
+                return RobotsAnswer.of(RobotsCache.unreachable(
+                        new FetchException(failure.code(), failure.retryable(), null, message, e)));
+            } catch (RuntimeException e) {
+                throw new FetchException(ErrorCode.INTERNAL, false, null, "the site's robots.txt could not be read", e);
+            } finally {
+                if (!fullyRead) {
+                    request.cancel(); // see exchangeInSlot: never drain an unread or cut-off body
+                }
+                if (response != null) {
+                    try {
+                        response.close();
+                    } catch (IOException ignored) {
+                        // the connection is discarded either way
+                    }
+                }
+                watchdog.watch(null);
+            }
+        }
+    }
+
+    private record Prefix(byte[] bytes, boolean complete) {
+    }
+
+    /** Reads at most limit bytes; robots.txt beyond that is ignored rather than refused. */
+    private static Prefix readPrefix(HttpEntity entity, int limit) throws IOException {
+        if (entity == null) {
+            return new Prefix(new byte[0], true);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(BUFFER_SIZE);
+        byte[] buffer = new byte[BUFFER_SIZE];
+        InputStream in = entity.getContent();
+        while (out.size() < limit) {
+            int n = in.read(buffer, 0, Math.min(buffer.length, limit - out.size()));
+            if (n < 0) {
+                in.close(); // fully read: releases the connection back to the pool
+                return new Prefix(out.toByteArray(), true);
+            }
+            out.write(buffer, 0, n);
+        }
+        return new Prefix(out.toByteArray(), false);
+    }
+
+    /**
+     * The unit robots.txt applies to ({@code scheme://host:port}, RFC 9309 2.3) and the host that
+     * per-host politeness counts by (all ports of a host are one server to be polite to).
+     */
+    private record Origin(String scheme, String rawAuthority, String host, int port) {
+
+        /** @param uri already accepted by the URL rules: http(s), an authority, no user info */
+        static Origin of(URI uri) {
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+            // From the raw authority: java.net.URI gives no host for names with '_' or non-ASCII.
+            String authority = uri.getRawAuthority();
+            int portStart = authority.startsWith("[") ? authority.indexOf(']') + 1 : authority.indexOf(':');
+            String host = portStart < 0 || portStart >= authority.length() ? authority : authority.substring(0, portStart);
+            String portText = host.length() < authority.length() && authority.charAt(host.length()) == ':'
+                    ? authority.substring(host.length() + 1) : "";
+            int port = portText.isEmpty() ? (scheme.equals("https") ? 443 : 80) : Integer.parseInt(portText);
+            String name = host.toLowerCase(Locale.ROOT);
+            if (!name.startsWith("[")) {
+                try {
+                    name = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+                } catch (IllegalArgumentException e) {
+                    // keep the lower-cased form; the DNS guard will refuse it anyway
+                }
+            }
+            return new Origin(scheme, authority, name, port);
+        }
+
+        String key() {
+            return scheme + "://" + host + ":" + port;
+        }
+
+        URI robotsUri() {
+            return URI.create(scheme + "://" + rawAuthority + "/robots.txt");
+        }
+
+        /** host, or host:port when the port is not the scheme's default. */
+        String display() {
+            boolean defaultPort = port == (scheme.equals("https") ? 443 : 80);
+            return defaultPort ? host : host + ":" + port;
+        }
     }
 
     private static boolean isRedirect(int status) {
@@ -354,19 +625,26 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
 
         private final Thread caller;
         private final long deadline;
-        private final long started = System.nanoTime();
+        private final Duration timeout;
         private final ScheduledFuture<?> task;
         private volatile HttpGet current;
         private volatile Reason reason;
 
-        Watchdog(Thread caller, long deadline) {
+        /** Watches a fetch that may take {@code timeout} from now. */
+        Watchdog(Thread caller, Duration timeout) {
+            this(caller, System.nanoTime() + timeout.toNanos(), timeout);
+        }
+
+        /** @param timeout what messages name as the time allowed (the deadline's distance at its start) */
+        Watchdog(Thread caller, long deadline, Duration timeout) {
+            this.timeout = timeout;
             this.caller = caller;
             this.deadline = deadline;
             this.task = watchdogs.scheduleWithFixedDelay(this::check, WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         }
 
         Duration timeout() {
-            return Duration.ofNanos(deadline - started);
+            return timeout;
         }
 
         /** Set before reading reason, mirroring check(), so a cancel is never missed. */

@@ -89,6 +89,15 @@ public class JobAttempts {
         return announce(repository.retry(job.id(), job.owner(), now(), notBefore), job.id(), JobStatus.QUEUED);
     }
 
+    /**
+     * Puts the job back in the queue, due at {@code notBefore}, without counting the attempt
+     * (nothing was tried: the site was busy with other jobs).
+     */
+    public boolean defer(ClaimedJob job, Instant notBefore) {
+        return announce(repository.defer(job.id(), job.owner(), now(), notBefore.truncatedTo(ChronoUnit.MILLIS)),
+                job.id(), JobStatus.QUEUED);
+    }
+
     /** Hands the job back to the queue at once (the worker is stopping). */
     public boolean release(ClaimedJob job) {
         return announce(repository.release(job.id(), job.owner(), now()), job.id(), JobStatus.QUEUED);

@@ -292,6 +292,24 @@ class JobRepository {
         return changed;
     }
 
+    /** Like {@link #retry}, but the attempt does not count (it never started). */
+    @Transactional
+    boolean defer(UUID id, String owner, Instant now, Instant nextAttempt) {
+        boolean changed = jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
+                        + " attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :next"
+                        + " WHERE id = :id AND lease_owner = :owner AND " + allowedFrom(JobTransition.RETRY))
+                .param("target", JobTransition.RETRY.target().name())
+                .param("now", ts(now))
+                .param("next", ts(nextAttempt))
+                .param("id", id)
+                .param("owner", owner)
+                .update() == 1;
+        if (changed) {
+            dispatch(id, nextAttempt, now);
+        }
+        return changed;
+    }
+
     /** Hands one running job of this owner back to the queue (shutdown, interrupted attempt). */
     @Transactional
     boolean release(UUID id, String owner, Instant now) {

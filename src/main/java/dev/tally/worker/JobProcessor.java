@@ -87,6 +87,11 @@ class JobProcessor {
     }
 
     private void onFetchFailure(ClaimedJob job, FetchException e) {
+        if (e.deferral().isPresent()) {
+            // Nothing was sent: the site is busy with our other jobs. Back to the queue, attempt not used.
+            attempts.defer(job, clock.instant().plus(e.deferral().get()));
+            return;
+        }
         if (e.retryable() && job.attempt() < retry.maxAttempts()) {
             Instant next = clock.instant().plus(backoff.after(job.attempt()));
             log.info("attempt {} failed with {} ({}); retrying at {}", job.attempt(), e.code(), e.getMessage(), next);

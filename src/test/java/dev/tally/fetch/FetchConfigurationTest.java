@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -29,6 +30,11 @@ class FetchConfigurationTest {
             assertThat(properties.maxBytes().toMegabytes()).isEqualTo(10);
             assertThat(properties.timeout().toSeconds()).isEqualTo(30);
             assertThat(properties.maxRedirects()).isEqualTo(5);
+            assertThat(properties.respectRobots()).isTrue();
+            assertThat(properties.robotsCacheTtl()).isEqualTo(Duration.ofHours(1));
+            assertThat(properties.perHostConcurrency()).isEqualTo(2);
+            assertThat(properties.perHostInterval()).isEqualTo(Duration.ofMillis(250));
+            assertThat(RobotsCache.productToken(properties.userAgent())).isEqualTo("tally");
             assertThatThrownBy(() -> context.getBean(UrlPolicy.class).check("http://127.0.0.1/"))
                     .isInstanceOf(InvalidUrlException.class);
         });
@@ -38,6 +44,23 @@ class FetchConfigurationTest {
     void readsAllowPrivateNetworks() {
         runner.withPropertyValues("tally.fetch.allow-private-networks=true").run(context ->
                 assertThat(context.getBean(UrlPolicy.class).check("http://127.0.0.1/")).isNotNull());
+    }
+
+    @Test
+    void readsPolitenessSettings() {
+        runner.withPropertyValues("tally.fetch.respect-robots=false", "tally.fetch.robots-cache-ttl=10m",
+                "tally.fetch.per-host-concurrency=5", "tally.fetch.per-host-interval=1s").run(context -> {
+                    FetchProperties properties = context.getBean(FetchProperties.class);
+                    assertThat(properties.respectRobots()).isFalse();
+                    assertThat(properties.robotsCacheTtl()).isEqualTo(Duration.ofMinutes(10));
+                    assertThat(properties.perHostConcurrency()).isEqualTo(5);
+                    assertThat(properties.perHostInterval()).isEqualTo(Duration.ofSeconds(1));
+                });
+    }
+
+    @Test
+    void refusesANegativePerHostInterval() {
+        runner.withPropertyValues("tally.fetch.per-host-interval=-1s").run(context -> assertThat(context).hasFailed());
     }
 
     @Test

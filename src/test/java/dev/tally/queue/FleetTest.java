@@ -47,6 +47,8 @@ class FleetTest {
         });
         List<String> common = new ArrayList<>(Infrastructure.distributedArgs(schema, prefix));
         common.add("--tally.fetch.allow-private-networks=true");
+        common.add("--tally.fetch.per-host-interval=0ms");
+        common.add("--tally.fetch.per-host-concurrency=16");
         common.add("--tally.worker.lease=3s");
         common.add("--tally.worker.concurrency=4");
 

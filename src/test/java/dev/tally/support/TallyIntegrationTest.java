@@ -18,6 +18,8 @@ import org.springframework.boot.test.context.SpringBootTest;
         "tally.fetch.allow-private-networks=true",
         "tally.fetch.timeout=3s",
         "tally.fetch.read-timeout=2s",
+        "tally.fetch.per-host-interval=0ms",
+        "tally.fetch.per-host-concurrency=32",
         "tally.retry.max-attempts=3",
         "tally.retry.initial-backoff=50ms",
         "tally.retry.max-backoff=200ms",

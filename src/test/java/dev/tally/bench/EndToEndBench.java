@@ -1,0 +1,92 @@
+package dev.tally.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * End-to-end throughput: submits N URL jobs for one page (served locally) from 16 client threads
+ * and measures the time until every one of them has SUCCEEDED. Not a test: run by
+ * scripts/bench-load; loopback only.
+ *
+ * <pre>usage: EndToEndBench BASE_URL PAGE_URL JOBS</pre>
+ */
+public final class EndToEndBench {
+
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        String page = args[1];
+        int jobs = Integer.parseInt(args[2]);
+        for (String url : List.of(base, page)) {
+            if (!URI.create(url).getHost().matches("127\\.0\\.0\\.1|localhost")) {
+                throw new IllegalArgumentException("loopback only: " + url);
+            }
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var ids = new ConcurrentLinkedQueue<String>();
+        var failures = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        long start = System.nanoTime();
+        var next = new AtomicInteger();
+        for (int t = 0; t < 16; t++) {
+            clients.execute(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < jobs) {
+                    try {
+                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + page + "?n=" + i + "\"}")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        Matcher m = ID.matcher(response.body());
+                        if (response.statusCode() == 202 && m.find()) {
+                            ids.add(m.group(1));
+                        } else {
+                            failures.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            });
+        }
+        clients.shutdown();
+        clients.awaitTermination(10, TimeUnit.MINUTES);
+        double submitted = (System.nanoTime() - start) / 1e9;
+        // Done when nothing of ours is queued or running any more.
+        while (busy(http, base, "QUEUED") || busy(http, base, "RUNNING")) {
+            Thread.sleep(20);
+            if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10)) {
+                throw new IllegalStateException("end-to-end run did not finish in 10 minutes");
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        int succeeded = 0;
+        for (String id : ids) {
+            String body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + id + "?top=0"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            succeeded += body.contains("\"SUCCEEDED\"") ? 1 : 0;
+        }
+        System.out.printf("end-to-end: %d jobs for %s: all submitted in %.1f s, all finished in %.1f s = %.0f jobs/s; "
+                        + "succeeded %d, failed or lost %d, submit errors %d%n",
+                jobs, page, submitted, elapsed, ids.size() / elapsed, succeeded, ids.size() - succeeded, failures.get());
+        System.exit(succeeded == jobs ? 0 : 1);
+    }
+
+    private static boolean busy(HttpClient http, String base, String status) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs?limit=1&status=" + status)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return !body.contains("\"items\":[]");
+    }
+}

@@ -1,0 +1,181 @@
+package dev.tally.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.tally.job.ErrorCode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Per-host limits, as the site sees them: a real loopback server counts and times the requests. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class HttpPageFetcherPolitenessTest {
+
+    private ScriptedServer server;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new ScriptedServer();
+    }
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+        server.close();
+    }
+
+    private static HttpPageFetcher fetcher(boolean respectRobots, Duration timeout, int concurrency, Duration interval) {
+        return FetcherTestSupport.loopbackFetcher(FetcherTestSupport.politeness(respectRobots, timeout, concurrency, interval));
+    }
+
+    private static long in(Duration duration) {
+        return System.nanoTime() + duration.toNanos();
+    }
+
+    @Test
+    void neverRunsMoreThanTheConcurrencyLimitAgainstOneHost() throws Exception {
+        server.reply("/slow", ScriptedServer.Reply.text(200, "slow words").holding(100));
+        try (HttpPageFetcher fetcher = fetcher(true, Duration.ofSeconds(10), 2, Duration.ZERO)) {
+            List<Future<FetchedPage>> pages = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                pages.add(pool.submit(() -> fetcher.fetch(server.uri("/slow"))));
+            }
+            for (Future<FetchedPage> page : pages) {
+                assertThat(page.get(10, TimeUnit.SECONDS).body()).isNotEmpty();
+            }
+        }
+        assertThat(server.hits("/slow")).isEqualTo(12);
+        assertThat(server.maxInProgress()).isEqualTo(2);
+    }
+
+    @Test
+    void spacesRequestStartsToOneHost() throws Exception {
+        try (HttpPageFetcher fetcher = fetcher(true, Duration.ofSeconds(10), 4, Duration.ofMillis(150))) {
+            List<Future<FetchedPage>> pages = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String path = "/page" + i;
+                pages.add(pool.submit(() -> fetcher.fetch(server.uri(path))));
+            }
+            for (Future<FetchedPage> page : pages) {
+                page.get(10, TimeUnit.SECONDS);
+            }
+        }
+        // robots.txt is a request to the host like any other, so it is spaced too.
+        List<ScriptedServer.Arrival> arrivals = server.arrivals;
+        assertThat(arrivals).hasSize(5);
+        assertThat(arrivals.get(0).path()).isEqualTo("/robots.txt");
+        for (int i = 1; i < arrivals.size(); i++) {
+            assertThat(Duration.ofNanos(arrivals.get(i).nanos() - arrivals.get(i - 1).nanos()))
+                    .as("gap before request %d", i).isGreaterThanOrEqualTo(Duration.ofMillis(120));
+        }
+    }
+
+    @Test
+    void aSlotWaitRespectsTheFetchDeadline() throws Exception {
+        try (HttpPageFetcher fetcher = fetcher(false, Duration.ofMillis(500), 1, Duration.ZERO);
+                HostThrottle.Permit busy = fetcher.hostThrottle().acquire("127.0.0.1", 0, in(Duration.ofSeconds(10)))) {
+            long start = System.nanoTime();
+            FetchException e = catchThrowableOfType(FetchException.class, () -> fetcher.fetch(server.uri("/page")));
+
+            assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.getMessage()).isEqualTo("the page did not load within 500ms (waiting for a turn at the site)");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(450), Duration.ofMillis(1500));
+            assertThat(server.hits("/page")).isZero();
+        }
+    }
+
+    @Test
+    void aBusyHostDefersTheJobInsteadOfHoldingAWorker() throws Exception {
+        try (HttpPageFetcher fetcher = FetcherTestSupport.loopbackFetcher(
+                        FetcherTestSupport.deferring(1, Duration.ofMillis(200)));
+                HostThrottle.Permit busy = fetcher.hostThrottle().acquire("127.0.0.1", 0, in(Duration.ofSeconds(10)))) {
+            long start = System.nanoTime();
+            FetchException e = catchThrowableOfType(FetchException.class, () -> fetcher.fetch(server.uri("/page")));
+
+            assertThat(e.deferral()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+            assertThat(e.retryable()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(150), Duration.ofMillis(1500));
+            assertThat(server.hits("/page")).isZero();
+        }
+    }
+
+    @Test
+    void aTurnFurtherAwayThanTheDeadlineFailsAtOnce() throws Exception {
+        try (HttpPageFetcher fetcher = fetcher(false, Duration.ofMillis(500), 2, Duration.ofSeconds(5))) {
+            fetcher.fetch(server.uri("/first"));
+
+            long start = System.nanoTime();
+            FetchException e = catchThrowableOfType(FetchException.class, () -> fetcher.fetch(server.uri("/second")));
+
+            assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+            assertThat(e.retryable()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(300));
+            assertThat(server.hits("/second")).isZero();
+        }
+    }
+
+    @Test
+    void interruptWhileWaitingForAHostSlotAbortsTheFetch() throws Exception {
+        try (HttpPageFetcher fetcher = fetcher(true, Duration.ofSeconds(10), 1, Duration.ZERO)) {
+            HostThrottle.Permit busy = fetcher.hostThrottle().acquire("127.0.0.1", 0, in(Duration.ofSeconds(10)));
+            AtomicReference<Thread> worker = new AtomicReference<>();
+            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+                worker.set(Thread.currentThread());
+                try {
+                    fetcher.fetch(server.uri("/page"));
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            }, pool);
+            Thread.sleep(200);
+            long start = System.nanoTime();
+            worker.get().interrupt();
+
+            assertThat(outcome.get(2, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(300));
+            assertThat(server.hits("/page")).isZero();
+
+            // The aborted wait took no slot with it: once the host is free, fetching works.
+            busy.close();
+            assertThat(fetcher.fetch(server.uri("/page")).body()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void otherHostsAreNotSlowedByABusyHost() throws Exception {
+        server.reply("/hold", ScriptedServer.Reply.text(200, "held").untilGateOpens());
+        // Robots off: this is about the slots, and a first request to localhost has no one to follow.
+        try (HttpPageFetcher fetcher = fetcher(false, Duration.ofSeconds(10), 1, Duration.ofMillis(300))) {
+            List<Future<FetchedPage>> busy = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                busy.add(pool.submit(() -> fetcher.fetch(server.uri("127.0.0.1", "/hold"))));
+            }
+            Thread.sleep(100);
+
+            long start = System.nanoTime();
+            assertThat(fetcher.fetch(server.uri("localhost", "/page")).body()).isNotEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800));
+            assertThat(busy).noneMatch(Future::isDone);
+
+            server.openGate();
+            for (Future<FetchedPage> page : busy) {
+                page.get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

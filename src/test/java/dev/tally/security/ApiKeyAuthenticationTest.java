@@ -1,0 +1,130 @@
+package dev.tally.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Api;
+import java.net.http.HttpRequest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** With {@code tally.auth.mode=api-key}: Bearer API keys, jobs owned by their client, health open. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:tally-auth;DB_CLOSE_DELAY=-1",
+        "tally.auth.mode=api-key"
+})
+class ApiKeyAuthenticationTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ApiKeyStore keys;
+
+    Api api;
+    String alice;
+    String bob;
+
+    @BeforeEach
+    void setUp() {
+        api = new Api(port);
+        alice = keys.create("alice", null).secret();
+        bob = keys.create("bob", null).secret();
+    }
+
+    @Test
+    void rejectsRequestsWithoutCredentialsWithAChallenge() {
+        Api.Response response = api.postJson("/api/v1/jobs", "{\"text\":\"who am i\"}");
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.header("WWW-Authenticate")).startsWith("Bearer");
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(response.json().get("status").asInt()).isEqualTo(401);
+        assertThat(api.get("/api/v1/jobs").status()).isEqualTo(401);
+        assertThat(api.get("/word-count?job_id=0193a0f4-7c1e-7b7a-9d0e-3b1f2a4c5d6e").status()).isEqualTo(401);
+    }
+
+    @Test
+    void rejectsAnUnknownKeyAsAnInvalidToken() {
+        Api.Response response = api.get("/api/v1/jobs", "Authorization", "Bearer tly_not-a-real-key");
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.header("WWW-Authenticate")).contains("invalid_token");
+        assertThat(response.body()).doesNotContain("tly_not-a-real-key");
+    }
+
+    @Test
+    void acceptsAValidKey() {
+        Api.Response response = submit(alice, "{\"text\":\"hello with a key\"}");
+
+        assertThat(response.status()).isEqualTo(202);
+    }
+
+    @Test
+    void healthStaysOpenAndMetricsAreProtected() {
+        assertThat(api.get("/health").status()).isEqualTo(200);
+        assertThat(api.get("/actuator/health").status()).isEqualTo(200);
+        assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
+        assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(api.get("/actuator/prometheus").status()).isEqualTo(401);
+        assertThat(api.get("/actuator/prometheus", "Authorization", "Bearer " + alice).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anotherClientGets404ForMyJob() {
+        String id = submit(alice, "{\"text\":\"alice's private words\"}").json().get("id").asString();
+
+        assertThat(get(alice, "/api/v1/jobs/" + id).status()).isEqualTo(200);
+        assertThat(get(bob, "/api/v1/jobs/" + id).status()).isEqualTo(404);
+        assertThat(get(bob, "/api/v1/jobs/" + id + "/words").status()).isEqualTo(404);
+        assertThat(get(bob, "/api/v1/jobs").json().get("items").toString()).doesNotContain(id);
+        assertThat(api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs/" + id))
+                .header("Authorization", "Bearer " + bob).DELETE()).status()).isEqualTo(404);
+        assertThat(get(alice, "/api/v1/jobs/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
+    void idempotencyKeysArePerClient() {
+        String key = "shared-key-" + System.nanoTime();
+        Api.Response fromAlice = api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
+                .header("Authorization", "Bearer " + alice).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"same\"}")));
+        Api.Response fromBob = api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
+                .header("Authorization", "Bearer " + bob).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"same\"}")));
+
+        assertThat(fromBob.header("Idempotent-Replayed")).isNull();
+        assertThat(fromBob.json().get("id").asString()).isNotEqualTo(fromAlice.json().get("id").asString());
+    }
+
+    @Test
+    void aRevokedKeyIsRefused() {
+        var created = keys.create("short-lived", null);
+        keys.revoke(created.info().id().toString());
+
+        assertThat(get(created.secret(), "/api/v1/jobs").status()).isEqualTo(401);
+    }
+
+    @Test
+    void storesOnlyAHashOfTheKey() {
+        var created = keys.create("hashed", null);
+
+        assertThat(keys.list()).anySatisfy(k -> {
+            assertThat(k.id()).isEqualTo(created.info().id());
+            assertThat(k.prefix()).isEqualTo(created.secret().substring(0, 12));
+        });
+        assertThat(keys.list().toString()).doesNotContain(created.secret());
+    }
+
+    private Api.Response submit(String key, String body) {
+        return api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private Api.Response get(String key, String path) {
+        return api.get(path, "Authorization", "Bearer " + key);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tally.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code java -jar tally.jar keys ...} against a real embedded store. */
+class ApiKeysCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void createsListsAndRevokesKeysWithoutEverListingTheSecret() {
+        String url = "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0";
+
+        String created = run(url, "create", "--name", "ci-pipeline", "--rate-limit", "120");
+        String secret = created.lines().filter(l -> l.startsWith("key:")).findFirst().orElseThrow().substring(4).trim();
+        String id = created.lines().filter(l -> l.startsWith("id:")).findFirst().orElseThrow().substring(3).trim();
+        String listed = run(url, "list");
+        String revoked = run(url, "revoke", id);
+        String afterRevoke = run(url, "list");
+
+        assertThat(secret).startsWith("tly_").hasSizeGreaterThan(40);
+        assertThat(listed).contains("ci-pipeline", secret.substring(0, 12), "120", "never").doesNotContain(secret);
+        assertThat(revoked).contains("revoked");
+        assertThat(afterRevoke).doesNotContain(secret);
+    }
+
+    @Test
+    void usesTheServicesDefaultEmbeddedStore() throws Exception {
+        String yaml = Files.readString(Path.of("src/main/resources/application.yml"));
+        assertThat(yaml).contains("url: " + ApiKeysCommand.DEFAULT_URL);
+    }
+
+    private static String run(String... args) {
+        var out = new StringWriter();
+        var command = new CommandLine(new ApiKeysCommand());
+        command.setOut(new PrintWriter(out));
+        // global option first, then the subcommand
+        String[] ordered = new String[args.length];
+        System.arraycopy(args, 0, ordered, 0, args.length);
+        int code = command.execute(ordered);
+        assertThat(code).as(out.toString()).isZero();
+        return out.toString();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.tally.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.tally.support.Api;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** With {@code tally.auth.mode=jwt}: OAuth2 bearer tokens validated by Spring Security's resource server. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:tally-jwt;DB_CLOSE_DELAY=-1",
+        "tally.auth.mode=jwt"
+})
+class JwtAuthenticationTest {
+
+    private static final KeyPair ISSUER = rsa();
+    private static final KeyPair STRANGER = rsa();
+
+    @DynamicPropertySource
+    static void issuerKey(DynamicPropertyRegistry registry) throws IOException {
+        Path pem = Files.createTempFile("tally-jwt", ".pub");
+        String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ISSUER.getPublic().getEncoded());
+        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n");
+        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location", () -> "file:" + pem);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void acceptsAValidTokenAndScopesJobsToItsSubject() throws Exception {
+        Api api = new Api(port);
+        String carol = token(ISSUER, "carol", Instant.now().plusSeconds(300));
+        String dave = token(ISSUER, "dave", Instant.now().plusSeconds(300));
+
+        Api.Response accepted = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
+                .header("Authorization", "Bearer " + carol).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"token words\"}")));
+        assertThat(accepted.status()).isEqualTo(202);
+        String id = accepted.json().get("id").asString();
+
+        assertThat(api.get("/api/v1/jobs/" + id, "Authorization", "Bearer " + carol).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/jobs/" + id, "Authorization", "Bearer " + dave).status()).isEqualTo(404);
+    }
+
+    @Test
+    void rejectsExpiredTokensAndTokensFromOtherIssuers() throws Exception {
+        Api api = new Api(port);
+        String expired = token(ISSUER, "carol", Instant.now().minusSeconds(600));
+        String forged = token(STRANGER, "carol", Instant.now().plusSeconds(300));
+
+        for (String token : new String[] {expired, forged, "not.a.jwt"}) {
+            Api.Response response = api.get("/api/v1/jobs", "Authorization", "Bearer " + token);
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.header("WWW-Authenticate")).startsWith("Bearer");
+            assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        }
+        assertThat(api.get("/api/v1/jobs").status()).isEqualTo(401);
+        assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
+    }
+
+    private static String token(KeyPair keys, String subject, Instant expires) throws Exception {
+        var claims = new JWTClaimsSet.Builder().subject(subject).issueTime(new Date())
+                .expirationTime(Date.from(expires)).build();
+        var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
+        jwt.sign(new RSASSASigner(keys.getPrivate()));
+        return jwt.serialize();
+    }
+
+    private static KeyPair rsa() {
+        try {
+            var generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
