@@ -62,16 +62,19 @@ public final class Corpus {
     }
 
     /**
-     * An HTML page of at least {@code minBytes} bytes, made from this corpus's prose (repeated
-     * if it is shorter), like make-corpus makes corpus.html.
+     * An HTML page of about {@code bytes} bytes (whole paragraphs of this corpus's prose,
+     * repeated if it is shorter), like make-corpus makes corpus.html.
      */
-    public byte[] htmlOfSize(int minBytes) {
+    public byte[] htmlOfSize(int bytes) {
         String prose = new String(text, StandardCharsets.UTF_8);
-        StringBuilder repeated = new StringBuilder(minBytes + prose.length());
-        while (repeated.length() < minBytes) {
+        StringBuilder repeated = new StringBuilder(bytes + prose.length());
+        while (repeated.length() < bytes) {
             repeated.append(prose).append("\n\n");
         }
-        return asHtml(repeated.toString(), "Large page").getBytes(StandardCharsets.UTF_8);
+        // Markup and escapes add a few percent; cut the prose so that the page is about the size.
+        int cut = repeated.lastIndexOf("\n\n", bytes - bytes / 20);
+        String page = repeated.substring(0, cut > 0 ? cut : Math.min(bytes, repeated.length()));
+        return asHtml(page, "Large page").getBytes(StandardCharsets.UTF_8);
     }
 
     private static Corpus fromDirectory(Path dir) {
