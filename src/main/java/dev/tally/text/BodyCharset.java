@@ -73,6 +73,11 @@ record BodyCharset(Charset charset, int bomLength) {
 
     /** Decodes {@code body} chunk by chunk into {@code counter}, without building one big String. */
     void decodeInto(byte[] body, WordCounter counter) {
+        if (charset.equals(StandardCharsets.UTF_8)) {
+            // The counter decodes UTF-8 itself, replacing malformed input as the decoder would.
+            counter.acceptUtf8(body, bomLength, body.length - bomLength);
+            return;
+        }
         CharsetDecoder decoder = newDecoder();
         ByteBuffer in = ByteBuffer.wrap(body, bomLength, body.length - bomLength);
         CharBuffer out = CharBuffer.allocate(DECODE_CHUNK_CHARS);

@@ -18,9 +18,10 @@ final class WordCharacters {
     /**
      * The lower case of each word character below {@link #FAST_PATH_LIMIT}, 0 for everything
      * else. U+0130 (İ) is 0 too: locale-independent lower-casing turns it into two chars, so it
-     * takes the slow path.
+     * takes the slow path. Read directly by {@link WordCounter}'s scanning loops; never written
+     * after class initialization.
      */
-    private static final char[] FAST_LOWER = new char[FAST_PATH_LIMIT];
+    static final char[] FAST_LOWER = new char[FAST_PATH_LIMIT];
 
     /** One bit per BMP char: set for word characters, for a branch-free lookup on the hot path. */
     private static final long[] BMP_WORD_BITS = new long[(Character.MAX_VALUE + 1) / Long.SIZE];

@@ -56,33 +56,221 @@ final class WordCounter {
     /** Counts the words in {@code chars[offset, offset + count)}, like {@link #accept(CharSequence)}. */
     void accept(char[] chars, int offset, int count) {
         int end = offset + count;
-        for (int i = offset; i < end; i++) {
-            char c = chars[i];
-            if (pendingHighSurrogate != 0) {
-                char high = pendingHighSurrogate;
-                pendingHighSurrogate = 0;
-                if (Character.isLowSurrogate(c)) {
-                    acceptSupplementary(high, c);
-                    continue;
-                }
-                endWord();
-            }
-            char lower = WordCharacters.fastLowerCase(c);
-            if (lower != 0) {
-                append(lower);
-            } else if (WordCharacters.isApostrophe(c)) {
-                if (length > 0) {
-                    pendingApostrophes++;
-                }
-            } else if (Character.isHighSurrogate(c)) {
-                pendingHighSurrogate = c;
-            } else if (WordCharacters.isWordChar(c)) {
-                needsNormalization = true;
-                append(c);
+        int i = offset;
+        if (pendingHighSurrogate != 0 && i < end) {
+            char high = pendingHighSurrogate;
+            pendingHighSurrogate = 0;
+            if (Character.isLowSurrogate(chars[i])) {
+                acceptSupplementary(high, chars[i]);
+                i++;
             } else {
                 endWord();
             }
         }
+        char[] fastLower = WordCharacters.FAST_LOWER;
+        while (i < end) {
+            char c = chars[i];
+            if (c < WordCharacters.FAST_PATH_LIMIT) {
+                if (fastLower[c] != 0) {
+                    i = appendFastRun(chars, i, end);
+                    continue;
+                }
+                if (c == '\'') {
+                    if (length > 0) {
+                        pendingApostrophes++;
+                    }
+                    i++;
+                    continue;
+                }
+                if (!WordCharacters.isWordChar(c)) {
+                    endWord();
+                    i++;
+                    continue;
+                }
+            }
+            i = acceptSlowChar(chars, i, end);
+        }
+    }
+
+    /**
+     * Counts UTF-8 bytes, decoding them as they are scanned: ASCII words go straight from the
+     * bytes into the word buffer. Malformed input counts as U+FFFD, which separates words, as
+     * {@link java.nio.charset.CodingErrorAction#REPLACE} decoding would.
+     */
+    void acceptUtf8(byte[] bytes, int offset, int count) {
+        int end = offset + count;
+        if (pendingHighSurrogate != 0) {
+            // UTF-8 never yields a lone low surrogate, so a pending high one stands alone.
+            pendingHighSurrogate = 0;
+            endWord();
+        }
+        char[] fastLower = WordCharacters.FAST_LOWER;
+        int i = offset;
+        while (i < end) {
+            int b = bytes[i];
+            if (b >= 0) {
+                if (fastLower[b] != 0) {
+                    i = appendFastAsciiRun(bytes, i, end);
+                } else {
+                    if (b == '\'') {
+                        if (length > 0) {
+                            pendingApostrophes++;
+                        }
+                    } else {
+                        endWord();
+                    }
+                    i++;
+                }
+                continue;
+            }
+            i = acceptUtf8Sequence(bytes, i, end);
+        }
+    }
+
+    /** Appends the run of fast-path word chars starting at {@code i}; returns where it ends. */
+    private int appendFastRun(char[] chars, int i, int end) {
+        if (pendingApostrophes > 0) {
+            appendPendingApostrophes();
+        }
+        char[] fastLower = WordCharacters.FAST_LOWER;
+        char[] w = word;
+        int len = length;
+        int h = hash;
+        while (i < end) {
+            char c = chars[i];
+            if (c >= WordCharacters.FAST_PATH_LIMIT) {
+                break;
+            }
+            char lower = fastLower[c];
+            if (lower == 0) {
+                break;
+            }
+            if (len == w.length) {
+                w = Arrays.copyOf(w, len * 2);
+            }
+            w[len++] = lower;
+            h = 31 * h + lower;
+            i++;
+        }
+        word = w;
+        length = len;
+        hash = h;
+        return i;
+    }
+
+    /** {@link #appendFastRun} for ASCII bytes. */
+    private int appendFastAsciiRun(byte[] bytes, int i, int end) {
+        if (pendingApostrophes > 0) {
+            appendPendingApostrophes();
+        }
+        char[] fastLower = WordCharacters.FAST_LOWER;
+        char[] w = word;
+        int len = length;
+        int h = hash;
+        while (i < end) {
+            int b = bytes[i];
+            if (b < 0) {
+                break;
+            }
+            char lower = fastLower[b];
+            if (lower == 0) {
+                break;
+            }
+            if (len == w.length) {
+                w = Arrays.copyOf(w, len * 2);
+            }
+            w[len++] = lower;
+            h = 31 * h + lower;
+            i++;
+        }
+        word = w;
+        length = len;
+        hash = h;
+        return i;
+    }
+
+    /**
+     * Handles the char at {@code i} that the fast path does not: apostrophes other than U+0027,
+     * surrogates, and chars at or above {@link WordCharacters#FAST_PATH_LIMIT} (and U+0130).
+     * Returns the index of the next char to read.
+     */
+    private int acceptSlowChar(char[] chars, int i, int end) {
+        char c = chars[i];
+        if (Character.isHighSurrogate(c)) {
+            if (i + 1 == end) {
+                pendingHighSurrogate = c;
+                return end;
+            }
+            char low = chars[i + 1];
+            if (Character.isLowSurrogate(low)) {
+                acceptSupplementary(c, low);
+                return i + 2;
+            }
+            endWord();
+            return i + 1;
+        }
+        acceptBmpChar(c);
+        return i + 1;
+    }
+
+    /** Counts one BMP char that is not a surrogate. */
+    private void acceptBmpChar(char c) {
+        char lower = WordCharacters.fastLowerCase(c);
+        if (lower != 0) {
+            append(lower);
+        } else if (WordCharacters.isApostrophe(c)) {
+            if (length > 0) {
+                pendingApostrophes++;
+            }
+        } else if (WordCharacters.isWordChar(c)) {
+            needsNormalization = true;
+            append(c);
+        } else {
+            endWord();
+        }
+    }
+
+    /**
+     * Decodes the multi-byte UTF-8 sequence at {@code i} and counts its char(s); a malformed
+     * sequence counts as one U+FFFD for its first byte, which, like a decoder's replacement, never
+     * swallows a byte that could start a valid sequence. Returns where the next sequence starts.
+     */
+    private int acceptUtf8Sequence(byte[] bytes, int i, int end) {
+        int b1 = bytes[i] & 0xFF;
+        int remaining = end - i;
+        if (b1 >= 0xC2 && b1 <= 0xDF) {
+            if (remaining >= 2 && isContinuation(bytes[i + 1])) {
+                acceptBmpChar((char) (((b1 & 0x1F) << 6) | (bytes[i + 1] & 0x3F)));
+                return i + 2;
+            }
+        } else if (b1 >= 0xE0 && b1 <= 0xEF) {
+            if (remaining >= 3 && isContinuation(bytes[i + 1]) && isContinuation(bytes[i + 2])) {
+                int b2 = bytes[i + 1] & 0xFF;
+                boolean valid = (b1 != 0xE0 || b2 >= 0xA0) && (b1 != 0xED || b2 <= 0x9F);
+                if (valid) {
+                    acceptBmpChar((char) (((b1 & 0x0F) << 12) | ((b2 & 0x3F) << 6) | (bytes[i + 2] & 0x3F)));
+                    return i + 3;
+                }
+            }
+        } else if (b1 >= 0xF0 && b1 <= 0xF4) {
+            if (remaining >= 4 && isContinuation(bytes[i + 1]) && isContinuation(bytes[i + 2])
+                    && isContinuation(bytes[i + 3])) {
+                int b2 = bytes[i + 1] & 0xFF;
+                boolean valid = (b1 != 0xF0 || b2 >= 0x90) && (b1 != 0xF4 || b2 <= 0x8F);
+                if (valid) {
+                    int codePoint = ((b1 & 0x07) << 18) | ((b2 & 0x3F) << 12) | ((bytes[i + 2] & 0x3F) << 6)
+                            | (bytes[i + 3] & 0x3F);
+                    acceptSupplementary(Character.highSurrogate(codePoint), Character.lowSurrogate(codePoint));
+                    return i + 4;
+                }
+            }
+        }
+        endWord();
+        return i + 1;
+    }
+
+    private static boolean isContinuation(byte b) {
+        return (b & 0xC0) == 0x80;
     }
 
     /** Ends the current word, as a block boundary or the end of the text does. */

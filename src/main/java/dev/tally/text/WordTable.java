@@ -1,17 +1,28 @@
 package dev.tally.text;
 
+import java.util.Arrays;
+
 /**
  * Counts words in an open-addressing hash table that can be probed with a word still sitting in
- * a reusable char buffer, so a word already seen costs no allocation; only a new word becomes a
- * String. Not thread-safe.
+ * a reusable char buffer, so a word already seen costs no allocation. Not thread-safe.
+ *
+ * <p>Distinct words are appended to one char arena; entry {@code e} is
+ * {@code arena[starts[e], starts[e + 1])}. A slot packs the word's hash and its entry number
+ * into one long, so a probe reads one array element, and Strings are made only once, by
+ * {@link #toHistogram()}. A table of a million distinct words thus costs about the words' chars
+ * plus 40 bytes a word, not a String object each while counting.
  */
 final class WordTable {
 
     private static final int INITIAL_CAPACITY = 1 << 10;
 
-    private String[] words = new String[INITIAL_CAPACITY];
-    private int[] hashes = new int[INITIAL_CAPACITY];
-    private long[] counts = new long[INITIAL_CAPACITY];
+    /** {@code (long) hash << 32 | (entry + 1)}; 0 for an empty slot. */
+    private long[] slots = new long[INITIAL_CAPACITY];
+    private char[] arena = new char[INITIAL_CAPACITY * 8];
+    private int arenaLength;
+    /** Where each entry's chars start in the arena, and one more: where the next entry starts. */
+    private int[] starts = new int[INITIAL_CAPACITY / 2 + 1];
+    private long[] counts = new long[INITIAL_CAPACITY / 2];
     private int size;
 
     /**
@@ -20,35 +31,29 @@ final class WordTable {
      * @param hash {@link #hash} of those chars, as the caller computed it incrementally
      */
     void add(char[] chars, int length, int hash) {
-        int mask = words.length - 1;
+        long[] table = slots;
+        int mask = table.length - 1;
         for (int slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
-            String word = words[slot];
-            if (word == null) {
-                insert(slot, new String(chars, 0, length), hash);
+            long entry = table[slot];
+            if (entry == 0) {
+                insert(slot, chars, length, hash);
                 return;
             }
-            if (hashes[slot] == hash && contentEquals(word, chars, length)) {
-                counts[slot]++;
-                return;
+            if ((int) (entry >>> 32) == hash) {
+                int e = (int) entry - 1;
+                int start = starts[e];
+                if (starts[e + 1] - start == length && sameChars(arena, start, chars, length)) {
+                    counts[e]++;
+                    return;
+                }
             }
         }
     }
 
     /** Counts one occurrence of {@code word}. */
     void add(String word) {
-        int hash = hash(word);
-        int mask = words.length - 1;
-        for (int slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
-            String existing = words[slot];
-            if (existing == null) {
-                insert(slot, word, hash);
-                return;
-            }
-            if (hashes[slot] == hash && existing.equals(word)) {
-                counts[slot]++;
-                return;
-            }
-        }
+        char[] chars = word.toCharArray();
+        add(chars, chars.length, hash(word));
     }
 
     /** The hash {@link #add(char[], int, int)} expects: {@link String#hashCode()}'s formula. */
@@ -63,70 +68,69 @@ final class WordTable {
 
     /** The counted words as a histogram; the table must not be used afterwards. */
     Histogram toHistogram() {
-        String[] sortedWords = new String[size];
-        long[] sortedCounts = new long[size];
-        int next = 0;
-        for (int slot = 0; slot < words.length; slot++) {
-            if (words[slot] != null) {
-                sortedWords[next] = words[slot];
-                sortedCounts[next] = counts[slot];
-                next++;
-            }
+        String[] words = new String[size];
+        for (int e = 0; e < size; e++) {
+            words[e] = new String(arena, starts[e], starts[e + 1] - starts[e]);
         }
-        words = null;
-        hashes = null;
+        long[] wordCounts = Arrays.copyOf(counts, size);
+        slots = null;
+        arena = null;
+        starts = null;
         counts = null;
-        return Histogram.sorting(sortedWords, sortedCounts);
+        return Histogram.sorting(words, wordCounts);
     }
 
-    private void insert(int slot, String word, int hash) {
-        words[slot] = word;
-        hashes[slot] = hash;
-        counts[slot] = 1;
-        size++;
+    private void insert(int slot, char[] chars, int length, int hash) {
+        int e = size;
+        if (e == counts.length) {
+            int capacity = e * 2;
+            counts = Arrays.copyOf(counts, capacity);
+            starts = Arrays.copyOf(starts, capacity + 1);
+        }
+        if (arena.length - arenaLength < length) {
+            arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaLength + length));
+        }
+        System.arraycopy(chars, 0, arena, arenaLength, length);
+        arenaLength += length;
+        starts[e + 1] = arenaLength;
+        counts[e] = 1;
+        slots[slot] = (long) hash << 32 | (e + 1);
+        size = e + 1;
         // Linear probing stays short while at most half the slots are taken.
-        if (size > words.length >>> 1) {
+        if (size > slots.length >>> 1) {
             grow();
         }
     }
 
     private void grow() {
-        String[] oldWords = words;
-        int[] oldHashes = hashes;
-        long[] oldCounts = counts;
-        int capacity = oldWords.length << 1;
-        words = new String[capacity];
-        hashes = new int[capacity];
-        counts = new long[capacity];
-        int mask = capacity - 1;
-        for (int old = 0; old < oldWords.length; old++) {
-            if (oldWords[old] != null) {
-                int slot = spread(oldHashes[old]) & mask;
-                while (words[slot] != null) {
+        long[] old = slots;
+        long[] table = new long[old.length << 1];
+        int mask = table.length - 1;
+        for (long entry : old) {
+            if (entry != 0) {
+                int slot = spread((int) (entry >>> 32)) & mask;
+                while (table[slot] != 0) {
                     slot = (slot + 1) & mask;
                 }
-                words[slot] = oldWords[old];
-                hashes[slot] = oldHashes[old];
-                counts[slot] = oldCounts[old];
+                table[slot] = entry;
             }
         }
+        slots = table;
+    }
+
+    /** A plain loop: words are short, shorter than the setup of a vectorized comparison. */
+    private static boolean sameChars(char[] arena, int start, char[] chars, int length) {
+        for (int i = 0; i < length; i++) {
+            if (arena[start + i] != chars[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Mixes high bits into low ones: String hashes of short words differ mostly in low bits. */
     private static int spread(int hash) {
         int h = hash * 0x9E3779B9;
         return h ^ (h >>> 16);
-    }
-
-    private static boolean contentEquals(String word, char[] chars, int length) {
-        if (word.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (word.charAt(i) != chars[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

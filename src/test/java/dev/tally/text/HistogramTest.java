@@ -82,6 +82,32 @@ class HistogramTest {
     }
 
     @Test
+    void sortsBmpOnlyWordsAndHugeCountsLikeTheReferenceOrder() {
+        Random random = new Random(11);
+        int[] latin = {'a', 'b', 'z', '0', '_', 0xE9, 0x4E00};
+        for (long extraCount : new long[] {0, 1L << 45}) {
+            Map<String, Long> counts = new HashMap<>();
+            while (counts.size() < 20_000) {
+                counts.put(randomString(random, latin) + randomString(random, latin), 1L + random.nextInt(5));
+            }
+            if (extraCount > 0) {
+                // Too large for the primitive sort keys: the merge sort takes over.
+                counts.put("huge", extraCount);
+            }
+            List<Map.Entry<String, Long>> expected = new ArrayList<>(counts.entrySet());
+            expected.sort(Map.Entry.<String, Long>comparingByValue().reversed()
+                    .thenComparing(Map.Entry.comparingByKey(BY_CODE_POINT)));
+
+            Histogram histogram = Histogram.of(counts);
+
+            for (int i = 0; i < expected.size(); i++) {
+                assertThat(histogram.word(i)).isEqualTo(expected.get(i).getKey());
+                assertThat(histogram.count(i)).isEqualTo(expected.get(i).getValue());
+            }
+        }
+    }
+
+    @Test
     void sumsTotalAndCountsDistinctWords() {
         Histogram histogram = Histogram.of(Map.of("to", 2L, "be", 2L, "or", 1L, "not", 1L));
 
