@@ -30,7 +30,9 @@ final class HistogramCodec {
         int n = Math.min(limit, histogram.distinctWords());
         var bytes = new ByteArrayOutputStream(Math.max(64, n * 4));
         var deflater = new Deflater(Deflater.BEST_SPEED);
-        try (var out = new DeflaterOutputStream(bytes, deflater, 64 * 1024)) {
+        // Buffered: the entries are written a byte at a time, and a deflater stream handles each
+        // write call as a block of its own.
+        try (var out = new java.io.BufferedOutputStream(new DeflaterOutputStream(bytes, deflater, 64 * 1024), 64 * 1024)) {
             for (int i = 0; i < n; i++) {
                 writeVarLong(out, histogram.count(i));
                 byte[] word = histogram.word(i).getBytes(StandardCharsets.UTF_8);
@@ -53,7 +55,9 @@ final class HistogramCodec {
 
     /** Visits up to {@code limit} entries starting at entry {@code offset}. */
     static void forEach(byte[] data, long offset, long limit, EntryVisitor visitor) {
-        try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(data), new java.util.zip.Inflater(), 64 * 1024)) {
+        var inflater = new java.util.zip.Inflater();
+        try (InputStream in = new java.io.BufferedInputStream(
+                new InflaterInputStream(new ByteArrayInputStream(data), inflater, 64 * 1024), 64 * 1024)) {
             long index = 0;
             long taken = 0;
             byte[] buffer = new byte[64];
@@ -78,6 +82,8 @@ final class HistogramCodec {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt stored histogram", e);
+        } finally {
+            inflater.end();
         }
     }
 
