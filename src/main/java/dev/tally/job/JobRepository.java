@@ -283,28 +283,29 @@ class JobRepository {
 
     @Transactional
     boolean retry(UUID id, String owner, Instant now, Instant nextAttempt) {
-        boolean changed = jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
-                        + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :next"
-                        + " WHERE id = :id AND lease_owner = :owner AND " + allowedFrom(JobTransition.RETRY))
-                .param("target", JobTransition.RETRY.target().name())
-                .param("now", ts(now))
-                .param("next", ts(nextAttempt))
-                .param("id", id)
-                .param("owner", owner)
-                .update() == 1;
-        if (changed) {
-            dispatch(id, nextAttempt, now);
-        }
-        return changed;
+        return requeue(id, owner, now, nextAttempt, JobTransition.RETRY, false);
     }
 
     /** Like {@link #retry}, but the attempt does not count (it never started). */
     @Transactional
     boolean defer(UUID id, String owner, Instant now, Instant nextAttempt) {
+        return requeue(id, owner, now, nextAttempt, JobTransition.RETRY, true);
+    }
+
+    /** Hands one running job of this owner back to the queue (shutdown, interrupted attempt). */
+    @Transactional
+    boolean release(UUID id, String owner, Instant now) {
+        return requeue(id, owner, now, now, JobTransition.RELEASE, false);
+    }
+
+    /** RUNNING (this owner's) back to QUEUED, due at {@code nextAttempt}, with its dispatch record. */
+    private boolean requeue(UUID id, String owner, Instant now, Instant nextAttempt, JobTransition transition,
+                            boolean uncountAttempt) {
         boolean changed = jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
-                        + " attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :next"
-                        + " WHERE id = :id AND lease_owner = :owner AND " + allowedFrom(JobTransition.RETRY))
-                .param("target", JobTransition.RETRY.target().name())
+                        + (uncountAttempt ? " attempts = attempts - 1," : "")
+                        + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :next"
+                        + " WHERE id = :id AND lease_owner = :owner AND " + allowedFrom(transition))
+                .param("target", transition.target().name())
                 .param("now", ts(now))
                 .param("next", ts(nextAttempt))
                 .param("id", id)
@@ -312,23 +313,6 @@ class JobRepository {
                 .update() == 1;
         if (changed) {
             dispatch(id, nextAttempt, now);
-        }
-        return changed;
-    }
-
-    /** Hands one running job of this owner back to the queue (shutdown, interrupted attempt). */
-    @Transactional
-    boolean release(UUID id, String owner, Instant now) {
-        boolean changed = jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
-                        + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :now"
-                        + " WHERE id = :id AND lease_owner = :owner AND " + allowedFrom(JobTransition.RELEASE))
-                .param("target", JobTransition.RELEASE.target().name())
-                .param("now", ts(now))
-                .param("id", id)
-                .param("owner", owner)
-                .update() == 1;
-        if (changed) {
-            dispatch(id, now, now);
         }
         return changed;
     }
