@@ -12,8 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import dev.tally.signal.WakeSignal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -42,9 +41,7 @@ class OutboxRelay implements SmartLifecycle {
     private final RabbitTemplate rabbit;
     private final RabbitQueueProperties properties;
     private final Counter published;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wakeUp = lock.newCondition();
-    private boolean pending;
+    private final WakeSignal wakeUp = new WakeSignal();
     private volatile boolean running;
     private Thread thread;
 
@@ -64,13 +61,7 @@ class OutboxRelay implements SmartLifecycle {
     }
 
     void wake() {
-        lock.lock();
-        try {
-            pending = true;
-            wakeUp.signal();
-        } finally {
-            lock.unlock();
-        }
+        wakeUp.signal();
     }
 
     /** Relays every due record now. @return how many were published */
@@ -124,15 +115,7 @@ class OutboxRelay implements SmartLifecycle {
     }
 
     private void await(Duration duration) throws InterruptedException {
-        lock.lock();
-        try {
-            if (!pending && running) {
-                wakeUp.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            pending = false;
-        } finally {
-            lock.unlock();
-        }
+        wakeUp.await(duration);
     }
 
     @Override

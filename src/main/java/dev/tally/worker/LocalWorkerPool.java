@@ -12,8 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import dev.tally.signal.WakeSignal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -36,9 +35,7 @@ class LocalWorkerPool implements SmartLifecycle {
     private final boolean exclusiveStore;
     private final String owner = "local-" + UUID.randomUUID();
     private final Semaphore slots;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wakeUp = lock.newCondition();
-    private boolean pending;
+    private final WakeSignal wakeUp = new WakeSignal();
     private volatile boolean running;
     private ExecutorService workers;
     private Thread pump;
@@ -65,13 +62,7 @@ class LocalWorkerPool implements SmartLifecycle {
     }
 
     void wake() {
-        lock.lock();
-        try {
-            pending = true;
-            wakeUp.signal();
-        } finally {
-            lock.unlock();
-        }
+        wakeUp.signal();
     }
 
     @Override
@@ -125,15 +116,7 @@ class LocalWorkerPool implements SmartLifecycle {
     }
 
     private void awaitWork() throws InterruptedException {
-        lock.lock();
-        try {
-            if (!pending && running) {
-                wakeUp.await(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-            }
-            pending = false;
-        } finally {
-            lock.unlock();
-        }
+        wakeUp.await(properties.pollInterval());
     }
 
     @Override
