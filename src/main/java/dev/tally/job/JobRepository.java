@@ -375,19 +375,18 @@ class JobRepository {
         return released;
     }
 
-    /** Deletes up to {@code limit} terminal jobs that finished before {@code cutoff}. */
-    int deleteFinishedBefore(Instant cutoff, int limit) {
+    /** Deletes up to {@code limit} terminal jobs that finished before {@code cutoff}. @return their ids */
+    List<UUID> deleteFinishedBefore(Instant cutoff, int limit) {
         List<UUID> ids = jdbc.sql("SELECT id FROM job WHERE finished_at < :cutoff"
                         + " AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') ORDER BY finished_at LIMIT :limit")
                 .param("cutoff", ts(cutoff))
                 .param("limit", limit)
                 .query((rs, n) -> rs.getObject(1, UUID.class))
                 .list();
-        if (ids.isEmpty()) {
-            return 0;
+        if (!ids.isEmpty()) {
+            jdbc.sql("DELETE FROM job WHERE id IN (:ids)").param("ids", ids).update();
         }
-        jdbc.sql("DELETE FROM job WHERE id IN (:ids)").param("ids", ids).update();
-        return ids.size();
+        return ids;
     }
 
     private boolean finishRunning(UUID id, String owner, JobTransition transition, Instant now, JobError error) {

@@ -37,16 +37,19 @@ public class Jobs {
     private final IdempotencyRepository idempotency;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
+    private final FinishedJobCache finished;
     private final Clock clock;
     private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
 
     Jobs(JobRepository repository, AdmissionControl admission, IdempotencyRepository idempotency,
-         TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock) {
+         TransactionTemplate transactions, ApplicationEventPublisher events, FinishedJobCache finished,
+         Clock clock) {
         this.repository = repository;
         this.admission = admission;
         this.idempotency = idempotency;
         this.transactions = transactions;
         this.events = events;
+        this.finished = finished;
         this.clock = clock;
     }
 
@@ -124,13 +127,20 @@ public class Jobs {
         return job;
     }
 
+    /** The job as stored now; a finished job may come from memory (it cannot change any more). */
     public Optional<Job> find(UUID id) {
-        return repository.find(id);
+        Optional<Job> cached = finished.get(id);
+        if (cached.isPresent()) {
+            return cached;
+        }
+        Optional<Job> job = repository.find(id);
+        job.ifPresent(finished::offer);
+        return job;
     }
 
     /** The job, if it exists and belongs to {@code owner}; to anyone else it does not exist. */
     public Optional<Job> findOwned(UUID id, String owner) {
-        return repository.find(id).filter(job -> job.owner().equals(owner));
+        return find(id).filter(job -> job.owner().equals(owner));
     }
 
     /** Newest first, only {@code owner}'s jobs. */
@@ -163,7 +173,11 @@ public class Jobs {
 
     /** Deletes a job and its result. @return false if there was no such job */
     public boolean delete(UUID id) {
-        return repository.delete(id);
+        boolean deleted = repository.delete(id);
+        if (deleted) {
+            events.publishEvent(new JobDeletedEvent(id));
+        }
+        return deleted;
     }
 
     /**
@@ -204,7 +218,7 @@ public class Jobs {
     }
 
     private Job succeededJob(UUID id) {
-        Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        Job job = find(id).orElseThrow(() -> new JobNotFoundException(id));
         if (job.status() != JobStatus.SUCCEEDED) {
             throw new JobStateConflictException(job, "job is " + job.status() + ", words exist only for SUCCEEDED jobs");
         }

@@ -2,9 +2,15 @@ package dev.tally.job;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -14,24 +20,36 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Carries job changes between nodes that share a PostgreSQL store: every committed change made
- * here is announced with {@code NOTIFY}, and changes made elsewhere arrive through {@code LISTEN}
- * on one dedicated connection and are re-published here as {@link JobChangedEvent}s. Long-polls,
- * event streams and idle workers wake within milliseconds of a change on any node, without
- * polling the table.
+ * here (and every deletion) is announced with {@code NOTIFY}, and changes made elsewhere arrive
+ * through {@code LISTEN} on one dedicated connection and are re-published here as
+ * {@link JobChangedEvent}s and {@link JobDeletedEvent}s. Long-polls, event streams, idle workers
+ * and the finished-job cache learn of a change on any node within milliseconds, without polling
+ * the table.
+ *
+ * <p>Announcements are sent by one thread, in order, as many as are pending in one statement, so
+ * thousands of changes a second cost a few statements rather than one round trip each on the
+ * thread that made the change. The queue is bounded: if it is full, an announcement is dropped
+ * and other nodes fall back to their timeouts (long-polls) and expiry (cache), as when the
+ * notification connection is down.
  */
 @Component
 @ConditionalOnExpression("'${spring.datasource.url:}'.startsWith('jdbc:postgresql:')")
 class PostgresChangeNotifications implements SmartLifecycle {
 
     static final String CHANNEL = "tally_job_changed";
+    private static final String DELETED = "DELETED";
+    private static final int MAX_PENDING = 100_000;
+    private static final int MAX_PER_STATEMENT = 1_000;
     private static final Logger log = LoggerFactory.getLogger(PostgresChangeNotifications.class);
 
-    private final JdbcClient jdbc;
+    private final JdbcTemplate jdbc;
+    private final BlockingQueue<String> pending = new ArrayBlockingQueue<>(MAX_PENDING);
     private final ApplicationEventPublisher events;
     private final String url;
     private final String username;
@@ -40,8 +58,9 @@ class PostgresChangeNotifications implements SmartLifecycle {
     private volatile boolean running;
     private volatile Connection connection;
     private Thread listener;
+    private Thread announcer;
 
-    PostgresChangeNotifications(JdbcClient jdbc, ApplicationEventPublisher events,
+    PostgresChangeNotifications(JdbcTemplate jdbc, ApplicationEventPublisher events,
                                 @Value("${spring.datasource.url}") String url,
                                 @Value("${spring.datasource.username:}") String username,
                                 @Value("${spring.datasource.password:}") String password) {
@@ -54,18 +73,57 @@ class PostgresChangeNotifications implements SmartLifecycle {
 
     @EventListener
     void announce(JobChangedEvent event) {
-        if (!event.local() || !running) {
-            return;
+        if (event.local() && running) {
+            enqueue(event.jobId() + ":" + event.status());
         }
-        try {
-            jdbc.sql("SELECT pg_notify(:channel, :payload)")
-                    .param("channel", CHANNEL)
-                    .param("payload", node + ":" + event.jobId() + ":" + event.status())
-                    .query((rs, n) -> 1).list();
-        } catch (RuntimeException e) {
-            // Other nodes' observers fall back to their timeouts; nothing is lost.
-            log.debug("could not announce change of job {}: {}", event.jobId(), e.getMessage());
+    }
+
+    @EventListener
+    void announce(JobDeletedEvent event) {
+        if (event.local() && running) {
+            enqueue(event.jobId() + ":" + DELETED);
         }
+    }
+
+    private void enqueue(String change) {
+        if (!pending.offer(node + ":" + change)) {
+            log.debug("change notification queue full; dropping {}", change);
+        }
+    }
+
+    private void sendLoop() {
+        List<String> batch = new ArrayList<>(MAX_PER_STATEMENT);
+        while (running || !pending.isEmpty()) {
+            try {
+                String first = pending.poll(500, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                pending.drainTo(batch, MAX_PER_STATEMENT - 1);
+                send(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // Other nodes' observers fall back to their timeouts; nothing is lost.
+                log.debug("could not announce {} job change(s): {}", batch.size(), e.getMessage());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void send(List<String> payloads) {
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT pg_notify(?, payload) FROM unnest(?) AS payload")) {
+                statement.setString(1, CHANNEL);
+                statement.setArray(2, connection.createArrayOf("text", payloads.toArray()));
+                statement.execute();
+            }
+            return null;
+        });
     }
 
     private void listen() {
@@ -104,7 +162,10 @@ class PostgresChangeNotifications implements SmartLifecycle {
             return;
         }
         try {
-            events.publishEvent(new JobChangedEvent(UUID.fromString(parts[1]), JobStatus.valueOf(parts[2]), false));
+            UUID id = UUID.fromString(parts[1]);
+            events.publishEvent(DELETED.equals(parts[2])
+                    ? new JobDeletedEvent(id, false)
+                    : new JobChangedEvent(id, JobStatus.valueOf(parts[2]), false));
         } catch (IllegalArgumentException e) {
             log.debug("ignoring malformed job change notification {}", payload);
         }
@@ -124,11 +185,21 @@ class PostgresChangeNotifications implements SmartLifecycle {
         listener = new Thread(this::listen, "tally-job-notifications");
         listener.setDaemon(true);
         listener.start();
+        announcer = new Thread(this::sendLoop, "tally-job-announcer");
+        announcer.setDaemon(true);
+        announcer.start();
     }
 
     @Override
     public void stop() {
         running = false;
+        if (announcer != null) {
+            try {
+                announcer.join(2_000); // what is pending still goes out
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Connection conn = connection;
         if (conn != null) {
             try {

@@ -2,11 +2,14 @@ package dev.tally.job;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -23,13 +26,16 @@ class RetentionPurger implements SmartLifecycle {
     private final JobRepository repository;
     private final IdempotencyRepository idempotency;
     private final RetentionProperties properties;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
     private ScheduledExecutorService scheduler;
 
-    RetentionPurger(JobRepository repository, IdempotencyRepository idempotency, RetentionProperties properties, Clock clock) {
+    RetentionPurger(JobRepository repository, IdempotencyRepository idempotency, RetentionProperties properties,
+                    ApplicationEventPublisher events, Clock clock) {
         this.repository = repository;
         this.idempotency = idempotency;
         this.properties = properties;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -39,7 +45,9 @@ class RetentionPurger implements SmartLifecycle {
         int total = 0;
         int deleted;
         do {
-            deleted = repository.deleteFinishedBefore(cutoff, properties.batchSize());
+            List<UUID> ids = repository.deleteFinishedBefore(cutoff, properties.batchSize());
+            ids.forEach(id -> events.publishEvent(new JobDeletedEvent(id)));
+            deleted = ids.size();
             total += deleted;
         } while (deleted == properties.batchSize() && scheduler != null && !scheduler.isShutdown());
         Instant keyCutoff = clock.instant().minus(Jobs.IDEMPOTENCY_WINDOW);

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two API nodes on one PostgreSQL (and RabbitMQ), as behind a load balancer: an idempotency key
- * used on node A is honoured on node B, and a long-poll parked on node A is woken by a change
- * made through node B.
+ * used on node A is honoured on node B, a long-poll parked on node A is woken by a change made
+ * through node B, and a finished job that node A has in memory is gone there once node B deletes it.
  */
 class TwoApiNodesTest {
 
@@ -28,7 +28,7 @@ class TwoApiNodesTest {
     TestSite site = TestSite.get();
 
     @Test
-    void idempotencyAndLongPollHoldAcrossNodes() throws Exception {
+    void idempotencyLongPollAndDeletionHoldAcrossNodes() throws Exception {
         String schema = Infrastructure.uniqueName("twonodes");
         String prefix = Infrastructure.uniqueName("tally-twonodes");
         List<String> args = new ArrayList<>(Infrastructure.distributedArgs(schema, prefix));
@@ -64,9 +64,30 @@ class TwoApiNodesTest {
             assertThat(woken.status()).isEqualTo(200);
             assertThat(woken.json().get("status").asString()).isEqualTo("CANCELLED");
             assertThat(latency).isLessThan(Duration.ofSeconds(2));
+
+            // Node A now serves the finished job from memory; node B's deletion must reach it.
+            assertThat(nodeA.get("/api/v1/jobs/" + id).status()).isEqualTo(200);
+            assertThat(nodeA.get("/api/v1/jobs/" + id).status()).isEqualTo(200);
+            assertThat(nodeB.delete("/api/v1/jobs/" + id).status()).isEqualTo(204);
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            int status;
+            do {
+                status = nodeA.get("/api/v1/jobs/" + id).status();
+            } while (status != 404 && System.nanoTime() < deadline && sleep(20));
+            assertThat(status).as("node A answers 404 within 2 s of the deletion on node B").isEqualTo(404);
         } finally {
             Infrastructure.dropSchema(schema);
             Infrastructure.deleteRabbitNames(prefix);
+        }
+    }
+
+    private static boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
