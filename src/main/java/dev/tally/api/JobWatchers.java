@@ -2,6 +2,7 @@ package dev.tally.api;
 
 import dev.tally.job.Job;
 import dev.tally.job.JobChangedEvent;
+import dev.tally.job.JobDeletedEvent;
 import dev.tally.job.Jobs;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,15 @@ class JobWatchers {
 
     int parked() {
         return watchers.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** A deleted job's observers hear of it at once (as an empty job), on any node. */
+    @EventListener
+    void onJobDeleted(JobDeletedEvent event) {
+        Set<Consumer<Optional<Job>>> observers = watchers.get(event.jobId());
+        if (observers != null) {
+            readers.execute(() -> observers.forEach(observer -> observer.accept(Optional.empty())));
+        }
     }
 
     @EventListener

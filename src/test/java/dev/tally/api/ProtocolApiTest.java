@@ -102,6 +102,26 @@ class ProtocolApiTest {
     }
 
     @Test
+    void longPollOnAJobDeletedMeanwhileAnswersNotFoundAtOnce() throws Exception {
+        site.slowHtml("/protocol/deleted.html", 4000, "<p>never counted</p>");
+        String id = api.submitUrl(site.url("/protocol/deleted.html"));
+        api.awaitJob(id, j -> j.get("status").asString().equals("RUNNING"), Duration.ofSeconds(10));
+        String etag = api.get("/api/v1/jobs/" + id).header("ETag");
+        CompletableFuture<Api.Response> parked = CompletableFuture.supplyAsync(
+                () -> api.get("/api/v1/jobs/" + id + "?waitSeconds=30", "If-None-Match", etag));
+        Thread.sleep(300);
+        assertThat(parked).isNotDone();
+
+        long start = System.nanoTime();
+        assertThat(api.delete("/api/v1/jobs/" + id).status()).isEqualTo(204);
+        Api.Response answer = parked.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void longPollOnATerminalJobAnswersAtOnce() {
         Api.Response accepted = api.postJson("/api/v1/jobs", "{\"text\":\"already finished\"}");
         String id = accepted.json().get("id").asString();
