@@ -58,12 +58,15 @@ class JobController {
     private final UrlPolicy urlPolicy;
     private final JobWatchers watchers;
     private final JobEventStreams eventStreams;
+    private final FinishedJobBodies bodies;
 
-    JobController(Jobs jobs, UrlPolicy urlPolicy, JobWatchers watchers, JobEventStreams eventStreams) {
+    JobController(Jobs jobs, UrlPolicy urlPolicy, JobWatchers watchers, JobEventStreams eventStreams,
+                  FinishedJobBodies bodies) {
         this.jobs = jobs;
         this.urlPolicy = urlPolicy;
         this.watchers = watchers;
         this.eventStreams = eventStreams;
+        this.bodies = bodies;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -123,10 +126,10 @@ class JobController {
      * Holds the answer, without holding a thread, until the job changes or the wait is over.
      * Woken by {@link JobWatchers}, which hears of changes on any node.
      */
-    private DeferredResult<ResponseEntity<JobView>> longPoll(Job job, int top, int waitSeconds, String ifNoneMatch) {
+    private DeferredResult<ResponseEntity<?>> longPoll(Job job, int top, int waitSeconds, String ifNoneMatch) {
         UUID jobId = job.id();
         long seen = job.version();
-        var result = new DeferredResult<ResponseEntity<JobView>>(waitSeconds * 1000L);
+        var result = new DeferredResult<ResponseEntity<?>>(waitSeconds * 1000L);
         Runnable stopWatching = watchers.watch(jobId, changed -> {
             if (changed.isEmpty()) {
                 result.setErrorResult(new JobNotFoundException(jobId));
@@ -149,14 +152,16 @@ class JobController {
         return eventStreams.open(find(id));
     }
 
-    private static ResponseEntity<JobView> ok(Job job, int top) {
-        return ResponseEntity.ok()
-                .eTag(ETags.of(job, top))
-                .lastModified(job.updatedAt())
-                .body(JobView.of(job, top));
+    private ResponseEntity<?> ok(Job job, int top) {
+        var response = ResponseEntity.ok().eTag(ETags.of(job, top)).lastModified(job.updatedAt());
+        if (top == JobView.DEFAULT_TOP) {
+            // The common poll: a finished job's body is rendered once, not at every request.
+            return response.contentType(MediaType.APPLICATION_JSON).body(bodies.render(job));
+        }
+        return response.body(JobView.of(job, top));
     }
 
-    private static ResponseEntity<JobView> conditional(Job job, int top, String ifNoneMatch) {
+    private ResponseEntity<?> conditional(Job job, int top, String ifNoneMatch) {
         String etag = ETags.of(job, top);
         if (ifNoneMatch != null && ETags.matches(ifNoneMatch, etag)) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).lastModified(job.updatedAt()).build();

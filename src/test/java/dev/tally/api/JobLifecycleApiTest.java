@@ -186,6 +186,23 @@ class JobLifecycleApiTest {
     }
 
     @Test
+    void aFinishedJobReadsTheSameEveryTimeWhateverServesIt() {
+        String id = finishedTextJob("the same answer the same answer again");
+
+        Api.Response first = api.get("/api/v1/jobs/" + id);
+        Api.Response second = api.get("/api/v1/jobs/" + id);
+        Api.Response oneWord = api.get("/api/v1/jobs/" + id + "?top=1");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(second.header("ETag")).isEqualTo(first.header("ETag"));
+        assertThat(second.header("Content-Type")).startsWith("application/json");
+        assertThat(first.json().get("result").get("topWords")).hasSize(4);
+        assertThat(oneWord.json().get("result").get("topWords")).hasSize(1);
+        assertThat(oneWord.header("ETag")).isNotEqualTo(first.header("ETag"));
+    }
+
+    @Test
     void unknownAndMalformedIdsAreNotFound() {
         for (String id : List.of("0193a0f4-7c1e-7b7a-9d0e-3b1f2a4c5d6e", "not-a-uuid", "1-1-1-1-1")) {
             Api.Response response = api.get("/api/v1/jobs/" + id);
