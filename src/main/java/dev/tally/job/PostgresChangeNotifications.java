@@ -4,7 +4,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -15,6 +20,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.support.AbstractSqlTypeValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +36,7 @@ class PostgresChangeNotifications implements SmartLifecycle {
 
     static final String CHANNEL = "tally_job_changed";
     private static final Logger log = LoggerFactory.getLogger(PostgresChangeNotifications.class);
+    private static final int MAX_ANNOUNCE_BATCH = 500;
 
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
@@ -37,6 +44,7 @@ class PostgresChangeNotifications implements SmartLifecycle {
     private final String username;
     private final String password;
     private final String node = UUID.randomUUID().toString().substring(0, 8);
+    private final BlockingQueue<String> outgoing = new ArrayBlockingQueue<>(10_000);
     private volatile boolean running;
     private volatile Connection connection;
     private Thread listener;
@@ -57,14 +65,45 @@ class PostgresChangeNotifications implements SmartLifecycle {
         if (!event.local() || !running) {
             return;
         }
-        try {
-            jdbc.sql("SELECT pg_notify(:channel, :payload)")
-                    .param("channel", CHANNEL)
-                    .param("payload", node + ":" + event.jobId() + ":" + event.status())
-                    .query((rs, n) -> 1).list();
-        } catch (RuntimeException e) {
+        if (!outgoing.offer(node + ":" + event.jobId() + ":" + event.status())) {
             // Other nodes' observers fall back to their timeouts; nothing is lost.
-            log.debug("could not announce change of job {}: {}", event.jobId(), e.getMessage());
+            log.debug("job change announcements are behind; not announcing job {}", event.jobId());
+        }
+    }
+
+    /**
+     * Sends the waiting announcements, many per statement. A NOTIFY is a transaction of its own
+     * with a commit record to flush, so one per change would cost as much as storing a job;
+     * one per batch costs next to nothing, and batches form while the previous one is sent.
+     */
+    private void announceWaiting() {
+        List<String> batch = new ArrayList<>(MAX_ANNOUNCE_BATCH);
+        while (running) {
+            try {
+                String first = outgoing.poll(500, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                outgoing.drainTo(batch, MAX_ANNOUNCE_BATCH - 1);
+                String[] payloads = batch.toArray(new String[0]);
+                jdbc.sql("SELECT pg_notify(:channel, payload) FROM unnest(:payloads) AS t(payload)")
+                        .param("channel", CHANNEL)
+                        .param("payloads", new AbstractSqlTypeValue() {
+                            @Override
+                            protected Object createTypeValue(Connection con, int sqlType, String typeName) throws SQLException {
+                                return con.createArrayOf("text", payloads);
+                            }
+                        })
+                        .query((rs, n) -> 1).list();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.debug("could not announce {} job change(s): {}", batch.size(), e.getMessage());
+            } finally {
+                batch.clear();
+            }
         }
     }
 
@@ -124,6 +163,9 @@ class PostgresChangeNotifications implements SmartLifecycle {
         listener = new Thread(this::listen, "tally-job-notifications");
         listener.setDaemon(true);
         listener.start();
+        Thread announcer = new Thread(this::announceWaiting, "tally-job-announcements");
+        announcer.setDaemon(true);
+        announcer.start();
     }
 
     @Override
