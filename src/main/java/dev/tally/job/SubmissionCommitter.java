@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
@@ -43,15 +44,18 @@ class SubmissionCommitter implements SmartLifecycle {
     private final JobBatchInserts inserts;
     private final TransactionTemplate transactions;
     private final SubmitProperties properties;
+    private final int writerCount;
     private final BlockingQueue<Pending> queue;
     private final DistributionSummary batchSizes;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
 
     SubmissionCommitter(JobBatchInserts inserts, PlatformTransactionManager transactionManager,
-                        SubmitProperties properties, MeterRegistry meters) {
+                        SubmitProperties properties, MeterRegistry meters,
+                        @Value("${spring.datasource.url:}") String datasourceUrl) {
         this.inserts = inserts;
         this.properties = properties;
+        this.writerCount = properties.writersFor(datasourceUrl);
         this.queue = new ArrayBlockingQueue<>(properties.maxPending());
         this.transactions = new TransactionTemplate(transactionManager);
         // Statements get the same bound as the callers, so a hung store cannot hold a writer forever.
@@ -193,7 +197,7 @@ class SubmissionCommitter implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        for (int i = 1; i <= properties.writers(); i++) {
+        for (int i = 1; i <= writerCount; i++) {
             Thread writer = new Thread(this::writeLoop, "tally-submit-writer-" + i);
             writer.setDaemon(true);
             writer.start();

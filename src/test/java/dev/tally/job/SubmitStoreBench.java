@@ -27,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * p50, p99, transactions and this JVM's CPU time per job (a figure that survives a busy machine
  * better than the rate). Not a test; for finding where submit time goes. Empties the database.
  *
- * <pre>usage: SubmitStoreBench JDBC_URL USER single|group CLIENTS SECONDS [WRITERS]</pre>
+ * <pre>usage: SubmitStoreBench JDBC_URL USER single|group CLIENTS SECONDS [WRITERS, 0: the default]</pre>
  */
 public final class SubmitStoreBench {
 
@@ -39,7 +39,7 @@ public final class SubmitStoreBench {
         boolean group = args[2].equals("group");
         int clients = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
-        int writers = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        int writers = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         try (var dataSource = new HikariDataSource()) {
             dataSource.setJdbcUrl(args[0]);
             dataSource.setUsername(args[1]);
@@ -51,7 +51,7 @@ public final class SubmitStoreBench {
             var single = new TransactionTemplate(transactions);
             var meters = new SimpleMeterRegistry();
             var committer = new SubmissionCommitter(new JobBatchInserts(new JdbcTemplate(dataSource), repository),
-                    transactions, new SubmitProperties(256, 10_000, writers, Duration.ofSeconds(10)), meters);
+                    transactions, new SubmitProperties(256, 10_000, writers, Duration.ofSeconds(10)), meters, args[0]);
             committer.start();
             Consumer<Job> store = group
                     ? job -> committer.commit(job, TEXT)
