@@ -36,18 +36,21 @@ public class Jobs {
     private final AdmissionControl admission;
     private final IdempotencyRepository idempotency;
     private final TransactionTemplate transactions;
+    private final SubmissionCommitter committer;
     private final ApplicationEventPublisher events;
     private final FinishedJobCache finished;
     private final Clock clock;
     private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
 
     Jobs(JobRepository repository, AdmissionControl admission, IdempotencyRepository idempotency,
-         TransactionTemplate transactions, ApplicationEventPublisher events, FinishedJobCache finished,
+         TransactionTemplate transactions, SubmissionCommitter committer, ApplicationEventPublisher events,
+         FinishedJobCache finished,
          Clock clock) {
         this.repository = repository;
         this.admission = admission;
         this.idempotency = idempotency;
         this.transactions = transactions;
+        this.committer = committer;
         this.events = events;
         this.finished = finished;
         this.clock = clock;
@@ -117,12 +120,17 @@ public class Jobs {
         var job = new Job(ids.generate(), JobStatus.QUEUED, source, request.callbackUrl(), 0, 1,
                 now, now, null, null, null, null, request.owner());
         byte[] text = request.text() == null ? null : request.text().getBytes(StandardCharsets.UTF_8);
-        transactions.executeWithoutResult(status -> {
-            repository.insert(job, text);
-            if (key != null) {
+        if (key == null) {
+            committer.commit(job, text);
+        } else {
+            // The key and its job commit together; such submissions are rare enough to go alone.
+            transactions.executeWithoutResult(status -> {
+                repository.insert(job, text);
                 idempotency.attachJob(client, key, job.id());
-            }
-        });
+            });
+        }
+        // On the caller's thread, after the commit: listeners (such as the PostgreSQL NOTIFY)
+        // run in parallel for the members of a batch instead of one after another on its writer.
         events.publishEvent(new JobChangedEvent(job.id(), job.status()));
         return job;
     }

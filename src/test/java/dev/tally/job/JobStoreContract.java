@@ -29,6 +29,8 @@ abstract class JobStoreContract {
 
     protected JobRepository repository;
     protected JdbcClient jdbc;
+    /** The fresh database of the current test. */
+    protected DataSource database;
     private Instant now;
 
     /** A fresh, empty database (or schema) for one test. */
@@ -43,6 +45,7 @@ abstract class JobStoreContract {
     void migrate() {
         String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         DataSource dataSource = freshDataSource(schema);
+        database = dataSource;
         var flyway = Flyway.configure().dataSource(dataSource);
         if (isolatesBySchema()) {
             flyway.schemas(schema);

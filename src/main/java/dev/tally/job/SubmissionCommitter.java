@@ -1,0 +1,267 @@
+package dev.tally.job;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.TransactionTimedOutException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit of new jobs. Submissions wait in a bounded queue; writer threads take everything
+ * waiting (up to {@link SubmitProperties#maxBatch()}) and insert it in one transaction, so
+ * concurrent submissions share one commit (one disk write) instead of paying one each. There is
+ * no linger delay: a lone submission is committed at once, and batches form by themselves from
+ * the submissions that arrive while a commit is in progress.
+ *
+ * <p>A caller returns only after its job is committed. When a batch fails for a reason other than
+ * the store being unreachable, its members are committed one by one, so a submission the store
+ * refuses fails alone, with its own error.
+ */
+@Component
+class SubmissionCommitter implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SubmissionCommitter.class);
+
+    private final JobBatchInserts inserts;
+    private final TransactionTemplate transactions;
+    private final SubmitProperties properties;
+    private final int writerCount;
+    private final BlockingQueue<Pending> queue;
+    private final DistributionSummary batchSizes;
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean running;
+
+    SubmissionCommitter(JobBatchInserts inserts, PlatformTransactionManager transactionManager,
+                        SubmitProperties properties, MeterRegistry meters,
+                        @Value("${spring.datasource.url:}") String datasourceUrl) {
+        this.inserts = inserts;
+        this.properties = properties;
+        this.writerCount = properties.writersFor(datasourceUrl);
+        this.queue = new ArrayBlockingQueue<>(properties.maxPending());
+        this.transactions = new TransactionTemplate(transactionManager);
+        // Statements get the same bound as the callers, so a hung store cannot hold a writer forever.
+        transactions.setTimeout((int) Math.max(1, (properties.commitTimeout().toMillis() + 999) / 1000));
+        this.batchSizes = DistributionSummary.builder("tally.submit.batch.size")
+                .description("new jobs committed per transaction")
+                .register(meters);
+    }
+
+    /**
+     * Stores a new job (and its text) durably, usually together with other submissions; returns
+     * once it is committed.
+     *
+     * @throws AdmissionRefusedException when {@link SubmitProperties#maxPending()} submissions are
+     *     already waiting
+     * @throws QueryTimeoutException when the store did not commit it within the commit timeout
+     * @throws org.springframework.dao.DataAccessException the store's own error for this job
+     */
+    void commit(Job job, byte[] text) {
+        var pending = new Pending(new JobBatchInserts.Row(job, text));
+        if (!running) {
+            // Not started or stopping: no writer will take it, so write it here.
+            pending.take();
+            writeAlone(pending);
+        } else if (!queue.offer(pending)) {
+            throw new AdmissionRefusedException(false,
+                    properties.maxPending() + " submissions are waiting to be stored; try again later");
+        }
+        await(pending);
+    }
+
+    /** Submissions waiting for a writer. */
+    int pending() {
+        return queue.size();
+    }
+
+    private void await(Pending pending) {
+        Duration timeout = properties.commitTimeout();
+        if (outcome(pending, timeout)) {
+            return;
+        }
+        if (pending.withdraw()) {
+            queue.remove(pending);
+            throw new QueryTimeoutException("the job store did not take the submission within " + timeout
+                    + "; it was not stored");
+        }
+        // A writer has it: its transaction has the same timeout, so the outcome is near.
+        if (!outcome(pending, timeout.plusSeconds(1))) {
+            throw new QueryTimeoutException("the job store did not confirm the submission within " + timeout.multipliedBy(2)
+                    + "; it may or may not be stored");
+        }
+    }
+
+    /** Waits for the writer's answer: true once committed, false on timeout; the store's error is thrown. */
+    private static boolean outcome(Pending pending, Duration timeout) {
+        try {
+            pending.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(properties.maxBatch());
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, properties.maxBatch() - 1);
+                batch.removeIf(pending -> !pending.take());
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                log.error("submission writer failed", e);
+                batch.forEach(pending -> pending.failed(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Commits {@code batch} (taken submissions) in one transaction, or its members one by one if it fails. */
+    void write(List<Pending> batch) {
+        batchSizes.record(batch.size());
+        try {
+            transactions.executeWithoutResult(status -> inserts.insert(batch.stream().map(p -> p.row).toList()));
+        } catch (RuntimeException e) {
+            if (batch.size() == 1 || storeDown(e)) {
+                batch.forEach(pending -> pending.failed(e));
+            } else {
+                log.debug("a batch of {} submissions failed ({}); committing them one by one", batch.size(), e.getMessage());
+                batch.forEach(this::writeAlone);
+            }
+            return;
+        }
+        batch.forEach(Pending::committed);
+    }
+
+    private void writeAlone(Pending pending) {
+        batchSizes.record(1);
+        try {
+            transactions.executeWithoutResult(status -> inserts.insert(List.of(pending.row)));
+            pending.committed();
+        } catch (RuntimeException e) {
+            pending.failed(e);
+        }
+    }
+
+    /**
+     * Failures of the store rather than of a row: trying the members one by one would only make
+     * every caller wait longer for the same answer. A failed commit is among them: its outcome is
+     * unknown, and a retry must not store a job twice.
+     */
+    private static boolean storeDown(RuntimeException e) {
+        return e instanceof DataAccessResourceFailureException || e instanceof CannotCreateTransactionException
+                || e instanceof QueryTimeoutException || e instanceof TransactionTimedOutException
+                || e instanceof TransactionSystemException;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        for (int i = 1; i <= writerCount; i++) {
+            Thread writer = new Thread(this::writeLoop, "tally-submit-writer-" + i);
+            writer.setDaemon(true);
+            writer.start();
+            writers.add(writer);
+        }
+    }
+
+    /** Commits what is still waiting, then stops the writers. */
+    @Override
+    public void stop() {
+        running = false;
+        for (Thread writer : writers) {
+            try {
+                writer.join(properties.commitTimeout().multipliedBy(2).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        writers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stopped after the web server has finished its requests, which may be waiting for a commit here. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
+    }
+
+    /** A submission and its caller's answer. */
+    static final class Pending {
+
+        private static final int WAITING = 0;
+        private static final int TAKEN = 1;
+        private static final int WITHDRAWN = 2;
+
+        final JobBatchInserts.Row row;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+
+        Pending(JobBatchInserts.Row row) {
+            this.row = row;
+        }
+
+        /** A writer takes it; false if its caller already gave up. */
+        boolean take() {
+            return state.compareAndSet(WAITING, TAKEN);
+        }
+
+        /** The caller gives up; false if a writer already has it. */
+        boolean withdraw() {
+            return state.compareAndSet(WAITING, WITHDRAWN);
+        }
+
+        void committed() {
+            done.complete(null);
+        }
+
+        void failed(Throwable e) {
+            done.completeExceptionally(e);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.tally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+/**
+ * Group commit of submissions on each real database: concurrent submissions are all stored,
+ * exactly once each with one dispatch record (RabbitMQ outbox mode), committed before the caller
+ * returns, together when they arrive during a commit; one bad submission fails alone; the
+ * waiting queue is bounded; nobody waits forever.
+ */
+abstract class SubmissionCommitterContract {
+
+    private final JobStoreContract store = store();
+    private final ExecutorService callers = Executors.newFixedThreadPool(64);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private GatedDataSource gated;
+    private SubmissionCommitter committer;
+
+    /** The store whose fresh database each test uses. */
+    protected abstract JobStoreContract store();
+
+    @BeforeEach
+    void freshDatabase() {
+        store.migrate();
+        gated = new GatedDataSource(store.database);
+    }
+
+    @AfterEach
+    void stop() {
+        gated.open();
+        callers.shutdownNow();
+        if (committer != null) {
+            committer.stop();
+        }
+        store.drop();
+    }
+
+    @Test
+    void storesManyConcurrentSubmissionsEachExactlyOnceWithOneDispatchRecord() throws Exception {
+        start(2, 10_000, Duration.ofSeconds(30));
+        List<Future<Job>> submitted = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            int n = i;
+            submitted.add(callers.submit(() -> submit(n % 2 == 0 ? textJob("client-a") : urlJob("client-a"))));
+        }
+        List<UUID> ids = new ArrayList<>();
+        for (Future<Job> job : submitted) {
+            ids.add(job.get().id());
+        }
+
+        assertThat(count("SELECT COUNT(*) FROM job")).isEqualTo(2_000);
+        assertThat(count("SELECT COUNT(DISTINCT id) FROM job")).isEqualTo(2_000);
+        assertThat(count("SELECT COUNT(*) FROM job_text")).isEqualTo(1_000);
+        assertThat(count("SELECT COUNT(*) FROM job_dispatch")).isEqualTo(2_000);
+        assertThat(count("SELECT COUNT(DISTINCT job_id) FROM job_dispatch")).isEqualTo(2_000);
+        for (UUID id : ids.subList(0, 50)) {
+            assertThat(store.repository.find(id)).get().extracting(Job::status).isEqualTo(JobStatus.QUEUED);
+        }
+        assertThat(batches().count()).as("transactions").isLessThan(2_000);
+    }
+
+    @Test
+    void aLoneSubmissionIsCommittedBeforeTheCallerReturns() {
+        start(1, 100, Duration.ofSeconds(30));
+        Job job = textJob("client-a");
+
+        committer.commit(job, "some words".getBytes(StandardCharsets.UTF_8));
+
+        // Read on another connection: only committed rows are visible there.
+        Job stored = store.repository.find(job.id()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(new String(store.repository.text(job.id()).orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("some words");
+        assertThat(count("SELECT COUNT(*) FROM job_dispatch")).isEqualTo(1);
+        assertThat(batches().count()).isEqualTo(1);
+    }
+
+    @Test
+    void commitsSubmissionsThatArriveDuringACommitTogether() throws Exception {
+        start(1, 100, Duration.ofSeconds(30));
+        gated.close();
+        Future<Job> first = callers.submit(() -> submit(urlJob("client-a")));
+        await(() -> gated.waiting() == 1);
+        List<Future<Job>> during = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            during.add(callers.submit(() -> submit(textJob("client-b"))));
+        }
+        await(() -> committer.pending() == 20);
+
+        gated.open();
+
+        first.get();
+        for (Future<Job> job : during) {
+            assertThat(store.repository.find(job.get().id())).isPresent();
+        }
+        assertThat(batches().count()).as("transactions").isEqualTo(2);
+        assertThat(batches().max()).isEqualTo(20);
+    }
+
+    @Test
+    void aSubmissionTheStoreRefusesFailsAloneAndTheRestOfItsBatchIsStored() {
+        start(1, 100, Duration.ofSeconds(30));
+        List<SubmissionCommitter.Pending> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add(taken(i == 4 ? urlJob("x".repeat(200)) : textJob("client-a")));
+        }
+
+        committer.write(batch);
+
+        for (int i = 0; i < 10; i++) {
+            SubmissionCommitter.Pending pending = batch.get(i);
+            if (i == 4) {
+                assertThat(pending.done).isCompletedExceptionally();
+                assertThatThrownBy(pending.done::join).cause().isInstanceOf(DataAccessException.class);
+                assertThat(store.repository.find(pending.row.job().id())).isEmpty();
+            } else {
+                assertThat(pending.done).isCompleted().isNotCompletedExceptionally();
+                assertThat(store.repository.find(pending.row.job().id())).isPresent();
+            }
+        }
+        assertThat(count("SELECT COUNT(*) FROM job_dispatch")).isEqualTo(9);
+    }
+
+    @Test
+    void anUnreachableStoreFailsTheWholeBatchAtOnceWithTheStoreDownError() {
+        start(1, 100, Duration.ofSeconds(30));
+        List<SubmissionCommitter.Pending> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(taken(urlJob("client-a")));
+        }
+        gated.cut();
+
+        committer.write(batch);
+
+        for (SubmissionCommitter.Pending pending : batch) {
+            assertThatThrownBy(pending.done::join).cause().isInstanceOf(CannotCreateTransactionException.class);
+        }
+        assertThat(batches().count()).as("no retries one by one").isEqualTo(1);
+        assertThatThrownBy(() -> committer.commit(urlJob("client-a"), null))
+                .isInstanceOf(CannotCreateTransactionException.class);
+    }
+
+    @Test
+    void refusesSubmissionsBeyondThePendingBoundAsOverload() throws Exception {
+        start(1, 5, Duration.ofSeconds(30));
+        gated.close();
+        List<Future<Job>> accepted = new ArrayList<>();
+        accepted.add(callers.submit(() -> submit(urlJob("client-a"))));
+        await(() -> gated.waiting() == 1);
+        for (int i = 0; i < 5; i++) {
+            accepted.add(callers.submit(() -> submit(urlJob("client-a"))));
+        }
+        await(() -> committer.pending() == 5);
+
+        assertThatThrownBy(() -> committer.commit(urlJob("client-a"), null))
+                .isInstanceOfSatisfying(AdmissionRefusedException.class, e -> assertThat(e.perClient()).isFalse());
+
+        gated.open();
+        for (Future<Job> job : accepted) {
+            assertThat(store.repository.find(job.get().id())).isPresent();
+        }
+        assertThat(count("SELECT COUNT(*) FROM job")).isEqualTo(6);
+    }
+
+    @Test
+    void aSubmissionNotTakenWithinTheCommitTimeoutIsWithdrawnAndNotStored() throws Exception {
+        start(1, 100, Duration.ofMillis(300));
+        gated.close();
+        Future<Job> inProgress = callers.submit(() -> submit(urlJob("client-a")));
+        await(() -> gated.waiting() == 1);
+        Job late = urlJob("client-a");
+
+        assertThatThrownBy(() -> committer.commit(late, null))
+                .isInstanceOf(QueryTimeoutException.class)
+                .hasMessageContaining("not stored");
+
+        gated.open();
+        assertThat(store.repository.find(inProgress.get().id())).isPresent();
+        assertThat(store.repository.find(late.id())).isEmpty();
+        assertThat(committer.pending()).isZero();
+    }
+
+    private void start(int writers, int maxPending, Duration commitTimeout) {
+        var inserts = new JobBatchInserts(new JdbcTemplate(gated), new JobRepository(store.jdbc, true));
+        committer = new SubmissionCommitter(inserts, new DataSourceTransactionManager(gated),
+                new SubmitProperties(256, maxPending, writers, commitTimeout), meters, "");
+        committer.start();
+    }
+
+    private Job submit(Job job) {
+        committer.commit(job, job.source().type() == JobSource.Type.TEXT ? "a b c".getBytes(StandardCharsets.UTF_8) : null);
+        return job;
+    }
+
+    private SubmissionCommitter.Pending taken(Job job) {
+        var pending = new SubmissionCommitter.Pending(new JobBatchInserts.Row(job, null));
+        pending.take();
+        return pending;
+    }
+
+    private DistributionSummary batches() {
+        return meters.get("tally.submit.batch.size").summary();
+    }
+
+    private long count(String sql) {
+        return store.jdbc.sql(sql).query(Long.class).single();
+    }
+
+    private static Job urlJob(String owner) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url("https://example.com/"), null, 0, 1, now, now,
+                null, null, null, null, owner);
+    }
+
+    private static Job textJob(String owner) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.text(5), null, 0, 1, now, now,
+                null, null, null, null, owner);
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
