@@ -123,8 +123,13 @@ class LocalWorkerPool implements SmartLifecycle {
     public void stop() {
         running = false;
         wake();
-        if (pump != null) {
-            pump.interrupt();
+        try {
+            if (pump != null) {
+                // Not interrupted: an interrupt inside its claim could close an embedded store's file.
+                pump.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         workers.shutdown();
         try {
