@@ -410,7 +410,7 @@ class JobRepository {
      * The webhook outbox: a delivery record for a job that asked for a callback, written in the
      * same transaction as its terminal transition so no completion goes unannounced.
      */
-    private void recordWebhook(UUID id, JobStatus terminal, Instant now) {
+    void recordWebhook(UUID id, JobStatus terminal, Instant now) {
         jdbc.sql("INSERT INTO webhook_delivery (id, job_id, event, url, status, attempts, next_attempt_at, created_at)"
                         + " SELECT :delivery, j.id, :event, j.callback_url, 'PENDING', 0, :now, :now FROM job j"
                         + " WHERE j.id = :id AND j.callback_url IS NOT NULL")
