@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Writes the items of concurrent callers together. Each caller hands in its item and blocks; one
@@ -12,7 +13,8 @@ import java.util.function.Function;
  * transaction, and each caller returns once its own item is committed. There is no thread of its
  * own and no added wait: a lone caller writes at once, and while one batch commits the next one
  * gathers. When a batch fails, each of its items is written again on its own, so a bad item costs
- * only its own caller.
+ * only its own caller; unless the failure says the store itself is unreachable, which every
+ * caller then gets at once (retrying one by one would make the last wait for all the timeouts).
  *
  * <p>Waiting for the leader is not interruptible on purpose: an interrupt that lands inside a
  * JDBC write can close an embedded database's file (H2 uses interruptible NIO channels).
@@ -25,20 +27,24 @@ final class GroupCommit<T, R> {
     private final int maxBatch;
     private final Function<List<T>, List<R>> batchWrite;
     private final Function<T, R> singleWrite;
+    private final Predicate<RuntimeException> storeUnreachable;
     private final ReentrantLock leader = new ReentrantLock();
     private final ConcurrentLinkedQueue<Pending<T, R>> waiting = new ConcurrentLinkedQueue<>();
 
     /**
      * @param batchWrite writes many items in one transaction; returns one result per item, in order
      * @param singleWrite writes one item in its own transaction (after a batch failed)
+     * @param storeUnreachable whether a batch's failure means no write can succeed now
      */
-    GroupCommit(int maxBatch, Function<List<T>, List<R>> batchWrite, Function<T, R> singleWrite) {
+    GroupCommit(int maxBatch, Function<List<T>, List<R>> batchWrite, Function<T, R> singleWrite,
+                Predicate<RuntimeException> storeUnreachable) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }
         this.maxBatch = maxBatch;
         this.batchWrite = batchWrite;
         this.singleWrite = singleWrite;
+        this.storeUnreachable = storeUnreachable;
     }
 
     /** Writes {@code item} (with whatever else is waiting) and returns its result once committed. */
@@ -82,13 +88,17 @@ final class GroupCommit<T, R> {
         }
     }
 
-    /** @return false when the batch failed as a whole (nothing of it was committed) */
+    /** @return false when the batch failed and its items are to be written one by one */
     private boolean writeTogether(List<Pending<T, R>> batch) {
         List<R> results;
         try {
             results = batchWrite.apply(batch.stream().map(p -> p.item).toList());
         } catch (RuntimeException e) {
-            return false;
+            if (!storeUnreachable.test(e)) {
+                return false;
+            }
+            batch.forEach(p -> p.fail(e));
+            return true;
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).succeed(results.get(i));

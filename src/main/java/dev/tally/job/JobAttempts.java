@@ -1,5 +1,7 @@
 package dev.tally.job;
 
+import dev.tally.job.JobClaims.ClaimRequest;
+import dev.tally.job.JobResults.SucceededAttempt;
 import dev.tally.text.Histogram;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -9,10 +11,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import dev.tally.job.JobClaims.ClaimRequest;
-import dev.tally.job.JobResults.SucceededAttempt;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * The job store as workers see it: claim due jobs under a lease, keep the lease alive, and end
@@ -39,11 +41,13 @@ public class JobAttempts {
         this.clock = clock;
         this.namedClaims = new GroupCommit<>(batching.claimBatchSize(),
                 requests -> claims.claimNamed(requests, now()),
-                request -> claims.claimNamed(List.of(request), now()).get(0));
+                request -> claims.claimNamed(List.of(request), now()).get(0),
+                JobAttempts::storeUnreachable);
         this.results = new GroupCommit<>(batching.resultBatchSize(),
                 attempts -> results.succeedAll(attempts, now()),
                 attempt -> repository.succeed(attempt.id(), attempt.owner(), now(), attempt.totalWords(),
-                        attempt.distinctWords(), attempt.topWords(), attempt.histogram()));
+                        attempt.distinctWords(), attempt.topWords(), attempt.histogram()),
+                JobAttempts::storeUnreachable);
     }
 
     /** Claims up to {@code max} due queued jobs for {@code owner}, in one transaction. */
@@ -132,6 +136,11 @@ public class JobAttempts {
             events.publishEvent(new JobChangedEvent(id, status));
         }
         return changed;
+    }
+
+    /** No connection, or the commit itself failed: writing the items one by one would fail too. */
+    private static boolean storeUnreachable(RuntimeException e) {
+        return e instanceof DataAccessResourceFailureException || e instanceof TransactionSystemException;
     }
 
     private Instant now() {

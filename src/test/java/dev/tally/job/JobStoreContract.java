@@ -207,9 +207,10 @@ abstract class JobStoreContract {
 
         assertThat(repository.retry(job.id(), "w1", now, now.plusSeconds(5))).isTrue();
 
-        assertThat(repository.dueJobs(now.plusSeconds(4), 10)).isEmpty();
-        assertThat(repository.dueJobs(now.plusSeconds(5), 10)).containsExactly(job.id());
         assertThat(repository.nextDue()).contains(now.plusSeconds(5));
+        assertThat(claims.claimDue("w2", now.plusSeconds(4), now.plusSeconds(34), 10)).isEmpty();
+        assertThat(claims.claimDue("w2", now.plusSeconds(5), now.plusSeconds(35), 10))
+                .extracting(ClaimedJob::id).containsExactly(job.id());
     }
 
     @Test
@@ -359,14 +360,46 @@ abstract class JobStoreContract {
     }
 
     @Test
-    void storesABatchOfResultsEachJobSucceedingOnceAndDiscardsThoseOfCancelledJobs() {
-        List<Job> jobs = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+    void concurrentNamedClaimBatchesInAnyOrderClaimEachJobOnce() throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
             Job job = queuedUrlJob("https://example.com/" + i);
             repository.insert(job, null);
-            repository.claim(job.id(), "w1", now, now.plusSeconds(30));
-            jobs.add(job);
+            ids.add(job.id());
         }
+        List<UUID> reversed = new ArrayList<>(ids);
+        java.util.Collections.reverse(reversed);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Callable<Long>> claimers = new ArrayList<>();
+            for (List<UUID> order : List.of(ids, reversed)) {
+                String owner = "worker-" + claimers.size();
+                claimers.add(() -> {
+                    long won = 0;
+                    for (int from = 0; from < order.size(); from += 10) {
+                        List<JobClaims.ClaimRequest> batch = order.subList(from, from + 10).stream()
+                                .map(id -> new JobClaims.ClaimRequest(id, owner, java.time.Duration.ofSeconds(30)))
+                                .toList();
+                        won += claims.claimNamed(batch, now).stream().filter(java.util.Optional::isPresent).count();
+                    }
+                    return won;
+                });
+            }
+            long won = 0;
+            for (Future<Long> claimed : pool.invokeAll(claimers)) {
+                won += claimed.get();
+            }
+            assertThat(won).isEqualTo(100);
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM job WHERE status = 'RUNNING' AND attempts = 1")
+                    .query(Integer.class).single()).isEqualTo(100);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void storesABatchOfResultsEachJobSucceedingOnceAndDiscardsThoseOfCancelledJobs() {
+        List<Job> jobs = runningJobs(4);
         repository.cancel(jobs.get(3).id(), now);
         List<JobResults.SucceededAttempt> batch = jobs.stream().map(j -> attemptResult(j.id(), SOME_RESULT)).toList();
 
@@ -386,13 +419,7 @@ abstract class JobStoreContract {
 
     @Test
     void oneFailingResultInAGroupCommitDoesNotLoseTheOthers() throws Exception {
-        List<Job> jobs = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            Job job = queuedUrlJob("https://example.com/" + i);
-            repository.insert(job, null);
-            repository.claim(job.id(), "w1", now, now.plusSeconds(30));
-            jobs.add(job);
-        }
+        List<Job> jobs = runningJobs(4);
         var firstWriteStarted = new java.util.concurrent.CountDownLatch(1);
         var othersWaiting = new java.util.concurrent.CountDownLatch(1);
         var batches = new java.util.concurrent.atomic.AtomicInteger();
@@ -405,7 +432,8 @@ abstract class JobStoreContract {
                     firstWriteStarted.countDown();
                     await(othersWaiting);
                     return results.succeedAll(List.of(one), now).get(0);
-                });
+                },
+                e -> false);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             // The first caller writes alone and holds the others back until they all wait: they then
@@ -432,6 +460,18 @@ abstract class JobStoreContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Jobs claimed by "w1". */
+    private List<Job> runningJobs(int count) {
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Job job = queuedUrlJob("https://example.com/" + i);
+            repository.insert(job, null);
+            repository.claim(job.id(), "w1", now, now.plusSeconds(30));
+            jobs.add(job);
+        }
+        return jobs;
     }
 
     private static JobResults.SucceededAttempt attemptResult(UUID id, byte[] top) {
