@@ -126,8 +126,10 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
                                 .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                                 .setTimeToLive(TimeValue.ofMinutes(1))
                                 .build())
-                        .setMaxConnTotal(200)
-                        .setMaxConnPerRoute(20)
+                        .setMaxConnTotal(Math.max(200, properties.perHostConcurrency()))
+                        // As many pooled connections per site as the throttle lets requests run at
+                        // once there; fewer would make the surplus wait for a connection.
+                        .setMaxConnPerRoute(Math.max(20, properties.perHostConcurrency()))
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(Timeout.of(properties.readTimeout()))

@@ -1,17 +1,20 @@
 package dev.tally.job;
 
+import dev.tally.job.JobClaims.ClaimRequest;
+import dev.tally.job.JobResults.SucceededAttempt;
 import dev.tally.text.Histogram;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * The job store as workers see it: claim due jobs under a lease, keep the lease alive, and end
@@ -22,35 +25,45 @@ import org.springframework.stereotype.Service;
 public class JobAttempts {
 
     private final JobRepository repository;
+    private final JobClaims claims;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    /** Claims of jobs named by messages, from concurrent consumers, in shared transactions. */
+    private final GroupCommit<ClaimRequest, Optional<ClaimedJob>> namedClaims;
+    /** Results of concurrent workers, stored in shared transactions. */
+    private final GroupCommit<SucceededAttempt, Boolean> results;
 
-    JobAttempts(JobRepository repository, ApplicationEventPublisher events, Clock clock) {
+    JobAttempts(JobRepository repository, JobClaims claims, JobResults results, DispatchBatchProperties batching,
+                ApplicationEventPublisher events, Clock clock) {
         this.repository = repository;
+        this.claims = claims;
         this.events = events;
         this.clock = clock;
+        this.namedClaims = new GroupCommit<>(batching.claimBatchSize(),
+                requests -> claims.claimNamed(requests, now()),
+                request -> claims.claimNamed(List.of(request), now()).get(0),
+                JobAttempts::storeUnreachable);
+        this.results = new GroupCommit<>(batching.resultBatchSize(),
+                attempts -> results.succeedAll(attempts, now()),
+                attempt -> repository.succeed(attempt.id(), attempt.owner(), now(), attempt.totalWords(),
+                        attempt.distinctWords(), attempt.topWords(), attempt.histogram()),
+                JobAttempts::storeUnreachable);
     }
 
-    /** Claims up to {@code max} due queued jobs for {@code owner}. */
+    /** Claims up to {@code max} due queued jobs for {@code owner}, in one transaction. */
     public List<ClaimedJob> claimDue(String owner, int max, Duration lease) {
         Instant now = now();
-        List<ClaimedJob> claimed = new ArrayList<>();
-        for (UUID id : repository.dueJobs(now, max)) {
-            claim(id, owner, lease).ifPresent(claimed::add);
-        }
+        List<ClaimedJob> claimed = claims.claimDue(owner, now, now.plus(lease), max);
+        claimed.forEach(j -> events.publishEvent(new JobChangedEvent(j.id(), JobStatus.RUNNING)));
         return claimed;
     }
 
-    /** Claims one queued job, whether due or not (a dispatched message names it). */
+    /**
+     * Claims one queued job, whether due or not (a dispatched message names it). Claims made by
+     * concurrent callers at the same time share one transaction.
+     */
     public Optional<ClaimedJob> claim(UUID id, String owner, Duration lease) {
-        Instant now = now();
-        if (!repository.claim(id, owner, now, now.plus(lease))) {
-            return Optional.empty();
-        }
-        // Read back after the claim: the job may have been deleted the same instant.
-        Optional<ClaimedJob> job = repository.find(id)
-                .filter(j -> j.status() == JobStatus.RUNNING)
-                .map(j -> new ClaimedJob(j.id(), j.source(), j.attempts(), owner));
+        Optional<ClaimedJob> job = namedClaims.write(new ClaimRequest(id, owner, lease));
         job.ifPresent(j -> events.publishEvent(new JobChangedEvent(id, JobStatus.RUNNING)));
         return job;
     }
@@ -70,12 +83,15 @@ public class JobAttempts {
         return repository.text(job.id()).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
     }
 
-    /** Stores the result and ends the job SUCCEEDED, exactly once. */
+    /**
+     * Stores the result and ends the job SUCCEEDED, exactly once; returns once committed. Results
+     * of concurrent callers are stored together in one transaction.
+     */
     public boolean succeed(ClaimedJob job, Histogram histogram) {
         byte[] top = HistogramCodec.encode(histogram, Jobs.MAX_TOP_WORDS);
         byte[] all = HistogramCodec.encode(histogram, Integer.MAX_VALUE);
-        boolean done = repository.succeed(job.id(), job.owner(), now(), histogram.totalWords(),
-                histogram.distinctWords(), top, all);
+        boolean done = results.write(new SucceededAttempt(job.id(), job.owner(), histogram.totalWords(),
+                histogram.distinctWords(), top, all));
         return announce(done, job.id(), JobStatus.SUCCEEDED);
     }
 
@@ -120,6 +136,11 @@ public class JobAttempts {
             events.publishEvent(new JobChangedEvent(id, status));
         }
         return changed;
+    }
+
+    /** No connection, or the commit itself failed: writing the items one by one would fail too. */
+    private static boolean storeUnreachable(RuntimeException e) {
+        return e instanceof DataAccessResourceFailureException || e instanceof TransactionSystemException;
     }
 
     private Instant now() {

@@ -206,22 +206,6 @@ class JobRepository {
         return changed == 1;
     }
 
-    /** Queued jobs whose time has come, oldest due first. */
-    List<UUID> dueJobs(Instant now, int limit) {
-        // No range condition in SQL: "next_attempt_at <= now" keeps H2 from reading the index in
-        // order (a sort of the whole backlog per claim); the first rows in order are the due ones.
-        List<UUID> due = new java.util.ArrayList<>(limit);
-        jdbc.sql("SELECT id, next_attempt_at FROM job WHERE status = 'QUEUED' ORDER BY next_attempt_at LIMIT :limit")
-                .param("limit", limit)
-                .query(rs -> {
-                    Instant next = instant(rs, "next_attempt_at");
-                    if (next != null && !next.isAfter(now)) {
-                        due.add(rs.getObject("id", UUID.class));
-                    }
-                });
-        return due;
-    }
-
     /** The earliest time a queued job becomes due, if any job is queued. */
     Optional<Instant> nextDue() {
         return jdbc.sql("SELECT MIN(next_attempt_at) FROM job WHERE status = 'QUEUED'")
@@ -409,7 +393,7 @@ class JobRepository {
      * The webhook outbox: a delivery record for a job that asked for a callback, written in the
      * same transaction as its terminal transition so no completion goes unannounced.
      */
-    private void recordWebhook(UUID id, JobStatus terminal, Instant now) {
+    void recordWebhook(UUID id, JobStatus terminal, Instant now) {
         jdbc.sql("INSERT INTO webhook_delivery (id, job_id, event, url, status, attempts, next_attempt_at, created_at)"
                         + " SELECT :delivery, j.id, :event, j.callback_url, 'PENDING', 0, :now, :now FROM job j"
                         + " WHERE j.id = :id AND j.callback_url IS NOT NULL")

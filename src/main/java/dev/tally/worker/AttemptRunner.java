@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 /**
  * Runs claimed jobs on the caller's thread while keeping their leases alive. The heartbeat renews
  * each running job's lease every third of it; when renewal fails the job was cancelled, deleted or
- * taken over, so its thread is interrupted and its result will be discarded. A job interrupted by
+ * taken over, so its attempt is stopped (interrupted while fetching or counting, never inside a
+ * store call: see {@link InterruptGate}) and its result will be discarded. A job interrupted by
  * shutdown is handed back to the queue.
  */
 @Component
@@ -39,11 +40,12 @@ class AttemptRunner implements SmartLifecycle {
 
     /** Processes the job to its end, or hands it back if interrupted by shutdown. */
     void run(ClaimedJob job) {
-        var entry = new Running(job, Thread.currentThread());
+        var entry = new Running(job, new InterruptGate(Thread.currentThread()));
         running.put(job.id(), entry);
         try {
-            processor.process(job);
+            processor.process(job, entry.gate);
         } catch (InterruptedException e) {
+            entry.gate.shut();
             if (!entry.lostLease) {
                 attempts.release(job);
                 log.info("job {} handed back to the queue: worker stopping", job.id());
@@ -52,8 +54,8 @@ class AttemptRunner implements SmartLifecycle {
             log.warn("attempt of job {} ended abnormally; its lease will expire and it runs again", job.id(), e);
         } finally {
             running.remove(job.id());
-            // Clear a cancel interrupt that arrived after the work ended, so the thread can be reused.
-            Thread.interrupted();
+            // No interrupt reaches this thread from now on, so it can be reused.
+            entry.gate.shut();
         }
     }
 
@@ -63,7 +65,7 @@ class AttemptRunner implements SmartLifecycle {
 
     /** Interrupts every running attempt (shutdown grace is over); they hand their jobs back. */
     void interruptAll() {
-        running.values().forEach(r -> r.thread.interrupt());
+        running.values().forEach(r -> r.gate.requestStop());
     }
 
     private void beat() {
@@ -71,7 +73,7 @@ class AttemptRunner implements SmartLifecycle {
             try {
                 if (!attempts.heartbeat(entry.job, properties.lease())) {
                     entry.lostLease = true;
-                    entry.thread.interrupt();
+                    entry.gate.requestStop();
                     log.info("job {} was cancelled, deleted or taken over; stopping its attempt", entry.job.id());
                 }
             } catch (RuntimeException e) {
@@ -124,12 +126,12 @@ class AttemptRunner implements SmartLifecycle {
 
     private static final class Running {
         final ClaimedJob job;
-        final Thread thread;
+        final InterruptGate gate;
         volatile boolean lostLease;
 
-        Running(ClaimedJob job, Thread thread) {
+        Running(ClaimedJob job, InterruptGate gate) {
             this.job = job;
-            this.thread = thread;
+            this.gate = gate;
         }
     }
 }

@@ -48,11 +48,11 @@ class JobProcessor {
      * @throws InterruptedException when the attempt was interrupted (cancel or shutdown); the
      *     caller decides what becomes of the job
      */
-    void process(ClaimedJob job) throws InterruptedException {
+    void process(ClaimedJob job, InterruptGate gate) throws InterruptedException {
         MDC.put("jobId", job.id().toString());
         try {
-            Histogram histogram = count(job);
-            if (Thread.currentThread().isInterrupted()) {
+            Histogram histogram = count(job, gate);
+            if (gate.stopRequested()) {
                 throw new InterruptedException();
             }
             if (attempts.succeed(job, histogram)) {
@@ -76,14 +76,23 @@ class JobProcessor {
         }
     }
 
-    private Histogram count(ClaimedJob job) throws FetchException, InterruptedException {
+    /** Fetches (or loads) and counts; only this part of an attempt may be interrupted. */
+    private Histogram count(ClaimedJob job, InterruptGate gate) throws FetchException, InterruptedException {
+        String text = null;
         if (job.source().type() == JobSource.Type.TEXT) {
-            String text = attempts.textOf(job).orElseThrow(
+            text = attempts.textOf(job).orElseThrow(
                     () -> new FetchException(ErrorCode.INTERNAL, false, "the submitted text is missing"));
-            return analyzer.countText(text);
         }
-        FetchedPage page = fetcher.fetch(URI.create(job.source().url()));
-        return analyzer.countDocument(page.body(), page.type(), page.charset());
+        gate.open();
+        try {
+            if (text != null) {
+                return analyzer.countText(text);
+            }
+            FetchedPage page = fetcher.fetch(URI.create(job.source().url()));
+            return analyzer.countDocument(page.body(), page.type(), page.charset());
+        } finally {
+            gate.shut();
+        }
     }
 
     private void onFetchFailure(ClaimedJob job, FetchException e) {

@@ -28,6 +28,9 @@ class LocalWorkerPool implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LocalWorkerPool.class);
 
+    /** How long a claim may wait for more free workers while a backlog lasts (a few job completions). */
+    private static final long MAX_CLAIM_DEFERRAL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     private final JobAttempts attempts;
     private final AttemptRunner runner;
     private final WorkerProperties properties;
@@ -83,11 +86,22 @@ class LocalWorkerPool implements SmartLifecycle {
     }
 
     private void pumpLoop() {
+        // While a backlog lasts (the last claim got all it asked for), wait a moment for a few workers
+        // to be free, so that each claim transaction takes several jobs; when the queue may be empty,
+        // claim at once for the first free worker.
+        int batch = Math.max(1, properties.concurrency() / 4);
+        boolean backlog = false;
+        long lastClaim = System.nanoTime();
         while (running) {
             try {
                 int free = slots.availablePermits();
+                if (backlog && free > 0 && free < batch && System.nanoTime() - lastClaim < MAX_CLAIM_DEFERRAL_NANOS) {
+                    wakeUp.await(Duration.ofMillis(1));
+                    continue;
+                }
                 int claimed = 0;
                 if (free > 0) {
+                    lastClaim = System.nanoTime();
                     List<ClaimedJob> jobs = attempts.claimDue(owner, free, properties.lease());
                     for (ClaimedJob job : jobs) {
                         slots.acquire();
@@ -101,6 +115,7 @@ class LocalWorkerPool implements SmartLifecycle {
                         });
                     }
                     claimed = jobs.size();
+                    backlog = claimed == free;
                 }
                 if (claimed < free || free == 0) {
                     awaitWork();
@@ -123,8 +138,13 @@ class LocalWorkerPool implements SmartLifecycle {
     public void stop() {
         running = false;
         wake();
-        if (pump != null) {
-            pump.interrupt();
+        try {
+            if (pump != null) {
+                // Not interrupted: an interrupt inside its claim could close an embedded store's file.
+                pump.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         workers.shutdown();
         try {

@@ -16,7 +16,10 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What every job store must do, run against each real database Tally supports: the migrations
@@ -31,6 +34,9 @@ abstract class JobStoreContract {
     protected JdbcClient jdbc;
     /** The fresh database of the current test. */
     protected DataSource database;
+    private DataSource dataSource;
+    private JobClaims claims;
+    private JobResults results;
     private Instant now;
 
     /** A fresh, empty database (or schema) for one test. */
@@ -44,7 +50,7 @@ abstract class JobStoreContract {
     @BeforeEach
     void migrate() {
         String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        DataSource dataSource = freshDataSource(schema);
+        dataSource = freshDataSource(schema);
         database = dataSource;
         var flyway = Flyway.configure().dataSource(dataSource);
         if (isolatesBySchema()) {
@@ -53,6 +59,10 @@ abstract class JobStoreContract {
         flyway.load().migrate();
         jdbc = JdbcClient.create(dataSource);
         repository = new JobRepository(jdbc);
+        var named = new NamedParameterJdbcTemplate(dataSource);
+        var transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        claims = new JobClaims(named, transactions);
+        results = new JobResults(named, transactions, repository);
         now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
@@ -200,9 +210,10 @@ abstract class JobStoreContract {
 
         assertThat(repository.retry(job.id(), "w1", now, now.plusSeconds(5))).isTrue();
 
-        assertThat(repository.dueJobs(now.plusSeconds(4), 10)).isEmpty();
-        assertThat(repository.dueJobs(now.plusSeconds(5), 10)).containsExactly(job.id());
         assertThat(repository.nextDue()).contains(now.plusSeconds(5));
+        assertThat(claims.claimDue("w2", now.plusSeconds(4), now.plusSeconds(34), 10)).isEmpty();
+        assertThat(claims.claimDue("w2", now.plusSeconds(5), now.plusSeconds(35), 10))
+                .extracting(ClaimedJob::id).containsExactly(job.id());
     }
 
     @Test
@@ -264,6 +275,218 @@ abstract class JobStoreContract {
         assertThat(repository.histogram(old.get(0))).isEmpty();
         assertThat(repository.find(stillQueued.id())).isPresent();
         assertThat(repository.find(recent.id())).isPresent();
+    }
+
+    @Test
+    void claimsADueBatchInOneGoButNeitherCancelledNorDeletedNorFutureJobs() {
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            jobs.add(queuedUrlJob("https://example.com/" + i));
+            repository.insert(jobs.get(i), null);
+        }
+        repository.cancel(jobs.get(0).id(), now);
+        repository.delete(jobs.get(1).id());
+        repository.claim(jobs.get(2).id(), "w0", now, now.plusSeconds(30));
+        repository.retry(jobs.get(2).id(), "w0", now, now.plusSeconds(60));
+
+        List<ClaimedJob> claimed = claims.claimDue("w1", now, now.plusSeconds(30), 10);
+
+        assertThat(claimed).extracting(ClaimedJob::id).containsExactlyInAnyOrder(jobs.get(3).id(), jobs.get(4).id());
+        assertThat(claimed).allSatisfy(job -> {
+            assertThat(job.owner()).isEqualTo("w1");
+            assertThat(job.attempt()).isEqualTo(1);
+            assertThat(job.source().url()).startsWith("https://example.com/");
+            assertThat(repository.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+        });
+        assertThat(repository.find(jobs.get(0).id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(repository.find(jobs.get(2).id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(claims.claimDue("w2", now, now.plusSeconds(30), 10)).isEmpty();
+    }
+
+    @Test
+    void concurrentBatchClaimersNeverGetTheSameJob() throws Exception {
+        int total = 200;
+        for (int i = 0; i < total; i++) {
+            repository.insert(queuedUrlJob("https://example.com/" + i), null);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Callable<List<UUID>>> claimers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                String owner = "worker-" + w;
+                claimers.add(() -> {
+                    List<UUID> mine = new ArrayList<>();
+                    while (queuedJobs() > 0) {
+                        claims.claimDue(owner, now, now.plusSeconds(30), 7).forEach(j -> mine.add(j.id()));
+                    }
+                    return mine;
+                });
+            }
+            List<UUID> all = new ArrayList<>();
+            for (Future<List<UUID>> claimed : pool.invokeAll(claimers)) {
+                all.addAll(claimed.get());
+            }
+            assertThat(all).hasSize(total).doesNotHaveDuplicates();
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM job WHERE status = 'RUNNING' AND attempts = 1")
+                    .query(Integer.class).single()).isEqualTo(total);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private long queuedJobs() {
+        return jdbc.sql("SELECT COUNT(*) FROM job WHERE status = 'QUEUED'").query(Long.class).single();
+    }
+
+    @Test
+    void claimsNamedJobsTogetherOnlyWhileTheyAreQueued() {
+        Job queued = queuedUrlJob("https://example.com/a");
+        Job cancelled = queuedUrlJob("https://example.com/b");
+        Job running = queuedUrlJob("https://example.com/c");
+        List.of(queued, cancelled, running).forEach(j -> repository.insert(j, null));
+        repository.cancel(cancelled.id(), now);
+        repository.claim(running.id(), "w0", now, now.plusSeconds(30));
+        UUID missing = UUID.randomUUID();
+        var lease = java.time.Duration.ofSeconds(30);
+
+        List<java.util.Optional<ClaimedJob>> claimed = claims.claimNamed(List.of(
+                new JobClaims.ClaimRequest(queued.id(), "w1", lease),
+                new JobClaims.ClaimRequest(cancelled.id(), "w1", lease),
+                new JobClaims.ClaimRequest(running.id(), "w1", lease),
+                new JobClaims.ClaimRequest(missing, "w1", lease),
+                new JobClaims.ClaimRequest(queued.id(), "w2", lease)), now);
+
+        assertThat(claimed.get(0)).hasValueSatisfying(j -> assertThat(j.owner()).isEqualTo("w1"));
+        assertThat(claimed.subList(1, 5)).allSatisfy(c -> assertThat(c).isEmpty());
+        assertThat(repository.find(queued.id()).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(repository.find(running.id()).orElseThrow().attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentNamedClaimBatchesInAnyOrderClaimEachJobOnce() throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Job job = queuedUrlJob("https://example.com/" + i);
+            repository.insert(job, null);
+            ids.add(job.id());
+        }
+        List<UUID> reversed = new ArrayList<>(ids);
+        java.util.Collections.reverse(reversed);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Callable<Long>> claimers = new ArrayList<>();
+            for (List<UUID> order : List.of(ids, reversed)) {
+                String owner = "worker-" + claimers.size();
+                claimers.add(() -> {
+                    long won = 0;
+                    for (int from = 0; from < order.size(); from += 10) {
+                        List<JobClaims.ClaimRequest> batch = order.subList(from, from + 10).stream()
+                                .map(id -> new JobClaims.ClaimRequest(id, owner, java.time.Duration.ofSeconds(30)))
+                                .toList();
+                        won += claims.claimNamed(batch, now).stream().filter(java.util.Optional::isPresent).count();
+                    }
+                    return won;
+                });
+            }
+            long won = 0;
+            for (Future<Long> claimed : pool.invokeAll(claimers)) {
+                won += claimed.get();
+            }
+            assertThat(won).isEqualTo(100);
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM job WHERE status = 'RUNNING' AND attempts = 1")
+                    .query(Integer.class).single()).isEqualTo(100);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void storesABatchOfResultsEachJobSucceedingOnceAndDiscardsThoseOfCancelledJobs() {
+        List<Job> jobs = runningJobs(4);
+        repository.cancel(jobs.get(3).id(), now);
+        List<JobResults.SucceededAttempt> batch = jobs.stream().map(j -> attemptResult(j.id(), SOME_RESULT)).toList();
+
+        assertThat(results.succeedAll(batch, now)).containsExactly(true, true, true, false);
+        assertThat(results.succeedAll(batch, now)).containsExactly(false, false, false, false);
+
+        for (Job job : jobs.subList(0, 3)) {
+            Job stored = repository.find(job.id()).orElseThrow();
+            assertThat(stored.status()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(stored.summary().totalWords()).isEqualTo(3);
+            assertThat(repository.histogram(job.id())).isPresent();
+        }
+        assertThat(repository.find(jobs.get(3).id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(repository.histogram(jobs.get(3).id())).isEmpty();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM job_result").query(Integer.class).single()).isEqualTo(3);
+    }
+
+    @Test
+    void oneFailingResultInAGroupCommitDoesNotLoseTheOthers() throws Exception {
+        List<Job> jobs = runningJobs(4);
+        var firstWriteStarted = new java.util.concurrent.CountDownLatch(1);
+        var othersWaiting = new java.util.concurrent.CountDownLatch(1);
+        var batches = new java.util.concurrent.atomic.AtomicInteger();
+        GroupCommit<JobResults.SucceededAttempt, Boolean> commit = new GroupCommit<>(64,
+                batch -> {
+                    batches.incrementAndGet();
+                    return results.succeedAll(batch, now);
+                },
+                one -> {
+                    firstWriteStarted.countDown();
+                    await(othersWaiting);
+                    return results.succeedAll(List.of(one), now).get(0);
+                },
+                e -> false);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            // The first caller writes alone and holds the others back until they all wait: they then
+            // form one batch, whose bad member (no top words: NOT NULL) fails it as a whole.
+            Future<Boolean> first = pool.submit(() -> commit.write(attemptResult(jobs.get(0).id(), SOME_RESULT)));
+            firstWriteStarted.await();
+            List<Future<Boolean>> rest = new ArrayList<>();
+            rest.add(pool.submit(() -> commit.write(attemptResult(jobs.get(1).id(), SOME_RESULT))));
+            rest.add(pool.submit(() -> commit.write(attemptResult(jobs.get(2).id(), null))));
+            rest.add(pool.submit(() -> commit.write(attemptResult(jobs.get(3).id(), SOME_RESULT))));
+            org.awaitility.Awaitility.await().until(() -> commit.waiting() == 3);
+            othersWaiting.countDown();
+
+            assertThat(first.get()).isTrue();
+            assertThat(rest.get(0).get()).isTrue();
+            assertThat(rest.get(2).get()).isTrue();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> rest.get(1).get())
+                    .hasCauseInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+            assertThat(batches.get()).isEqualTo(1);
+            assertThat(repository.find(jobs.get(2).id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+            for (int i : new int[] {0, 1, 3}) {
+                assertThat(repository.find(jobs.get(i).id()).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Jobs claimed by "w1". */
+    private List<Job> runningJobs(int count) {
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Job job = queuedUrlJob("https://example.com/" + i);
+            repository.insert(job, null);
+            repository.claim(job.id(), "w1", now, now.plusSeconds(30));
+            jobs.add(job);
+        }
+        return jobs;
+    }
+
+    private static JobResults.SucceededAttempt attemptResult(UUID id, byte[] top) {
+        return new JobResults.SucceededAttempt(id, "w1", 3, 2, top, SOME_RESULT);
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Job queuedUrlJob(String url) {

@@ -1,0 +1,140 @@
+package dev.tally.job;
+
+import static dev.tally.job.JobRepository.allowedFrom;
+import static dev.tally.job.JobRepository.ts;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Claims many jobs with a few statements (the CLAIM transition, conditional on QUEUED as ever),
+ * and reads back what was claimed in one query. Portable SQL: H2 and PostgreSQL.
+ */
+@Repository
+class JobClaims {
+
+    private static final String CLAIM_SET = "UPDATE job SET status = '" + JobTransition.CLAIM.target().name() + "',"
+            + " attempts = attempts + 1, version = version + 1,"
+            + " lease_owner = :owner, lease_expires_at = :lease, next_attempt_at = NULL,"
+            + " started_at = COALESCE(started_at, :now), updated_at = :now";
+
+    private static final String READ_BACK = "SELECT id, source_type, source_url, text_length, attempts FROM job"
+            + " WHERE id IN (:ids) AND status = 'RUNNING' AND lease_owner = :owner AND lease_expires_at = :lease";
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+
+    JobClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    /**
+     * Claims up to {@code limit} due queued jobs, oldest due first, in one transaction: the due
+     * rows are locked with {@code FOR UPDATE SKIP LOCKED} (on PostgreSQL, processes claiming at
+     * once each get rows of their own), updated with one statement and read back with one query.
+     */
+    List<ClaimedJob> claimDue(String owner, Instant now, Instant leaseUntil, int limit) {
+        return transactions.execute(status -> lockAndClaimDue(owner, now, leaseUntil, limit));
+    }
+
+    private List<ClaimedJob> lockAndClaimDue(String owner, Instant now, Instant leaseUntil, int limit) {
+        // No range condition in SQL: "next_attempt_at <= now" keeps H2 from reading the due index
+        // in order (a sort of the whole backlog per claim); the first rows in order are the due ones.
+        List<UUID> due = new ArrayList<>(limit);
+        jdbc.query("SELECT id, next_attempt_at FROM job WHERE status = 'QUEUED' ORDER BY next_attempt_at"
+                        + " LIMIT :limit FOR UPDATE SKIP LOCKED",
+                new MapSqlParameterSource("limit", limit),
+                rs -> {
+                    OffsetDateTime next = rs.getObject(2, OffsetDateTime.class);
+                    if (next != null && !next.toInstant().isAfter(now)) {
+                        due.add(rs.getObject(1, UUID.class));
+                    }
+                });
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        var params = claimParams(owner, now, leaseUntil).addValue("ids", due);
+        jdbc.update(CLAIM_SET + " WHERE id IN (:ids) AND " + allowedFrom(JobTransition.CLAIM), params);
+        return readBack(params, due);
+    }
+
+    /**
+     * Claims the named jobs, each only if it is still QUEUED, in one transaction (one JDBC batch
+     * of conditional updates, in id order so that concurrent batches cannot deadlock).
+     *
+     * @return per request, in order, the claimed job or empty (not queued, gone, or claimed elsewhere)
+     */
+    List<Optional<ClaimedJob>> claimNamed(List<ClaimRequest> requests, Instant now) {
+        return transactions.execute(status -> claimNamedInTransaction(requests, now));
+    }
+
+    private List<Optional<ClaimedJob>> claimNamedInTransaction(List<ClaimRequest> requests, Instant now) {
+        List<Integer> inIdOrder = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            inIdOrder.add(i);
+        }
+        inIdOrder.sort(Comparator.comparing(i -> requests.get(i).id()));
+        SqlParameterSource[] batch = inIdOrder.stream()
+                .map(requests::get)
+                .map(r -> claimParams(r.owner(), now, now.plus(r.lease())).addValue("id", r.id()))
+                .toArray(SqlParameterSource[]::new);
+        int[] counts = jdbc.batchUpdate(CLAIM_SET + " WHERE id = :id AND " + allowedFrom(JobTransition.CLAIM), batch);
+        // Read back per owner and lease (in practice one group: the process's consumer).
+        boolean[] won = new boolean[requests.size()];
+        Map<List<Object>, List<UUID>> claimedByLease = new LinkedHashMap<>();
+        for (int k = 0; k < counts.length; k++) {
+            if (counts[k] != 0) {
+                int i = inIdOrder.get(k);
+                won[i] = true;
+                ClaimRequest r = requests.get(i);
+                claimedByLease.computeIfAbsent(List.of(r.owner(), r.lease()), key -> new ArrayList<>()).add(r.id());
+            }
+        }
+        Map<UUID, ClaimedJob> claimed = new HashMap<>();
+        claimedByLease.forEach((lease, ids) -> readBack(
+                claimParams((String) lease.get(0), now, now.plus((Duration) lease.get(1))), ids)
+                .forEach(j -> claimed.put(j.id(), j)));
+        List<Optional<ClaimedJob>> outcomes = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            outcomes.add(won[i] ? Optional.ofNullable(claimed.get(requests.get(i).id())) : Optional.empty());
+        }
+        return outcomes;
+    }
+
+    private List<ClaimedJob> readBack(MapSqlParameterSource params, List<UUID> ids) {
+        String owner = (String) params.getValue("owner");
+        return jdbc.query(READ_BACK, params.addValue("ids", ids), (rs, n) -> {
+            var type = JobSource.Type.valueOf(rs.getString("source_type"));
+            var source = type == JobSource.Type.URL
+                    ? JobSource.url(rs.getString("source_url"))
+                    : JobSource.text(rs.getInt("text_length"));
+            return new ClaimedJob(rs.getObject("id", UUID.class), source, rs.getInt("attempts"), owner);
+        });
+    }
+
+    private static MapSqlParameterSource claimParams(String owner, Instant now, Instant leaseUntil) {
+        return new MapSqlParameterSource()
+                .addValue("owner", owner)
+                .addValue("lease", ts(leaseUntil))
+                .addValue("now", ts(now));
+    }
+
+    /** One job named by a message, to be claimed for {@code owner} under a lease of {@code lease}. */
+    record ClaimRequest(UUID id, String owner, Duration lease) {
+    }
+}

@@ -1,0 +1,92 @@
+package dev.tally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
+
+class GroupCommitTest {
+
+    private final ExecutorService callers = Executors.newFixedThreadPool(4);
+    private final CountDownLatch firstStarted = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger singles = new AtomicInteger();
+    private final List<List<Integer>> batches = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        callers.shutdownNow();
+    }
+
+    @Test
+    void writesWhatWaitsWhileAWriteIsUnderWayAsOneBatch() throws Exception {
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(64, this::doubled, this::heldBackSingle, e -> false);
+
+        List<Future<Integer>> results = writeFourHoldingTheFirst(commit);
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(results.get(i).get()).isEqualTo(2 * i);
+        }
+        assertThat(singles.get()).isEqualTo(1);
+        assertThat(batches).singleElement().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .containsExactlyInAnyOrder(1, 2, 3);
+    }
+
+    @Test
+    void anUnreachableStoreFailsTheWholeBatchAtOnceWithoutRetryingEachItem() throws Exception {
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(64, items -> {
+            throw new DataAccessResourceFailureException("store down");
+        }, this::heldBackSingle, e -> e instanceof DataAccessResourceFailureException);
+
+        List<Future<Integer>> results = writeFourHoldingTheFirst(commit);
+
+        assertThat(results.get(0).get()).isZero();
+        for (int i = 1; i < 4; i++) {
+            Future<Integer> result = results.get(i);
+            assertThatThrownBy(result::get).hasCauseInstanceOf(DataAccessResourceFailureException.class);
+        }
+        assertThat(singles.get()).isEqualTo(1);
+    }
+
+    /** The first write (alone) waits until the three others are queued behind it. */
+    private List<Future<Integer>> writeFourHoldingTheFirst(GroupCommit<Integer, Integer> commit) throws Exception {
+        List<Future<Integer>> results = new ArrayList<>();
+        results.add(callers.submit(() -> commit.write(0)));
+        firstStarted.await();
+        for (int i = 1; i < 4; i++) {
+            int item = i;
+            results.add(callers.submit(() -> commit.write(item)));
+        }
+        Awaitility.await().until(() -> commit.waiting() == 3);
+        release.countDown();
+        return results;
+    }
+
+    private List<Integer> doubled(List<Integer> items) {
+        synchronized (batches) {
+            batches.add(List.copyOf(items));
+        }
+        return items.stream().map(i -> 2 * i).toList();
+    }
+
+    private Integer heldBackSingle(Integer item) {
+        singles.incrementAndGet();
+        firstStarted.countDown();
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return 2 * item;
+    }
+}
