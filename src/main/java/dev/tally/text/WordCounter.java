@@ -25,6 +25,8 @@ final class WordCounter {
 
     /** Chars encoded to UTF-8 at a time. */
     private static final int CHUNK_CHARS = 8192;
+    /** Chars checked and copied at once when encoding ASCII text. */
+    private static final int ASCII_RUN = 16;
     /** Lower case of each ASCII word character; 0 for every other byte. */
     private static final byte[] ASCII_LOWER = new byte[128];
 
@@ -84,6 +86,15 @@ final class WordCounter {
             }
             int stop = Math.min(end, i + CHUNK_CHARS);
             while (i < stop) {
+                if (stop - i >= ASCII_RUN && isAscii(text, i)) {
+                    // Loops without branches, which the JIT turns into vector instructions.
+                    for (int k = 0; k < ASCII_RUN; k++) {
+                        out[j + k] = (byte) text[i + k];
+                    }
+                    i += ASCII_RUN;
+                    j += ASCII_RUN;
+                    continue;
+                }
                 char c = text[i];
                 if (c < 0x80) {
                     out[j++] = (byte) c;
@@ -109,6 +120,14 @@ final class WordCounter {
             }
             scan(out, 0, j);
         }
+    }
+
+    private static boolean isAscii(char[] text, int from) {
+        int bits = 0;
+        for (int k = 0; k < ASCII_RUN; k++) {
+            bits |= text[from + k];
+        }
+        return bits < 0x80;
     }
 
     /**
