@@ -50,7 +50,6 @@ final class WordCounter {
     private char[] chars;
     private byte[] encoded;
 
-
     /** Counts the words in {@code text}, continuing the word the previous chunk ended with. */
     void accept(CharSequence text) {
         if (text instanceof CharBuffer buffer && buffer.hasArray()) {
@@ -85,15 +84,20 @@ final class WordCounter {
                 j = Character.isLowSurrogate(text[i]) ? encodePair(high, text[i++], out, 0) : encodeReplacement(out, 0);
             }
             int stop = Math.min(end, i + CHUNK_CHARS);
+            int charByChar = i;
             while (i < stop) {
-                if (stop - i >= ASCII_RUN && isAscii(text, i)) {
-                    // Loops without branches, which the JIT turns into vector instructions.
-                    for (int k = 0; k < ASCII_RUN; k++) {
-                        out[j + k] = (byte) text[i + k];
+                if (i >= charByChar && stop - i >= ASCII_RUN) {
+                    if (isAscii(text, i)) {
+                        // Loops without branches, which the JIT can turn into vector instructions.
+                        for (int k = 0; k < ASCII_RUN; k++) {
+                            out[j + k] = (byte) text[i + k];
+                        }
+                        i += ASCII_RUN;
+                        j += ASCII_RUN;
+                        continue;
                     }
-                    i += ASCII_RUN;
-                    j += ASCII_RUN;
-                    continue;
+                    // Not all ASCII: encode these chars one by one before looking for a run again.
+                    charByChar = i + ASCII_RUN;
                 }
                 char c = text[i];
                 if (c < 0x80) {
