@@ -1,8 +1,5 @@
 package dev.tally.text;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
@@ -66,9 +63,13 @@ record BodyCharset(Charset charset, int bomLength) {
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
     }
 
-    /** Reads {@code body} as text, byte-order mark skipped. */
-    Reader reader(byte[] body) {
-        return new InputStreamReader(new ByteArrayInputStream(body, bomLength, body.length - bomLength), newDecoder());
+    /**
+     * Decodes {@code body} into one String, byte-order mark skipped; invalid input becomes U+FFFD
+     * as with {@link #newDecoder()}. One bulk decode is several times faster than a decoding
+     * Reader, which matters for HTML, whose parser needs the whole text anyway.
+     */
+    String decode(byte[] body) {
+        return new String(body, bomLength, body.length - bomLength, charset);
     }
 
     /** Decodes {@code body} chunk by chunk into {@code counter}, without building one big String. */

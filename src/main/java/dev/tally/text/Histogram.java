@@ -95,6 +95,17 @@ public final class Histogram {
         return new Histogram(words, counts, total);
     }
 
+    /**
+     * Wraps distinct words and their counts that the caller has already put in histogram order,
+     * without copying or checking the order: the caller hands over both arrays.
+     */
+    static Histogram inOrder(String[] words, long[] counts) {
+        if (words.length == 0) {
+            return EMPTY;
+        }
+        return new Histogram(words, counts, validatedTotal(words, counts));
+    }
+
     /** The number of word occurrences counted. */
     public long totalWords() {
         return totalWords;

@@ -58,14 +58,24 @@ final class HtmlTextExtractor {
         counter.boundary();
     }
 
-    /** The element browsers show as the title: the first HTML {@code title} in the document. */
+    /**
+     * The element browsers show as the title: the first HTML {@code title} in the document. The
+     * walk stops there, which is near the start of a page that has one.
+     */
     private static Element documentTitle(Document document) {
-        for (Element title : document.getElementsByTag("title")) {
-            if (Parser.NamespaceHtml.equals(title.tag().namespace())) {
-                return title;
+        Element[] title = new Element[1];
+        NodeTraversor.filter(new NodeFilter() {
+            @Override
+            public FilterResult head(Node node, int depth) {
+                if (node instanceof Element element && element.nameIs("title")
+                        && Parser.NamespaceHtml.equals(element.tag().namespace())) {
+                    title[0] = element;
+                    return FilterResult.STOP;
+                }
+                return FilterResult.CONTINUE;
             }
-        }
-        return null;
+        }, document);
+        return title[0];
     }
 
     /** Walks the body, skipping what is not seen and marking box edges as word boundaries. */

@@ -37,7 +37,7 @@ public final class TextAnalyzer {
         WordCounter counter = new WordCounter();
         switch (type) {
             case HTML -> {
-                Document document = Parser.htmlParser().parseInput(charset.reader(body), "");
+                Document document = Parser.htmlParser().parseInput(charset.decode(body), "");
                 HtmlTextExtractor.extract(document, counter);
             }
             case PLAIN_TEXT -> charset.decodeInto(body, counter);

@@ -1,6 +1,7 @@
 package dev.tally.text;
 
 import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Locale;
@@ -13,27 +14,41 @@ import java.util.Locale;
  * elements piece by piece. {@link #boundary()} ends the current word without any text, for block
  * boundaries. Not thread-safe: use one counter per document.
  *
- * <p>The current word is collected in a reusable buffer with its hash computed as it grows, and
- * looked up in a {@link WordTable} straight from the buffer, so only new words allocate. Words
- * made only of chars below U+0300 are lower-cased by table as they go; other words are
- * NFC-normalized and lower-cased as a String when they end.
+ * <p>The counter works on UTF-8: chars are encoded into a reusable buffer first. An ASCII word
+ * that lies wholly in the input is found eight bytes at a time ({@link AsciiBlock}) and counted
+ * straight from the input, lower-cased on the fly by the {@link WordTable}. Any other word (one
+ * with non-ASCII chars, or cut by the end of a chunk) is collected, as lower-cased UTF-8, in a
+ * reusable word buffer: chars below U+0300 are lower-cased by table as they go; a word with other
+ * word chars is NFC-normalized and lower-cased as a String when it ends.
  */
 final class WordCounter {
 
-    private static final int CHUNK_SIZE = 8192;
+    /** Chars encoded to UTF-8 at a time. */
+    private static final int CHUNK_CHARS = 8192;
+    /** Chars checked and copied at once when encoding ASCII text. */
+    private static final int ASCII_RUN = 16;
+    /** Lower case of each ASCII word character; 0 for every other byte. */
+    private static final byte[] ASCII_LOWER = new byte[128];
+
+    static {
+        for (char c = 0; c < ASCII_LOWER.length; c++) {
+            ASCII_LOWER[c] = (byte) WordCharacters.FAST_LOWER[c];
+        }
+    }
 
     private final WordTable table = new WordTable();
 
-    private char[] word = new char[64];
+    /** The current word as lower-cased UTF-8, with room for a whole block past its end. */
+    private byte[] word = new byte[64];
     private int length;
-    private int hash;
-    /** Whether the current word holds chars that the table lookup cannot lower-case. */
+    /** Whether the current word holds chars that must be NFC-normalized and lower-cased at its end. */
     private boolean needsNormalization;
     /** Apostrophes after the current word, kept only if another word character follows. */
     private int pendingApostrophes;
     /** A high surrogate that ended the previous chunk, waiting for its low half; 0 if none. */
     private char pendingHighSurrogate;
-    private char[] chunk;
+    private char[] chars;
+    private byte[] encoded;
 
     /** Counts the words in {@code text}, continuing the word the previous chunk ended with. */
     void accept(CharSequence text) {
@@ -41,76 +56,123 @@ final class WordCounter {
             accept(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
             return;
         }
-        // Copy into a char[] so that the scanning loop sees one concrete type, whatever arrives.
-        if (chunk == null) {
-            chunk = new char[CHUNK_SIZE];
+        if (chars == null) {
+            chars = new char[CHUNK_CHARS];
         }
         int textLength = text.length();
-        for (int start = 0; start < textLength; start += CHUNK_SIZE) {
-            int end = Math.min(textLength, start + CHUNK_SIZE);
-            copy(text, start, end, chunk);
-            accept(chunk, 0, end - start);
+        for (int start = 0; start < textLength; start += CHUNK_CHARS) {
+            int end = Math.min(textLength, start + CHUNK_CHARS);
+            copy(text, start, end, chars);
+            accept(chars, 0, end - start);
         }
     }
 
-    /** Counts the words in {@code chars[offset, offset + count)}, like {@link #accept(CharSequence)}. */
-    void accept(char[] chars, int offset, int count) {
+    /** Counts the words in {@code text[offset, offset + count)}, like {@link #accept(CharSequence)}. */
+    void accept(char[] text, int offset, int count) {
+        if (encoded == null) {
+            // Three bytes per char at most (a surrogate pair is four for two), a block of padding.
+            encoded = new byte[3 * CHUNK_CHARS + Long.BYTES];
+        }
+        byte[] out = encoded;
         int end = offset + count;
         int i = offset;
-        if (pendingHighSurrogate != 0 && i < end) {
-            char high = pendingHighSurrogate;
-            pendingHighSurrogate = 0;
-            if (Character.isLowSurrogate(chars[i])) {
-                acceptSupplementary(high, chars[i]);
-                i++;
-            } else {
-                endWord();
-            }
-        }
-        char[] fastLower = WordCharacters.FAST_LOWER;
         while (i < end) {
-            char c = chars[i];
-            if (c < WordCharacters.FAST_PATH_LIMIT) {
-                if (fastLower[c] != 0) {
-                    i = appendFastRun(chars, i, end);
-                    continue;
-                }
-                if (c == '\'') {
-                    if (length > 0) {
-                        pendingApostrophes++;
+            int j = 0;
+            if (pendingHighSurrogate != 0) {
+                char high = pendingHighSurrogate;
+                pendingHighSurrogate = 0;
+                j = Character.isLowSurrogate(text[i]) ? encodePair(high, text[i++], out, 0) : encodeReplacement(out, 0);
+            }
+            int stop = Math.min(end, i + CHUNK_CHARS);
+            int charByChar = i;
+            while (i < stop) {
+                if (i >= charByChar && stop - i >= ASCII_RUN) {
+                    if (isAscii(text, i)) {
+                        // Loops without branches, which the JIT can turn into vector instructions.
+                        for (int k = 0; k < ASCII_RUN; k++) {
+                            out[j + k] = (byte) text[i + k];
+                        }
+                        i += ASCII_RUN;
+                        j += ASCII_RUN;
+                        continue;
                     }
-                    i++;
-                    continue;
+                    // Not all ASCII: encode these chars one by one before looking for a run again.
+                    charByChar = i + ASCII_RUN;
                 }
-                if (!WordCharacters.isWordChar(c)) {
-                    endWord();
+                char c = text[i];
+                if (c < 0x80) {
+                    out[j++] = (byte) c;
                     i++;
-                    continue;
+                } else if (c < 0x800) {
+                    out[j++] = (byte) (0xC0 | c >> 6);
+                    out[j++] = (byte) (0x80 | c & 0x3F);
+                    i++;
+                } else if (!Character.isSurrogate(c)) {
+                    j = encodeThreeBytes(c, out, j);
+                    i++;
+                } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text[i + 1])) {
+                    j = encodePair(c, text[i + 1], out, j);
+                    i += 2;
+                } else if (Character.isHighSurrogate(c) && i + 1 == end) {
+                    pendingHighSurrogate = c;
+                    i++;
+                } else {
+                    // A lone surrogate separates words, as U+FFFD does.
+                    j = encodeReplacement(out, j);
+                    i++;
                 }
             }
-            i = acceptSlowChar(chars, i, end);
+            scan(out, 0, j);
         }
+    }
+
+    private static boolean isAscii(char[] text, int from) {
+        int bits = 0;
+        for (int k = 0; k < ASCII_RUN; k++) {
+            bits |= text[from + k];
+        }
+        return bits < 0x80;
     }
 
     /**
-     * Counts UTF-8 bytes, decoding them as they are scanned: ASCII words go straight from the
-     * bytes into the word buffer. Malformed input counts as U+FFFD, which separates words, as
-     * {@link java.nio.charset.CodingErrorAction#REPLACE} decoding would.
+     * Counts UTF-8 bytes, decoding them as they are scanned. Malformed input counts as U+FFFD,
+     * which separates words, as {@link java.nio.charset.CodingErrorAction#REPLACE} decoding would.
      */
     void acceptUtf8(byte[] bytes, int offset, int count) {
-        int end = offset + count;
         if (pendingHighSurrogate != 0) {
             // UTF-8 never yields a lone low surrogate, so a pending high one stands alone.
             pendingHighSurrogate = 0;
             endWord();
         }
-        char[] fastLower = WordCharacters.FAST_LOWER;
-        int i = offset;
+        scan(bytes, offset, offset + count);
+    }
+
+    /** Ends the current word, as a block boundary or the end of the text does. */
+    void boundary() {
+        pendingHighSurrogate = 0;
+        endWord();
+    }
+
+    /** Ends counting and returns the histogram; the counter must not be used afterwards. */
+    Histogram toHistogram() {
+        boundary();
+        return table.toHistogram();
+    }
+
+    private void scan(byte[] bytes, int from, int end) {
+        int i = from;
         while (i < end) {
+            if (length == 0 && end - i >= Long.BYTES) {
+                int next = countAsciiWords(bytes, i, end);
+                if (next != i) {
+                    i = next;
+                    continue;
+                }
+            }
             int b = bytes[i];
             if (b >= 0) {
-                if (fastLower[b] != 0) {
-                    i = appendFastAsciiRun(bytes, i, end);
+                if (ASCII_LOWER[b] != 0) {
+                    i = length == 0 ? countAsciiWord(bytes, i, end) : appendAsciiRun(bytes, i, end);
                 } else {
                     if (b == '\'') {
                         if (length > 0) {
@@ -121,113 +183,118 @@ final class WordCounter {
                     }
                     i++;
                 }
-                continue;
+            } else {
+                i = acceptUtf8Sequence(bytes, i, end);
             }
-            i = acceptUtf8Sequence(bytes, i, end);
         }
     }
 
-    /** Appends the run of fast-path word chars starting at {@code i}; returns where it ends. */
-    private int appendFastRun(char[] chars, int i, int end) {
-        if (pendingApostrophes > 0) {
-            appendPendingApostrophes();
+    /**
+     * Counts ASCII words straight from the input, a block at a time, while no word is being
+     * collected: each short word that ends inside the block it starts in is counted from that
+     * block alone, and separators (and apostrophes, which cannot start a word) are skipped.
+     * Returns where the byte-by-byte scan must take over: at a non-ASCII byte, at a word that
+     * continues into the word buffer, or in the chunk's last block.
+     */
+    private int countAsciiWords(byte[] bytes, int i, int end) {
+        while (end - i >= Long.BYTES) {
+            long block = AsciiBlock.read(bytes, i);
+            long nonWord = AsciiBlock.nonWordBytes(block);
+            long stops = AsciiBlock.wordOrNonAsciiBytes(block);
+            // Bit positions below are those of bit 7 of a byte: byte k is bit 8k + 7.
+            long from = -1L;
+            while (true) {
+                long next = stops & from;
+                if (next == 0) {
+                    i += Long.BYTES;
+                    break;
+                }
+                int start = Long.numberOfTrailingZeros(next);
+                long ends = nonWord & (-1L << start);
+                if (block << (63 - start) < 0 || ends == 0) {
+                    // A non-ASCII byte, or a word that runs on past the block.
+                    return i + (start >>> 3);
+                }
+                int stop = Long.numberOfTrailingZeros(ends);
+                int terminator = (int) (block >>> (stop - 7)) & 0xFF;
+                if (terminator == '\'' || terminator >= 0x80) {
+                    // Apostrophes may join another word character; a non-ASCII byte may be one.
+                    return i + (start >>> 3);
+                }
+                int wordLength = (stop - start) >>> 3;
+                table.addShort(AsciiBlock.lower(block >>> (start - 7)) & AsciiBlock.lowBytes(wordLength), wordLength);
+                from = -1L << stop;
+            }
         }
-        char[] fastLower = WordCharacters.FAST_LOWER;
-        char[] w = word;
-        int len = length;
-        int h = hash;
-        while (i < end) {
-            char c = chars[i];
-            if (c >= WordCharacters.FAST_PATH_LIMIT) {
-                break;
-            }
-            char lower = fastLower[c];
-            if (lower == 0) {
-                break;
-            }
-            if (len == w.length) {
-                w = Arrays.copyOf(w, len * 2);
-            }
-            w[len++] = lower;
-            h = 31 * h + lower;
-            i++;
-        }
-        word = w;
-        length = len;
-        hash = h;
-        return i;
-    }
-
-    /** {@link #appendFastRun} for ASCII bytes. */
-    private int appendFastAsciiRun(byte[] bytes, int i, int end) {
-        if (pendingApostrophes > 0) {
-            appendPendingApostrophes();
-        }
-        char[] fastLower = WordCharacters.FAST_LOWER;
-        char[] w = word;
-        int len = length;
-        int h = hash;
-        while (i < end) {
-            int b = bytes[i];
-            if (b < 0) {
-                break;
-            }
-            char lower = fastLower[b];
-            if (lower == 0) {
-                break;
-            }
-            if (len == w.length) {
-                w = Arrays.copyOf(w, len * 2);
-            }
-            w[len++] = lower;
-            h = 31 * h + lower;
-            i++;
-        }
-        word = w;
-        length = len;
-        hash = h;
         return i;
     }
 
     /**
-     * Handles the char at {@code i} that the fast path does not: apostrophes other than U+0027,
-     * surrogates, and chars at or above {@link WordCharacters#FAST_PATH_LIMIT} (and U+0130).
-     * Returns the index of the next char to read.
+     * Counts the word that starts at {@code start} straight from the input if it is ASCII and
+     * ends before {@code end} with a block to spare; else starts collecting it in the word buffer.
+     * Returns where scanning goes on.
      */
-    private int acceptSlowChar(char[] chars, int i, int end) {
-        char c = chars[i];
-        if (Character.isHighSurrogate(c)) {
-            if (i + 1 == end) {
-                pendingHighSurrogate = c;
-                return end;
+    private int countAsciiWord(byte[] bytes, int start, int end) {
+        int i = start;
+        while (true) {
+            if (end - i < Long.BYTES) {
+                return appendAsciiRun(bytes, start, end);
             }
-            char low = chars[i + 1];
-            if (Character.isLowSurrogate(low)) {
-                acceptSupplementary(c, low);
-                return i + 2;
+            long nonWord = AsciiBlock.nonWordBytes(AsciiBlock.read(bytes, i));
+            if (nonWord == 0) {
+                i += Long.BYTES;
+                continue;
             }
-            endWord();
-            return i + 1;
+            i += Long.numberOfTrailingZeros(nonWord) >>> 3;
+            int b = bytes[i];
+            if (b == '\'') {
+                // Apostrophes belong to the word only if a word character follows them.
+                int next = i + 1;
+                while (next < end && bytes[next] == '\'') {
+                    next++;
+                }
+                if (next == end || bytes[next] < 0) {
+                    return appendAsciiRun(bytes, start, end);
+                }
+                if (ASCII_LOWER[bytes[next]] != 0) {
+                    i = next;
+                    continue;
+                }
+            } else if (b < 0) {
+                // Maybe a non-ASCII word character that continues the word.
+                return appendAsciiRun(bytes, start, end);
+            }
+            break;
         }
-        acceptBmpChar(c);
-        return i + 1;
+        if (end - i < Long.BYTES) {
+            // The table reads whole blocks; keep them inside this chunk's bytes.
+            return appendAsciiRun(bytes, start, end);
+        }
+        table.add(bytes, start, i - start);
+        return i;
     }
 
-    /** Counts one BMP char that is not a surrogate. */
-    private void acceptBmpChar(char c) {
-        char lower = WordCharacters.fastLowerCase(c);
-        if (lower != 0) {
-            append(lower);
-        } else if (WordCharacters.isApostrophe(c)) {
-            if (length > 0) {
-                pendingApostrophes++;
-            }
-        } else if (WordCharacters.isWordChar(c)) {
-            needsNormalization = true;
-            append(c);
-        } else {
-            endWord();
+    /** Appends the run of ASCII word chars starting at {@code i} to the word buffer; returns where it ends. */
+    private int appendAsciiRun(byte[] bytes, int i, int end) {
+        if (pendingApostrophes > 0) {
+            appendPendingApostrophes();
         }
+        byte[] w = word;
+        int len = length;
+        while (i < end) {
+            int b = bytes[i];
+            if (b < 0 || ASCII_LOWER[b] == 0) {
+                break;
+            }
+            if (len + Long.BYTES >= w.length) {
+                w = Arrays.copyOf(w, w.length * 2);
+            }
+            w[len++] = ASCII_LOWER[b];
+            i++;
+        }
+        word = w;
+        length = len;
+        return i;
     }
 
     /**
@@ -260,7 +327,7 @@ final class WordCounter {
                 if (valid) {
                     int codePoint = ((b1 & 0x07) << 18) | ((b2 & 0x3F) << 12) | ((bytes[i + 2] & 0x3F) << 6)
                             | (bytes[i + 3] & 0x3F);
-                    acceptSupplementary(Character.highSurrogate(codePoint), Character.lowSurrogate(codePoint));
+                    acceptSupplementary(codePoint);
                     return i + 4;
                 }
             }
@@ -273,45 +340,67 @@ final class WordCounter {
         return (b & 0xC0) == 0x80;
     }
 
-    /** Ends the current word, as a block boundary or the end of the text does. */
-    void boundary() {
-        pendingHighSurrogate = 0;
-        endWord();
-    }
-
-    /** Ends counting and returns the histogram; the counter must not be used afterwards. */
-    Histogram toHistogram() {
-        boundary();
-        return table.toHistogram();
-    }
-
-    private void acceptSupplementary(char high, char low) {
-        if (WordCharacters.isWordCodePoint(Character.toCodePoint(high, low))) {
+    /** Counts one BMP char that is not a surrogate. */
+    private void acceptBmpChar(char c) {
+        char lower = WordCharacters.fastLowerCase(c);
+        if (lower != 0) {
+            append(lower);
+        } else if (WordCharacters.isApostrophe(c)) {
+            if (length > 0) {
+                pendingApostrophes++;
+            }
+        } else if (WordCharacters.isWordChar(c)) {
             needsNormalization = true;
-            append(high);
-            append(low);
+            append(c);
         } else {
             endWord();
         }
     }
 
+    private void acceptSupplementary(int codePoint) {
+        if (WordCharacters.isWordCodePoint(codePoint)) {
+            needsNormalization = true;
+            if (pendingApostrophes > 0) {
+                appendPendingApostrophes();
+            }
+            ensureRoom(4);
+            length = encodePair(Character.highSurrogate(codePoint), Character.lowSurrogate(codePoint), word, length);
+        } else {
+            endWord();
+        }
+    }
+
+    /** Appends a BMP char that is not a surrogate, as UTF-8. */
     private void append(char c) {
         if (pendingApostrophes > 0) {
             appendPendingApostrophes();
         }
-        if (length == word.length) {
-            word = Arrays.copyOf(word, length * 2);
+        ensureRoom(3);
+        byte[] w = word;
+        if (c < 0x80) {
+            w[length++] = (byte) c;
+        } else if (c < 0x800) {
+            w[length++] = (byte) (0xC0 | c >> 6);
+            w[length++] = (byte) (0x80 | c & 0x3F);
+        } else {
+            length = encodeThreeBytes(c, w, length);
         }
-        word[length++] = c;
-        hash = WordTable.extendHash(hash, c);
     }
 
     private void appendPendingApostrophes() {
         int apostrophes = pendingApostrophes;
         pendingApostrophes = 0;
-        for (int i = 0; i < apostrophes; i++) {
-            // U+2019 is stored as U+0027, so both spellings of "don't" are one word.
-            append('\'');
+        ensureRoom(apostrophes);
+        // U+2019 is stored as U+0027, so both spellings of "don't" are one word.
+        Arrays.fill(word, length, length + apostrophes, (byte) '\'');
+        length += apostrophes;
+    }
+
+    /** Makes room for {@code bytes} more bytes in the word buffer, and a whole block after them. */
+    private void ensureRoom(int bytes) {
+        int needed = length + bytes + Long.BYTES;
+        if (needed > word.length) {
+            word = Arrays.copyOf(word, Math.max(needed, word.length * 2));
         }
     }
 
@@ -321,14 +410,37 @@ final class WordCounter {
             return;
         }
         if (needsNormalization) {
-            String raw = new String(word, 0, length);
-            table.add(Normalizer.normalize(raw, Normalizer.Form.NFC).toLowerCase(Locale.ROOT));
-        } else {
-            table.add(word, length, hash);
+            String raw = new String(word, 0, length, StandardCharsets.UTF_8);
+            byte[] normalized = Normalizer.normalize(raw, Normalizer.Form.NFC).toLowerCase(Locale.ROOT)
+                    .getBytes(StandardCharsets.UTF_8);
+            length = 0;
+            ensureRoom(normalized.length);
+            System.arraycopy(normalized, 0, word, 0, normalized.length);
+            length = normalized.length;
         }
+        table.add(word, 0, length);
         length = 0;
-        hash = 0;
         needsNormalization = false;
+    }
+
+    private static int encodeThreeBytes(char c, byte[] out, int j) {
+        out[j] = (byte) (0xE0 | c >> 12);
+        out[j + 1] = (byte) (0x80 | (c >> 6) & 0x3F);
+        out[j + 2] = (byte) (0x80 | c & 0x3F);
+        return j + 3;
+    }
+
+    private static int encodePair(char high, char low, byte[] out, int j) {
+        int codePoint = Character.toCodePoint(high, low);
+        out[j] = (byte) (0xF0 | codePoint >> 18);
+        out[j + 1] = (byte) (0x80 | (codePoint >> 12) & 0x3F);
+        out[j + 2] = (byte) (0x80 | (codePoint >> 6) & 0x3F);
+        out[j + 3] = (byte) (0x80 | codePoint & 0x3F);
+        return j + 4;
+    }
+
+    private static int encodeReplacement(byte[] out, int j) {
+        return encodeThreeBytes('\uFFFD', out, j);
     }
 
     private static void copy(CharSequence text, int start, int end, char[] destination) {

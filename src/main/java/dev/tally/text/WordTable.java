@@ -1,103 +1,199 @@
 package dev.tally.text;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Counts words in an open-addressing hash table that can be probed with a word still sitting in
- * a reusable char buffer, so a word already seen costs no allocation. Not thread-safe.
+ * Counts words, each given as its UTF-8 bytes, in an open-addressing hash table that is probed
+ * straight from those bytes: from a counter's word buffer, or from the input itself for an ASCII
+ * word, which is lower-cased eight bytes at a time on the way ({@link AsciiBlock}). A word
+ * already seen costs no allocation and no copy. Not thread-safe.
  *
- * <p>Distinct words are appended to one char arena; entry {@code e} is
- * {@code arena[starts[e], starts[e + 1])}. A slot packs the word's hash and its entry number
- * into one long, so a probe reads one array element, and Strings are made only once, by
- * {@link #toHistogram()}. A table of a million distinct words thus costs about the words' chars
- * plus 40 bytes a word, not a String object each while counting.
+ * <p>A slot is two longs, so that counting a word touches one cache line: its tag (hash bits and
+ * length) with its count, and then, for a word of up to eight bytes (most words of a text), the
+ * word itself, zero-padded (words never contain a zero byte); for a longer word, where its bytes
+ * are in a byte arena. Strings are made only once, by {@link #toHistogram()}, already in
+ * histogram order: UTF-8 byte order is code point order.
  */
 final class WordTable {
 
-    private static final int INITIAL_CAPACITY = 1 << 10;
-
-    /** {@code (long) hash << 32 | (entry + 1)}; 0 for an empty slot. */
-    private long[] slots = new long[INITIAL_CAPACITY];
-    private char[] arena = new char[INITIAL_CAPACITY * 8];
-    private int arenaLength;
-    /** Where each entry's chars start in the arena, and one more: where the next entry starts. */
-    private int[] starts = new int[INITIAL_CAPACITY / 2 + 1];
-    private long[] counts = new long[INITIAL_CAPACITY / 2];
-    private int size;
+    private static final int INITIAL_SLOTS = 1 << 10;
+    /** Bytes after the last word that are always there, so that a word's last block reads whole. */
+    private static final int PADDING = Long.BYTES;
+    /** How many low bits of a sort key hold an entry number; see {@link #toHistogram()}. */
+    private static final int INDEX_BITS = 24;
+    /** Runs this short are sorted by comparing their bytes directly. */
+    private static final int INSERTION_SORT_THRESHOLD = 12;
+    private static final long COUNT_BITS = 0xFFFFFFFFL;
 
     /**
-     * Counts one occurrence of the word in {@code chars[0, length)}.
-     *
-     * @param hash {@link #hash} of those chars, as the caller computed it incrementally
+     * Slot {@code s} is {@code slots[2s]}: {@code (long) tag << 32 | count}, 0 if empty, and
+     * {@code slots[2s + 1]}: the word's bytes, or {@code (long) arenaOffset << 32 | length}. A
+     * count fits in 32 bits (unsigned): a document of under 2^31 bytes has fewer words.
      */
-    void add(char[] chars, int length, int hash) {
+    private long[] slots = new long[2 * INITIAL_SLOTS];
+    private int size;
+    /** The bytes of words longer than eight bytes, back to back, with {@link #PADDING} after them. */
+    private byte[] arena = new byte[1024];
+    private int arenaLength;
+
+
+    /**
+     * Counts one occurrence of the word in {@code bytes[offset, offset + length)}, lower-casing its
+     * ASCII letters (other bytes must already be final: lower-cased, NFC, as UTF-8). The array must
+     * have at least {@code offset + length} rounded up to the next block of eight readable bytes.
+     */
+    void add(byte[] bytes, int offset, int length) {
+        long first = firstBlock(bytes, offset, length);
+        count(bytes, offset, length, first, hash(first, bytes, offset, length));
+    }
+
+    /** {@link #add Counts} a word of up to seven bytes, given as its lower-cased, zero-padded block. */
+    void addShort(long word, int length) {
+        count(null, 0, length, word, finish(mix(0, word)));
+    }
+
+    /** The first block of a word, lower-cased and zero-padded. */
+    private static long firstBlock(byte[] bytes, int offset, int length) {
+        long first = AsciiBlock.lower(AsciiBlock.read(bytes, offset));
+        return length < Long.BYTES ? first & AsciiBlock.lowBytes(length) : first;
+    }
+
+    private static int hash(long first, byte[] bytes, int offset, int length) {
+        long h = mix(0, first);
+        if (length > Long.BYTES) {
+            int i = Long.BYTES;
+            for (; length - i > Long.BYTES; i += Long.BYTES) {
+                h = mix(h, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)));
+            }
+            h = mix(h, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)) & AsciiBlock.lowBytes(length - i));
+        }
+        return finish(h);
+    }
+
+    private void count(byte[] bytes, int offset, int length, long first, int hash) {
+        // The tag is the hash with the length in its low byte (which the slot number does not use).
+        long tag = (long) ((hash & ~0xFF) | Math.min(length, 0xFF)) << 32;
         long[] table = slots;
-        int mask = table.length - 1;
-        for (int slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
-            long entry = table[slot];
-            if (entry == 0) {
-                insert(slot, chars, length, hash);
+        int mask = (table.length >>> 1) - 1;
+        for (int slot = (hash >>> 8) & mask; ; slot = (slot + 1) & mask) {
+            long meta = table[2 * slot];
+            if (meta == 0) {
+                insert(slot, tag, first, bytes, offset, length);
                 return;
             }
-            if ((int) (entry >>> 32) == hash) {
-                int e = (int) entry - 1;
-                int start = starts[e];
-                if (starts[e + 1] - start == length && sameChars(arena, start, chars, length)) {
-                    counts[e]++;
+            if ((meta & ~COUNT_BITS) == tag) {
+                long word = table[2 * slot + 1];
+                if (length <= Long.BYTES ? word == first : sameLongWord(word, bytes, offset, length)) {
+                    table[2 * slot] = meta + 1;
                     return;
                 }
             }
         }
     }
 
-    /** Counts one occurrence of {@code word}. */
-    void add(String word) {
-        char[] chars = word.toCharArray();
-        add(chars, chars.length, hash(word));
-    }
-
-    /** The hash {@link #add(char[], int, int)} expects: {@link String#hashCode()}'s formula. */
-    static int hash(String word) {
-        return word.hashCode();
-    }
-
-    /** Extends a hash computed over a word's chars so far by the next char. */
-    static int extendHash(int hash, char next) {
-        return 31 * hash + next;
-    }
-
-    /** The counted words as a histogram; the table must not be used afterwards. */
+    /**
+     * The counted words as a histogram, in histogram order; the table must not be used afterwards.
+     * Entries are sorted by count with one primitive sort, then each run of equal counts by its
+     * words' bytes, again mostly by primitive keys (five bytes at a time), so strings are never
+     * compared.
+     */
     Histogram toHistogram() {
-        String[] words = new String[size];
-        for (int e = 0; e < size; e++) {
-            words[e] = new String(arena, starts[e], starts[e + 1] - starts[e]);
+        int n = size;
+        long[] counts = new long[n];
+        long[] words = new long[n];
+        boolean[] inArena = new boolean[n];
+        long maxCount = 0;
+        for (int s = 0, e = 0; s < slots.length; s += 2) {
+            long meta = slots[s];
+            if (meta != 0) {
+                counts[e] = meta & COUNT_BITS;
+                words[e] = slots[s + 1];
+                inArena[e] = !isShort(meta);
+                maxCount = Math.max(maxCount, counts[e]);
+                e++;
+            }
         }
-        long[] wordCounts = Arrays.copyOf(counts, size);
         slots = null;
+        Entries entries = new Entries(words, inArena, arena);
+        if (n >= 1 << INDEX_BITS) {
+            // Too large for the keys: let the histogram sort the strings.
+            String[] strings = new String[n];
+            for (int e = 0; e < n; e++) {
+                strings[e] = entries.string(e);
+            }
+            return Histogram.sorting(strings, counts);
+        }
+        long[] keys = new long[n];
+        for (int e = 0; e < n; e++) {
+            keys[e] = (maxCount - counts[e]) << INDEX_BITS | e;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = (int) (keys[i] & ((1 << INDEX_BITS) - 1));
+        }
+        for (int from = 0; from < n; ) {
+            int to = from + 1;
+            long count = counts[order[from]];
+            while (to < n && counts[order[to]] == count) {
+                to++;
+            }
+            if (to - from > 1) {
+                entries.sortByBytes(order, from, to, keys, 0);
+            }
+            from = to;
+        }
+        String[] strings = new String[n];
+        long[] sortedCounts = new long[n];
+        for (int i = 0; i < n; i++) {
+            strings[i] = entries.string(order[i]);
+            sortedCounts[i] = counts[order[i]];
+        }
         arena = null;
-        starts = null;
-        counts = null;
-        return Histogram.sorting(words, wordCounts);
+        return Histogram.inOrder(strings, sortedCounts);
     }
 
-    private void insert(int slot, char[] chars, int length, int hash) {
-        int e = size;
-        if (e == counts.length) {
-            int capacity = e * 2;
-            counts = Arrays.copyOf(counts, capacity);
-            starts = Arrays.copyOf(starts, capacity + 1);
+    private static boolean isShort(long meta) {
+        return (meta >>> 32 & 0xFF) <= Long.BYTES;
+    }
+
+    /** Whether the long word at {@code location} in the arena is the given one (same length tag). */
+    private boolean sameLongWord(long location, byte[] bytes, int offset, int length) {
+        if ((int) location != length) {
+            return false;
         }
-        if (arena.length - arenaLength < length) {
-            arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaLength + length));
+        int start = (int) (location >>> 32);
+        byte[] words = arena;
+        int i = 0;
+        for (; length - i > Long.BYTES; i += Long.BYTES) {
+            if (AsciiBlock.read(words, start + i) != AsciiBlock.lower(AsciiBlock.read(bytes, offset + i))) {
+                return false;
+            }
         }
-        System.arraycopy(chars, 0, arena, arenaLength, length);
-        arenaLength += length;
-        starts[e + 1] = arenaLength;
-        counts[e] = 1;
-        slots[slot] = (long) hash << 32 | (e + 1);
-        size = e + 1;
+        long difference = AsciiBlock.read(words, start + i) ^ AsciiBlock.lower(AsciiBlock.read(bytes, offset + i));
+        return (difference & AsciiBlock.lowBytes(length - i)) == 0;
+    }
+
+    private void insert(int slot, long tag, long first, byte[] bytes, int offset, int length) {
+        long word = first;
+        if (length > Long.BYTES) {
+            int blocksLength = (length + Long.BYTES - 1) & -Long.BYTES;
+            if (arena.length - arenaLength < blocksLength + PADDING) {
+                arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaLength + blocksLength + PADDING));
+            }
+            // Whole blocks, lower-cased; what lands past the word is overwritten by the next one.
+            for (int i = 0; i < length; i += Long.BYTES) {
+                AsciiBlock.write(arena, arenaLength + i, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)));
+            }
+            word = (long) arenaLength << 32 | length;
+            arenaLength += length;
+        }
+        slots[2 * slot] = tag | 1;
+        slots[2 * slot + 1] = word;
+        size++;
         // Linear probing stays short while at most half the slots are taken.
-        if (size > slots.length >>> 1) {
+        if (size > slots.length >>> 2) {
             grow();
         }
     }
@@ -105,32 +201,130 @@ final class WordTable {
     private void grow() {
         long[] old = slots;
         long[] table = new long[old.length << 1];
-        int mask = table.length - 1;
-        for (long entry : old) {
-            if (entry != 0) {
-                int slot = spread((int) (entry >>> 32)) & mask;
-                while (table[slot] != 0) {
+        int mask = (table.length >>> 1) - 1;
+        for (int s = 0; s < old.length; s += 2) {
+            long meta = old[s];
+            if (meta != 0) {
+                int slot = (int) (meta >>> 40) & mask;
+                while (table[2 * slot] != 0) {
                     slot = (slot + 1) & mask;
                 }
-                table[slot] = entry;
+                table[2 * slot] = meta;
+                table[2 * slot + 1] = old[s + 1];
             }
         }
         slots = table;
     }
 
-    /** A plain loop: words are short, shorter than the setup of a vectorized comparison. */
-    private static boolean sameChars(char[] arena, int start, char[] chars, int length) {
-        for (int i = 0; i < length; i++) {
-            if (arena[start + i] != chars[i]) {
-                return false;
-            }
-        }
-        return true;
+    /** Folds one block of eight bytes into a word's hash. */
+    private static long mix(long h, long block) {
+        return Long.rotateLeft((h ^ block) * 0x9E3779B97F4A7C15L, 23);
     }
 
-    /** Mixes high bits into low ones: String hashes of short words differ mostly in low bits. */
-    private static int spread(int hash) {
-        int h = hash * 0x9E3779B9;
-        return h ^ (h >>> 16);
+    /** The 32-bit hash of a word from its mixed blocks; its high 24 bits pick the slot. */
+    private static int finish(long h) {
+        long x = (h ^ (h >>> 32)) * 0xD6E8FEB86659FD93L;
+        return (int) (x >>> 32);
+    }
+
+    /**
+     * The counted words, once the table is done: entry {@code e} is {@code words[e]}, the bytes of
+     * a word of up to eight bytes, or if {@code inArena[e]}, its arena location.
+     */
+    private static final class Entries {
+
+        private final long[] words;
+        private final boolean[] inArena;
+        private final byte[] arena;
+        private final byte[] scratch = new byte[Long.BYTES];
+
+        Entries(long[] words, boolean[] inArena, byte[] arena) {
+            this.words = words;
+            this.inArena = inArena;
+            this.arena = arena;
+        }
+
+        String string(int e) {
+            long word = words[e];
+            if (inArena[e]) {
+                return new String(arena, (int) (word >>> 32), (int) word, StandardCharsets.UTF_8);
+            }
+            AsciiBlock.write(scratch, 0, word);
+            // No zero bytes in a word: its length is where the zero padding starts.
+            int length = (Long.SIZE - Long.numberOfLeadingZeros(word) + 7) >>> 3;
+            return new String(scratch, 0, length, StandardCharsets.UTF_8);
+        }
+
+        /**
+         * Sorts the entries {@code order[from, to)}, which share their first {@code depth} bytes, by
+         * their bytes, using {@code keys[from, to)} as scratch: by the next five bytes as primitive
+         * keys, then each group that shares those too, one level deeper (most groups are tiny).
+         */
+        void sortByBytes(int[] order, int from, int to, long[] keys, int depth) {
+            if (to - from <= INSERTION_SORT_THRESHOLD) {
+                insertionSortByBytes(order, from, to);
+                return;
+            }
+            // Key: five bytes, big-endian, then the position in the run; flipping the sign bit makes
+            // the signed sort an unsigned one. Words never contain a zero byte, so the zero padding
+            // of a shorter word sorts it first, as it should.
+            for (int i = from; i < to; i++) {
+                long prefix = Long.reverseBytes(blockAt(order[i], depth)) >>> 24;
+                keys[i] = (prefix << INDEX_BITS | (i - from)) ^ Long.MIN_VALUE;
+            }
+            Arrays.sort(keys, from, to);
+            int[] run = Arrays.copyOfRange(order, from, to);
+            for (int i = from; i < to; i++) {
+                order[i] = run[(int) (keys[i] & ((1 << INDEX_BITS) - 1))];
+            }
+            for (int i = from; i < to; ) {
+                long group = keys[i] >>> INDEX_BITS;
+                int j = i + 1;
+                while (j < to && keys[j] >>> INDEX_BITS == group) {
+                    j++;
+                }
+                if (j - i > 1) {
+                    sortByBytes(order, i, j, keys, depth + 5);
+                }
+                i = j;
+            }
+        }
+
+        private void insertionSortByBytes(int[] order, int from, int to) {
+            for (int i = from + 1; i < to; i++) {
+                int e = order[i];
+                int j = i - 1;
+                while (j >= from && compareBytes(e, order[j]) < 0) {
+                    order[j + 1] = order[j];
+                    j--;
+                }
+                order[j + 1] = e;
+            }
+        }
+
+        /** Compares two distinct words by their bytes, unsigned, a block at a time. */
+        private int compareBytes(int a, int b) {
+            for (int at = 0; ; at += Long.BYTES) {
+                long x = blockAt(a, at);
+                long y = blockAt(b, at);
+                if (x != y) {
+                    return Long.compareUnsigned(Long.reverseBytes(x), Long.reverseBytes(y));
+                }
+            }
+        }
+
+        /** The eight bytes of entry {@code e} from its byte {@code at} on, zero-padded past its end. */
+        private long blockAt(int e, int at) {
+            long location = words[e];
+            if (!inArena[e]) {
+                return at >= Long.BYTES ? 0 : location >>> (8 * at);
+            }
+            int remaining = (int) location - at;
+            if (remaining <= 0) {
+                return 0;
+            }
+            long block = AsciiBlock.read(arena, (int) (location >>> 32) + at);
+            return remaining >= Long.BYTES ? block : block & AsciiBlock.lowBytes(remaining);
+        }
     }
 }

@@ -72,6 +72,113 @@ class FastPathEquivalenceTest {
                 .containsExactly(Map.entry("caf\u00E9", 2L));
     }
 
+    @Test
+    void asciiWordsOfEveryLengthAtEveryOffsetMatchTheReference() {
+        // Words of 1 to 40 chars, starting at each of the eight positions of a block, ending
+        // before, on and after block edges, with mixed case, apostrophes and separators there.
+        String[] ends = {" ", ".", "'", "'' ", "'s", "é", "’t", "-", "", "\n\n", "_"};
+        Random random = new Random(31);
+        StringBuilder text = new StringBuilder();
+        for (int length = 1; length <= 40; length++) {
+            for (int offset = 0; offset < Long.BYTES; offset++) {
+                text.append(" ".repeat(offset));
+                for (int i = 0; i < length; i++) {
+                    text.append(ASCII_WORD_CHARS.charAt(random.nextInt(ASCII_WORD_CHARS.length())));
+                }
+                text.append(ends[random.nextInt(ends.length)]);
+            }
+        }
+        assertAllPathsMatchTheReference(text.toString());
+    }
+
+    @Test
+    void randomAsciiTextWithApostrophesAndRareNonAsciiMatchesTheReference() {
+        String[] rare = {"\u00E9", "\u00C9", "\u2019", "\u0130", "\u0301", "\uD83D\uDE00", "\uD835\uDC00", "\uFFFD", "\u65E5"};
+        Random random = new Random(43);
+        for (int round = 0; round < 200; round++) {
+            StringBuilder text = new StringBuilder();
+            int pieces = 50 + random.nextInt(400);
+            for (int i = 0; i < pieces; i++) {
+                int kind = random.nextInt(100);
+                if (kind < 70) {
+                    text.append(ASCII_WORD_CHARS.charAt(random.nextInt(ASCII_WORD_CHARS.length())));
+                } else if (kind < 85) {
+                    text.append(' ');
+                } else if (kind < 93) {
+                    text.append('\'');
+                } else if (kind < 98) {
+                    text.append(SEPARATORS.charAt(random.nextInt(SEPARATORS.length())));
+                } else {
+                    text.append(rare[random.nextInt(rare.length)]);
+                }
+            }
+            assertAllPathsMatchTheReference(text.toString());
+        }
+    }
+
+    @Test
+    void countsLongWordsLikeShortOnes() {
+        String long300 = "Pneumono".repeat(37) + "sis";
+        String long1000 = "abcDEFghij".repeat(100);
+        String text = long300 + " " + long300.toUpperCase(java.util.Locale.ROOT) + "\n" + long1000 + "'" + long1000
+                + " x" + long1000.substring(1) + " " + long1000 + "\u00E9";
+
+        assertAllPathsMatchTheReference(text);
+        assertThat(asMap(analyzer.countText(text)))
+                .containsEntry(long300.toLowerCase(java.util.Locale.ROOT), 2L)
+                .containsEntry(long1000.toLowerCase(java.util.Locale.ROOT) + "'" + long1000.toLowerCase(java.util.Locale.ROOT), 1L);
+    }
+
+    @Test
+    void wordsCutByEveryChunkEdgeMatchTheReference() {
+        String text = "It's the QUICK brown fox's \u2019tis dogs'' rock''n roll caf\u00E9 na\u00EFve \uD835\uDC00bc xy_z 2024 end";
+        Map<String, Long> expected = reference(text);
+        for (int cut = 0; cut <= text.length(); cut++) {
+            for (int second = cut; second <= text.length(); second += 7) {
+                String[] chunks = {text.substring(0, cut), text.substring(cut, second), text.substring(second)};
+
+                assertThat(WordCounts.countChunks(chunks)).as("cut at %d and %d", cut, second).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void utf8BytesOfAsciiTextInOddChunksMatchTheReference() {
+        Random random = new Random(59);
+        for (int round = 0; round < 100; round++) {
+            String text = randomText(random, 300, false);
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            // Cut only between UTF-8 sequences, as a decoder feeding the counter would.
+            WordCounter counter = new WordCounter();
+            int from = 0;
+            while (from < bytes.length) {
+                int to = Math.min(bytes.length, from + 1 + random.nextInt(40));
+                while (to < bytes.length && (bytes[to] & 0xC0) == 0x80) {
+                    to++;
+                }
+                counter.acceptUtf8(bytes, from, to - from);
+                from = to;
+            }
+
+            assertThat(asMap(counter.toHistogram())).as("%s", text).isEqualTo(reference(text));
+        }
+    }
+
+    private static final String SEPARATORS = ",.;:!?\"()-\n\t";
+    private static final String ASCII_WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+
+    /** The UTF-8 path, the String path and the chunked char path all give the reference counts. */
+    private void assertAllPathsMatchTheReference(String text) {
+        Map<String, Long> expected = reference(text);
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+
+        assertThat(asMap(analyzer.countDocument(utf8, DocumentType.PLAIN_TEXT, "utf-8"))).as("bytes of %s", text).isEqualTo(expected);
+        assertThat(asMap(analyzer.countText(text))).as("String %s", text).isEqualTo(expected);
+        assertThat(asMap(analyzer.countText(new StringBuilder(text)))).as("StringBuilder %s", text).isEqualTo(expected);
+        assertThat(asMap(analyzer.countDocument(text.getBytes(StandardCharsets.UTF_16LE), DocumentType.PLAIN_TEXT, "utf-16le")))
+                .as("UTF-16 of %s", text).isEqualTo(expected);
+    }
+
     private static String randomText(Random random, int pieces, boolean loneSurrogates) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < pieces; i++) {

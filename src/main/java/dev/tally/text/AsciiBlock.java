@@ -1,0 +1,74 @@
+package dev.tally.text;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Eight bytes of text read as one little-endian long, classified and lower-cased all at once
+ * (SWAR: SIMD within a register). Byte {@code k} of the array is bits {@code 8k..8k+7} of the
+ * long. Every per-byte test adds to the low seven bits only, so no carry crosses into the next
+ * byte, and bytes at or above 0x80 (UTF-8 sequences) are never ASCII word characters nor
+ * changed by {@link #lower}.
+ */
+final class AsciiBlock {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long LOW_BITS = 0x7F7F7F7F7F7F7F7FL;
+
+    private AsciiBlock() {
+    }
+
+    /** The eight bytes at {@code bytes[offset, offset + 8)}. */
+    static long read(byte[] bytes, int offset) {
+        return (long) LONGS.get(bytes, offset);
+    }
+
+    /** Stores {@code block} at {@code bytes[offset, offset + 8)}. */
+    static void write(byte[] bytes, int offset, long block) {
+        LONGS.set(bytes, offset, block);
+    }
+
+    /**
+     * 0x80 in every byte of {@code block} that is not an ASCII word character ({@code [0-9A-Za-z_]}),
+     * 0 in the others; so the first such byte is {@code numberOfTrailingZeros >>> 3}.
+     */
+    static long nonWordBytes(long block) {
+        long x = block & LOW_BITS;
+        long letters = x | 0x2020202020202020L; // 'A'..'Z' -> 'a'..'z'; no other byte lands in 'a'..'z'
+        long word = inRange(letters, 'a', 'z') | inRange(x, '0', '9') | inRange(x, '_', '_');
+        return (~word | block) & HIGH_BITS; // bit 7 of the block itself marks the non-ASCII bytes
+    }
+
+    /**
+     * 0x80 in every byte of {@code block} that is an ASCII word character or not ASCII at all,
+     * 0 in the others: where a scan that skips separators must stop.
+     */
+    static long wordOrNonAsciiBytes(long block) {
+        return ~nonWordBytes(block) & HIGH_BITS | block & HIGH_BITS;
+    }
+
+    /** {@code block} with 'A'..'Z' lower-cased; every other byte unchanged. */
+    static long lower(long block) {
+        long upper = inRange(block & LOW_BITS, 'A', 'Z') & ~block;
+        return block | (upper >>> 2);
+    }
+
+    /** A mask of the low {@code bytes} bytes, for 1 <= bytes <= 8. */
+    static long lowBytes(int bytes) {
+        return -1L >>> (Long.SIZE - 8 * bytes);
+    }
+
+    /**
+     * 0x80 in each byte of {@code x} (all bytes below 0x80) that lies in {@code [low, high]}: adding
+     * {@code 0x80 - low} sets bit 7 from {@code low} up, adding {@code 0x7F - high} from above {@code high}.
+     */
+    private static long inRange(long x, int low, int high) {
+        long atLeastLow = x + (0x80 - low) * ONES;
+        long aboveHigh = x + (0x7F - high) * ONES;
+        return atLeastLow & ~aboveHigh & HIGH_BITS;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.tally.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The word table's own histogram order (sorted by bytes) against the histogram's reference sort. */
+class WordTableTest {
+
+    @Test
+    void ordersManyWordsSharingLongPrefixesLikeTheHistogramSort() {
+        Random random = new Random(7);
+        String[] stems = {"w", "inter", "internationalization", "caf\u00E9", "\u00E9t\u00E9", "\uD835\uDC00x", "\uFF21", "z"};
+        Map<String, Long> counts = new HashMap<>();
+        WordTable table = new WordTable();
+        for (int i = 0; i < 30_000; i++) {
+            String word = stems[random.nextInt(stems.length)] + base26(random.nextInt(5_000), 1 + random.nextInt(12));
+            long times = 1 + random.nextInt(random.nextInt(8) + 1);
+            for (int t = 0; t < times; t++) {
+                add(table, word);
+            }
+            counts.merge(word, times, Long::sum);
+        }
+
+        assertThat(table.toHistogram()).isEqualTo(Histogram.of(counts));
+    }
+
+    @Test
+    void countsAWordTheSameFromAnyOffsetAndInAnyAsciiCase() {
+        WordTable table = new WordTable();
+        for (int offset = 0; offset < 20; offset++) {
+            byte[] bytes = (" ".repeat(offset) + "ExtraOrdinarilyLong Short " + " ".repeat(Long.BYTES)).getBytes(StandardCharsets.US_ASCII);
+            // The table reads whole blocks of eight bytes: the array has them after each word.
+            table.add(bytes, offset, 19);
+            table.add(bytes, offset + 20, 5);
+        }
+        Histogram histogram = table.toHistogram();
+
+        assertThat(histogram.top(3)).containsExactly(new WordCount("extraordinarilylong", 20), new WordCount("short", 20));
+    }
+
+    private static void add(WordTable table, String word) {
+        byte[] utf8 = word.getBytes(StandardCharsets.UTF_8);
+        byte[] padded = new byte[utf8.length + 3 + Long.BYTES];
+        System.arraycopy(utf8, 0, padded, 3, utf8.length);
+        table.add(padded, 3, utf8.length);
+    }
+
+    private static String base26(int value, int digits) {
+        char[] chars = new char[digits];
+        for (int p = digits - 1; p >= 0; p--) {
+            chars[p] = (char) ('a' + value % 26);
+            value /= 26;
+        }
+        return new String(chars);
+    }
+}
