@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.TransactionSystemException;
 
 /**
  * The job store as workers see it: claim due jobs under a lease, keep the lease alive, and end
@@ -42,12 +40,12 @@ public class JobAttempts {
         this.namedClaims = new GroupCommit<>(batching.claimBatchSize(),
                 requests -> claims.claimNamed(requests, now()),
                 request -> claims.claimNamed(List.of(request), now()).get(0),
-                JobAttempts::storeUnreachable);
+                StoreFailures::isStoreFailure);
         this.results = new GroupCommit<>(batching.resultBatchSize(),
                 attempts -> results.succeedAll(attempts, now()),
                 attempt -> repository.succeed(attempt.id(), attempt.owner(), now(), attempt.totalWords(),
                         attempt.distinctWords(), attempt.topWords(), attempt.histogram()),
-                JobAttempts::storeUnreachable);
+                StoreFailures::isStoreFailure);
     }
 
     /** Claims up to {@code max} due queued jobs for {@code owner}, in one transaction. */
@@ -136,11 +134,6 @@ public class JobAttempts {
             events.publishEvent(new JobChangedEvent(id, status));
         }
         return changed;
-    }
-
-    /** No connection, or the commit itself failed: writing the items one by one would fail too. */
-    private static boolean storeUnreachable(RuntimeException e) {
-        return e instanceof DataAccessResourceFailureException || e instanceof TransactionSystemException;
     }
 
     private Instant now() {

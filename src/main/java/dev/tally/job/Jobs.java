@@ -129,8 +129,7 @@ public class Jobs {
                 idempotency.attachJob(client, key, job.id());
             });
         }
-        // On the caller's thread, after the commit: listeners (such as the PostgreSQL NOTIFY)
-        // run in parallel for the members of a batch instead of one after another on its writer.
+        // On the caller's thread, after the commit, so a batch's writer never waits for listeners.
         events.publishEvent(new JobChangedEvent(job.id(), job.status()));
         return job;
     }

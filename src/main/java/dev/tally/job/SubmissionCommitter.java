@@ -16,13 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionSystemException;
-import org.springframework.transaction.TransactionTimedOutException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -162,7 +158,7 @@ class SubmissionCommitter implements SmartLifecycle {
         try {
             transactions.executeWithoutResult(status -> inserts.insert(batch.stream().map(p -> p.row).toList()));
         } catch (RuntimeException e) {
-            if (batch.size() == 1 || storeDown(e)) {
+            if (batch.size() == 1 || StoreFailures.isStoreFailure(e)) {
                 batch.forEach(pending -> pending.failed(e));
             } else {
                 log.debug("a batch of {} submissions failed ({}); committing them one by one", batch.size(), e.getMessage());
@@ -181,17 +177,6 @@ class SubmissionCommitter implements SmartLifecycle {
         } catch (RuntimeException e) {
             pending.failed(e);
         }
-    }
-
-    /**
-     * Failures of the store rather than of a row: trying the members one by one would only make
-     * every caller wait longer for the same answer. A failed commit is among them: its outcome is
-     * unknown, and a retry must not store a job twice.
-     */
-    private static boolean storeDown(RuntimeException e) {
-        return e instanceof DataAccessResourceFailureException || e instanceof CannotCreateTransactionException
-                || e instanceof QueryTimeoutException || e instanceof TransactionTimedOutException
-                || e instanceof TransactionSystemException;
     }
 
     @Override
