@@ -74,27 +74,38 @@ public final class SubmitStoreBench {
 
     /** @return every job's latency in ns, sorted */
     private static long[] run(Consumer<Job> store, int clients, int seconds) throws InterruptedException {
-        long[][] latencies = new long[clients][];
+        long[][] latencies = new long[clients][0];
         var done = new CountDownLatch(clients);
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         for (int c = 0; c < clients; c++) {
             int client = c;
             new Thread(() -> {
-                long[] mine = new long[1 << 20];
-                int n = 0;
-                while (System.nanoTime() < end && n < mine.length) {
-                    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                    Job job = new Job(IDS.generate(), JobStatus.QUEUED, JobSource.text(TEXT.length), null, 0, 1,
-                            now, now, null, null, null, null, NewJob.ANONYMOUS);
-                    long start = System.nanoTime();
-                    store.accept(job);
-                    mine[n++] = System.nanoTime() - start;
+                try {
+                    latencies[client] = storeUntil(end, store);
+                } finally {
+                    done.countDown();
                 }
-                latencies[client] = Arrays.copyOf(mine, n);
-                done.countDown();
             }).start();
         }
         done.await();
         return Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+    }
+
+    /** One client: stores jobs back to back until {@code end}; @return their latencies in ns */
+    private static long[] storeUntil(long end, Consumer<Job> store) {
+        long[] mine = new long[1 << 16];
+        int n = 0;
+        while (System.nanoTime() < end) {
+            if (n == mine.length) {
+                mine = Arrays.copyOf(mine, n * 2);
+            }
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            Job job = new Job(IDS.generate(), JobStatus.QUEUED, JobSource.text(TEXT.length), null, 0, 1,
+                    now, now, null, null, null, null, NewJob.ANONYMOUS);
+            long start = System.nanoTime();
+            store.accept(job);
+            mine[n++] = System.nanoTime() - start;
+        }
+        return Arrays.copyOf(mine, n);
     }
 }
