@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 
 /**
  * A competing consumer of the jobs queue ({@code tally.queue=rabbitmq}). A message only names a
@@ -54,23 +55,35 @@ class RabbitJobConsumer {
             channel.basicReject(tag, false);
             return;
         }
+        try {
+            claimAndRun(jobId.get());
+        } finally {
+            // Acked on every path, also when something throws: with manual acks the container
+            // neither acks nor rejects a message whose listener failed, so the message would stay
+            // with this consumer, unacked, taking a prefetch slot for as long as the channel
+            // lives, and its job would wait for the reconciler. The job's fate is in the store.
+            channel.basicAck(tag, false);
+        }
+    }
+
+    private void claimAndRun(UUID jobId) {
         Optional<ClaimedJob> claimed;
         try {
-            claimed = attempts.claim(jobId.get(), owner, properties.lease());
-        } catch (DataAccessException e) {
-            // The store is down: the job stays QUEUED in the store and the reconciler dispatches it
-            // again later, so this message is not needed (requeueing it would only burn deliveries).
-            log.warn("could not claim job {} (store unavailable); it will be dispatched again", jobId.get());
-            channel.basicAck(tag, false);
+            claimed = attempts.claim(jobId, owner, properties.lease());
+        } catch (DataAccessException | TransactionException e) {
+            // The store is down (no connection or transaction to be had, or a statement or the
+            // commit failed): the job stays QUEUED in the store (or RUNNING under a lease nobody
+            // renews, should the commit have gone through) and the reconciler dispatches it again
+            // later, so this message is not needed (requeueing it would only burn deliveries).
+            log.warn("could not claim job {} (store unavailable: {}); it will be dispatched again", jobId,
+                    e.getMessage());
             return;
         }
         if (claimed.isEmpty()) {
             duplicates.increment();
-            channel.basicAck(tag, false);
             return;
         }
         runner.run(claimed.get());
-        channel.basicAck(tag, false);
     }
 
     private static Optional<UUID> jobIdOf(Message message) {

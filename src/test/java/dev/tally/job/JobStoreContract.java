@@ -278,6 +278,38 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void theRetentionPurgeAnnouncesEveryJobItDeletesAcrossBatches() {
+        List<UUID> expired = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Job job = queuedUrlJob("https://example.com/expired" + i);
+            repository.insert(job, null);
+            repository.claim(job.id(), "w1", now, now.plusSeconds(30));
+            repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT);
+            expired.add(job.id());
+        }
+        Job recent = queuedUrlJob("https://example.com/recent");
+        repository.insert(recent, null);
+        repository.claim(recent.id(), "w1", now, now.plusSeconds(30));
+        repository.fail(recent.id(), "w1", now.plusSeconds(100), new JobError(ErrorCode.DNS, "no such host", true, null));
+        List<Object> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var maxAge = java.time.Duration.ofDays(7);
+        // Two jobs per batch, so the three expired ones take two batches; purging at "now + 7 days + 50 s".
+        var purger = new RetentionPurger(repository, new IdempotencyRepository(jdbc),
+                new RetentionProperties(true, maxAge, 2, java.time.Duration.ofHours(1)), published::add,
+                java.time.Clock.fixed(now.plus(maxAge).plusSeconds(50), java.time.ZoneOffset.UTC));
+        purger.start(); // its first scheduled run is an hour away: the purge below is the only one
+        try {
+            assertThat(purger.purgeExpired()).isEqualTo(3);
+        } finally {
+            purger.stop();
+        }
+
+        assertThat(published).containsExactlyInAnyOrderElementsOf(expired.stream().map(JobDeletedEvent::new).toList());
+        expired.forEach(id -> assertThat(repository.find(id)).isEmpty());
+        assertThat(repository.find(recent.id())).isPresent();
+    }
+
+    @Test
     void claimsADueBatchInOneGoButNeitherCancelledNorDeletedNorFutureJobs() {
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
