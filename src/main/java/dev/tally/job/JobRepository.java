@@ -144,15 +144,7 @@ class JobRepository {
 
     /** Newest first; {@code after} is the last job of the previous page, or null. */
     List<Job> list(String owner, JobStatus status, ListCursor after, int limit) {
-        var sql = new StringBuilder("SELECT ").append(COLUMNS).append(FROM).append("WHERE j.owner = :owner");
-        if (status != null) {
-            sql.append(" AND j.status = :status");
-        }
-        if (after != null) {
-            sql.append(" AND (j.created_at < :afterTime OR (j.created_at = :afterTime AND j.id < :afterId))");
-        }
-        sql.append(" ORDER BY j.created_at DESC, j.id DESC LIMIT :limit");
-        var statement = jdbc.sql(sql.toString()).param("limit", limit).param("owner", owner);
+        var statement = jdbc.sql(listQuery(status != null, after != null)).param("limit", limit).param("owner", owner);
         if (status != null) {
             statement = statement.param("status", status.name());
         }
@@ -160,6 +152,21 @@ class JobRepository {
             statement = statement.param("afterTime", ts(after.createdAt())).param("afterId", after.id());
         }
         return statement.query(JobRepository::mapJob).list();
+    }
+
+    /** The listing query; parameters :owner, :limit and, as asked for, :status, :afterTime and :afterId. */
+    static String listQuery(boolean byStatus, boolean afterCursor) {
+        var sql = new StringBuilder("SELECT ").append(COLUMNS).append(FROM).append("WHERE j.owner = :owner");
+        if (byStatus) {
+            sql.append(" AND j.status = :status");
+        }
+        if (afterCursor) {
+            sql.append(" AND (j.created_at < :afterTime OR (j.created_at = :afterTime AND j.id < :afterId))");
+        }
+        // The equality columns lead the ORDER BY (it changes nothing) so that H2, like PostgreSQL, reads
+        // the page from the owner's index in order (V7) rather than sorting all of the owner's jobs.
+        return sql.append(byStatus ? " ORDER BY j.owner, j.status," : " ORDER BY j.owner,")
+                .append(" j.created_at DESC, j.id DESC LIMIT :limit").toString();
     }
 
     Optional<byte[]> histogram(UUID id) {

@@ -1,7 +1,13 @@
 package dev.tally.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
 
 /** The job store on the embedded default database (H2, in memory for speed here). */
 class H2JobStoreTest extends JobStoreContract {
@@ -24,5 +30,20 @@ class H2JobStoreTest extends JobStoreContract {
     @Override
     protected boolean isolatesBySchema() {
         return false;
+    }
+
+    @Test
+    void readsAListPageFromTheOwnersIndexInsteadOfSortingAllTheirJobs() {
+        for (boolean byStatus : new boolean[] {false, true}) {
+            for (boolean afterCursor : new boolean[] {false, true}) {
+                String plan = jdbc.sql("EXPLAIN " + JobRepository.listQuery(byStatus, afterCursor))
+                        .param("owner", "client-1").param("status", "QUEUED").param("limit", 51)
+                        .param("afterTime", OffsetDateTime.now(ZoneOffset.UTC)).param("afterId", UUID.randomUUID())
+                        .query(String.class).single();
+                assertThat(plan).as("status filter %s, after a cursor %s", byStatus, afterCursor)
+                        .contains("/* index sorted */")
+                        .contains(byStatus ? "JOB_OWNER_STATUS_NEWEST_IDX" : "JOB_OWNER_NEWEST_IDX");
+            }
+        }
     }
 }
