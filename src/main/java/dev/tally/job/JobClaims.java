@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
@@ -37,6 +38,7 @@ class JobClaims {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private volatile String dueQuery;
 
     JobClaims(NamedParameterJdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
@@ -45,20 +47,19 @@ class JobClaims {
 
     /**
      * Claims up to {@code limit} due queued jobs, oldest due first, in one transaction: the due
-     * rows are locked with {@code FOR UPDATE SKIP LOCKED} (on PostgreSQL, processes claiming at
-     * once each get rows of their own), updated with one statement and read back with one query.
+     * rows are read in index order (on PostgreSQL locked with {@code FOR UPDATE SKIP LOCKED}, so
+     * processes claiming at once each get rows of their own; see {@link #dueQuery(boolean)}),
+     * updated with one statement and read back with one query.
      */
     List<ClaimedJob> claimDue(String owner, Instant now, Instant leaseUntil, int limit) {
         return transactions.execute(status -> lockAndClaimDue(owner, now, leaseUntil, limit));
     }
 
     private List<ClaimedJob> lockAndClaimDue(String owner, Instant now, Instant leaseUntil, int limit) {
-        // No range condition in SQL: "next_attempt_at <= now" keeps H2 from reading the due index
-        // in order (a sort of the whole backlog per claim); the first rows in order are the due ones.
+        // No range condition in SQL: the first rows in due order are the due ones, and the rest are
+        // skipped here; a range condition would keep H2 from reading the index in order.
         List<UUID> due = new ArrayList<>(limit);
-        jdbc.query("SELECT id, next_attempt_at FROM job WHERE status = 'QUEUED' ORDER BY next_attempt_at"
-                        + " LIMIT :limit FOR UPDATE SKIP LOCKED",
-                new MapSqlParameterSource("limit", limit),
+        jdbc.query(dueQuery(), new MapSqlParameterSource("limit", limit),
                 rs -> {
                     OffsetDateTime next = rs.getObject(2, OffsetDateTime.class);
                     if (next != null && !next.toInstant().isAfter(now)) {
@@ -136,5 +137,30 @@ class JobClaims {
 
     /** One job named by a message, to be claimed for {@code owner} under a lease of {@code lease}. */
     record ClaimRequest(UUID id, String owner, Duration lease) {
+    }
+
+    /** The due-jobs query for this store, chosen at first use. */
+    private String dueQuery() {
+        String query = dueQuery;
+        if (query == null) {
+            String product = jdbc.getJdbcTemplate().execute(
+                    (ConnectionCallback<String>) connection -> connection.getMetaData().getDatabaseProductName());
+            query = dueQuery(!"H2".equals(product));
+            dueQuery = query;
+        }
+        return query;
+    }
+
+    /**
+     * The oldest due queued jobs, read from the due index in order: the ORDER BY starts with the
+     * index's equality column because H2 uses an index for ORDER BY only when the ORDER BY starts
+     * with its columns. {@code locking}: with {@code FOR UPDATE SKIP LOCKED}, so that processes
+     * claiming at once from one PostgreSQL each get rows of their own. Not on H2: there it locks
+     * every queued row it reads and sorts them all (seconds per claim behind a 200,000-job backlog),
+     * and an embedded store has one process; the conditional claim update settles any race anyway.
+     */
+    static String dueQuery(boolean locking) {
+        return "SELECT id, next_attempt_at FROM job WHERE status = 'QUEUED' ORDER BY status, next_attempt_at"
+                + " LIMIT :limit" + (locking ? " FOR UPDATE SKIP LOCKED" : "");
     }
 }

@@ -46,4 +46,11 @@ class H2JobStoreTest extends JobStoreContract {
             }
         }
     }
+
+    @Test
+    void readsTheDueJobsOfAClaimFromTheDueIndexInOrderWithoutLockingTheBacklog() {
+        String plan = jdbc.sql("EXPLAIN " + JobClaims.dueQuery(false)).param("limit", 8).query(String.class).single();
+
+        assertThat(plan).contains("JOB_DUE_IDX").contains("/* index sorted */").doesNotContain("FOR UPDATE");
+    }
 }
