@@ -20,9 +20,16 @@ class WebhookRepository {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Due deliveries, read from the due index in order: the ORDER BY starts with the index's equality
+     * column, because H2 uses an index for ORDER BY only when the ORDER BY starts with its columns
+     * (otherwise it sorts every pending delivery at each poll).
+     */
+    static final String DUE = "SELECT * FROM webhook_delivery WHERE status = 'PENDING' AND next_attempt_at <= :now"
+            + " ORDER BY status, next_attempt_at LIMIT :limit";
+
     List<WebhookDelivery> due(Instant now, int limit) {
-        return jdbc.sql("SELECT * FROM webhook_delivery WHERE status = 'PENDING' AND next_attempt_at <= :now"
-                        + " ORDER BY next_attempt_at LIMIT :limit")
+        return jdbc.sql(DUE)
                 .param("now", ts(now)).param("limit", limit)
                 .query(WebhookRepository::map).list();
     }
