@@ -156,8 +156,10 @@ class JobClaims {
      * index's equality column because H2 uses an index for ORDER BY only when the ORDER BY starts
      * with its columns. {@code locking}: with {@code FOR UPDATE SKIP LOCKED}, so that processes
      * claiming at once from one PostgreSQL each get rows of their own. Not on H2: there it locks
-     * every queued row it reads and sorts them all (seconds per claim behind a 200,000-job backlog),
-     * and an embedded store has one process; the conditional claim update settles any race anyway.
+     * every queued row it reads and sorts them all (seconds per claim behind a 200,000-job backlog).
+     * Without the lock, claimers that race (several pool threads, or processes on an H2 server)
+     * read the same rows, but the conditional claim update and the lease read-back still give each
+     * job to one of them; the others just get fewer jobs from that claim.
      */
     static String dueQuery(boolean locking) {
         return "SELECT id, next_attempt_at FROM job WHERE status = 'QUEUED' ORDER BY status, next_attempt_at"
