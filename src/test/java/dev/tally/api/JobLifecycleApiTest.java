@@ -224,6 +224,8 @@ class JobLifecycleApiTest {
 
         assertThat(again.status()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
+        assertThat(again.header("ETag")).isEqualTo(etag);
+        assertThat(again.header("Last-Modified")).isEqualTo(first.header("Last-Modified"));
         assertThat(api.get("/api/v1/jobs/" + id + "?top=1", "If-None-Match", etag).status()).isEqualTo(200);
     }
 

@@ -136,6 +136,31 @@ class ProtocolApiTest {
     }
 
     @Test
+    void pollOfAFinishedJobAnswersTheFullRepresentationWithValidatorsAndSecurityHeaders() {
+        String id = api.postJson("/api/v1/jobs", "{\"text\":\"Polled and polled again\"}").json().get("id").asString();
+        api.awaitTerminal(id);
+        String path = "/api/v1/jobs/" + id;
+
+        Api.Response first = api.get(path);
+        for (Api.Response poll : List.of(first, api.get(path, "Accept", "*/*"), api.get(path, "Accept", "application/json"),
+                api.get(path + "?top=10"))) {
+            assertThat(poll.status()).isEqualTo(200);
+            assertThat(poll.body()).isEqualTo(first.body());
+            assertThat(poll.header("Content-Type")).startsWith("application/json");
+            assertThat(poll.header("Content-Length")).isEqualTo(String.valueOf(first.body().getBytes(StandardCharsets.UTF_8).length));
+            assertThat(poll.header("ETag")).isEqualTo(first.header("ETag")).isNotBlank();
+            assertThat(poll.header("Last-Modified")).isEqualTo(first.header("Last-Modified")).isNotBlank();
+            assertThat(poll.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(poll.header("Content-Security-Policy")).contains("default-src 'none'");
+        }
+        JsonNode job = first.json();
+        assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("result").get("totalWords").asInt()).isEqualTo(4);
+        assertThat(job.get("result").get("topWords").get(0).get("word").asString()).isEqualTo("polled");
+        assertThat(job.get("result").get("topWords").get(0).get("count").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void eventStreamCarriesEveryChangeAndEndsAfterTheTerminalState() throws Exception {
         site.slowHtml("/protocol/stream.html", 700, "<p>streamed result</p>");
         String id = api.submitUrl(site.url("/protocol/stream.html"));
