@@ -87,6 +87,26 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void countsUnfinishedJobsOnlyUpToTheLimitAskedFor() {
+        for (int i = 0; i < 5; i++) {
+            repository.insert(queuedUrlJob("https://example.com/a" + i), null);
+        }
+        for (int i = 0; i < 2; i++) {
+            repository.insert(new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url("https://example.com/b" + i), null,
+                    0, 1, now, now, null, null, null, null, "client-b"), null);
+        }
+        Job finished = queuedUrlJob("https://example.com/done");
+        repository.insert(finished, null);
+        repository.claim(finished.id(), "w1", now, now.plusSeconds(30));
+        repository.fail(finished.id(), "w1", now, new JobError(ErrorCode.INTERNAL, "boom", false, null));
+
+        assertThat(repository.countActive(null, 100)).isEqualTo(7);
+        assertThat(repository.countActive("client-a", 100)).isEqualTo(5);
+        assertThat(repository.countActive(null, 3)).isEqualTo(3);
+        assertThat(repository.countActive("client-b", 1)).isEqualTo(1);
+    }
+
+    @Test
     void keepsSubmittedTextApartAndRemovesItWhenTheJobEnds() {
         Job job = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.text(5), null, 0, 1, now, now,
                 null, null, null, null, "client-a");

@@ -69,7 +69,7 @@ class RateLimitTest {
     }
 
     @Test
-    void refusesAClientWithTooManyUnfinishedJobs() throws InterruptedException {
+    void refusesAClientWithTooManyUnfinishedJobs() {
         Api api = new Api(port);
         String key = keys.create("backlog", 100).secret();
         var slow = dev.tally.support.TestSite.get().slowHtml("/limits/slow.html", 5000, "<p>slow</p>");
@@ -87,9 +87,9 @@ class RateLimitTest {
                 refused++;
                 retryAfter = response.header("Retry-After");
             }
-            Thread.sleep(1100); // the admission counts are refreshed every second
         }
-        assertThat(accepted).isGreaterThanOrEqualTo(2);
+        // This node counts its own admissions at once: exactly the limit is accepted.
+        assertThat(accepted).isEqualTo(2);
         assertThat(refused).isPositive();
         assertThat(retryAfter).isNotBlank();
     }
