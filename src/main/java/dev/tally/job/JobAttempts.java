@@ -66,11 +66,6 @@ public class JobAttempts {
         return job;
     }
 
-    /** The earliest time a queued job becomes due, if any is queued. */
-    public Optional<Instant> nextDue() {
-        return repository.nextDue();
-    }
-
     /** Extends the lease; false means stop: the job was cancelled, deleted or taken over. */
     public boolean heartbeat(ClaimedJob job, Duration lease) {
         return repository.extendLease(job.id(), job.owner(), now().plus(lease));

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -56,11 +55,6 @@ public class JobDispatches {
             return due.size();
         });
         return relayed == null ? 0 : relayed;
-    }
-
-    /** When the next pending record becomes due, if there is one. */
-    public Optional<Instant> nextDue() {
-        return repository.nextDispatchDue();
     }
 
     /**

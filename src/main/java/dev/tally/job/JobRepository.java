@@ -104,13 +104,6 @@ class JobRepository {
         }
     }
 
-    /** Earliest time a pending dispatch record becomes due. */
-    Optional<Instant> nextDispatchDue() {
-        return jdbc.sql("SELECT MIN(available_at) FROM job_dispatch")
-                .query((rs, n) -> instant(rs, 1))
-                .optional();
-    }
-
     /**
      * Queued jobs that were due long ago and have no pending dispatch record: their message was
      * lost (purged queue, broker failure). Gives each a new record and returns their ids.
@@ -217,13 +210,6 @@ class JobRepository {
             recordWebhook(id, JobStatus.CANCELLED, now);
         }
         return changed == 1;
-    }
-
-    /** The earliest time a queued job becomes due, if any job is queued. */
-    Optional<Instant> nextDue() {
-        return jdbc.sql("SELECT MIN(next_attempt_at) FROM job WHERE status = 'QUEUED'")
-                .query((rs, n) -> instant(rs, 1))
-                .optional();
     }
 
     boolean claim(UUID id, String owner, Instant now, Instant leaseUntil) {
