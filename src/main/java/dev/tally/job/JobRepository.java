@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -117,15 +118,20 @@ class JobRepository {
                 .param("limit", limit)
                 .query((rs, n) -> rs.getObject(1, UUID.class))
                 .list();
+        List<UUID> redispatched = new ArrayList<>(ids.size());
         for (UUID id : ids) {
-            // Pushing next_attempt_at forward keeps the job from being found again at once.
-            jdbc.sql("UPDATE job SET next_attempt_at = :now WHERE id = :id AND status = 'QUEUED'")
+            // Pushing next_attempt_at forward keeps the job from being found again at once. A job
+            // claimed or cancelled since the select above needs no message.
+            int changed = jdbc.sql("UPDATE job SET next_attempt_at = :now WHERE id = :id AND status = 'QUEUED'")
                     .param("now", ts(now))
                     .param("id", id)
                     .update();
-            dispatch(id, now, now);
+            if (changed == 1) {
+                dispatch(id, now, now);
+                redispatched.add(id);
+            }
         }
-        return ids;
+        return redispatched;
     }
 
     Optional<Job> find(UUID id) {
