@@ -51,6 +51,43 @@ final class AsciiBlock {
         return ~nonWordBytes(block) & HIGH_BITS | block & HIGH_BITS;
     }
 
+    /**
+     * One bit per byte of the 64 at {@code bytes[offset, offset + 64)}: bit {@code k} is set if byte
+     * {@code offset + k} is a separator, an ASCII byte that is neither a word character nor an
+     * apostrophe. Such a byte always ends a word, whatever surrounds it; every other byte (word
+     * character, apostrophe, part of a UTF-8 sequence) may belong to one.
+     */
+    static long separators(byte[] bytes, int offset) {
+        long mask = 0;
+        for (int k = 0; k < Long.SIZE; k += Long.BYTES) {
+            mask |= gather(separatorBytes(read(bytes, offset + k))) << k;
+        }
+        return mask;
+    }
+
+    /** 0x80 in every byte of {@code block} that is a {@link #separators separator}, 0 in the others. */
+    static long separatorBytes(long block) {
+        long x = block & LOW_BITS;
+        long letters = x | 0x2020202020202020L;
+        long member = inRange(letters, 'a', 'z') | inRange(x, '0', '9') | inRange(x, '_', '_') | inRange(x, '\'', '\'');
+        return ~(member | block) & HIGH_BITS;
+    }
+
+    /**
+     * Whether a block holds only ASCII word characters and zero padding: no apostrophe and no byte
+     * of a UTF-8 sequence. Meant for bytes known to hold no separator.
+     */
+    static boolean plainWord(long block) {
+        long x = block ^ 0x2727272727272727L; // apostrophes become zero bytes
+        return ((block | (x - ONES) & ~x) & HIGH_BITS) == 0;
+    }
+
+    /** Bit 7 of each byte of {@code bytes} (other bits zero) gathered into bits 0..7, byte k to bit k. */
+    private static long gather(long bytes) {
+        // Byte k's bit 7, moved to bit 8k, times 2^(56 - 7k) lands on bit 56 + k; no two terms meet.
+        return (bytes >>> 7) * 0x0102040810204080L >>> 56;
+    }
+
     /** {@code block} with 'A'..'Z' lower-cased; every other byte unchanged. */
     static long lower(long block) {
         long upper = inRange(block & LOW_BITS, 'A', 'Z') & ~block;

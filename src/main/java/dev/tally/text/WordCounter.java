@@ -27,6 +27,8 @@ final class WordCounter {
     private static final int CHUNK_CHARS = 8192;
     /** Chars checked and copied at once when encoding ASCII text. */
     private static final int ASCII_RUN = 16;
+    /** Bytes the 64-byte block loop needs ahead: the block and the eight-byte read of a word ending in it. */
+    private static final int BLOCK_REACH = Long.SIZE + Long.BYTES;
     /** Lower case of each ASCII word character; 0 for every other byte. */
     private static final byte[] ASCII_LOWER = new byte[128];
 
@@ -161,6 +163,104 @@ final class WordCounter {
 
     private void scan(byte[] bytes, int from, int end) {
         int i = from;
+        if (length > 0) {
+            // Finish the word in progress: it ends at the first separator.
+            int separator = i;
+            while (separator < end && !isSeparator(bytes[separator])) {
+                separator++;
+            }
+            scanBytes(bytes, i, separator);
+            if (separator == end) {
+                return;
+            }
+            endWord();
+            i = separator;
+        }
+        i = countBlocks(bytes, i, end);
+        scanBytes(bytes, i, end);
+    }
+
+    private static boolean isSeparator(int b) {
+        return b >= 0 && ASCII_LOWER[b] == 0 && b != '\'';
+    }
+
+    /**
+     * Counts the words of {@code bytes[i, end)} 64 bytes at a time, while no word is being
+     * collected: separators split the bytes into segments; a segment of ASCII word characters only
+     * is a word, counted straight from the input; any other (with apostrophes or UTF-8 sequences,
+     * about one in a hundred in English text) goes through the byte-by-byte scan. Returns where
+     * that scan must take over: at the segment still open when fewer than {@link #BLOCK_REACH}
+     * bytes are left, or at the next block.
+     */
+    private int countBlocks(byte[] bytes, int i, int end) {
+        int open = -1;
+        long carry = 0;
+        while (end - i >= BLOCK_REACH) {
+            long member = ~AsciiBlock.separators(bytes, i);
+            long before = member << 1 | carry;
+            long starts = member & ~before;
+            long ends = ~member & before;
+            carry = member >>> 63;
+            if (open < 0) {
+                if (starts == 0) {
+                    i += Long.SIZE;
+                    continue;
+                }
+                open = i + Long.numberOfTrailingZeros(starts);
+                starts &= starts - 1;
+            }
+            while (ends != 0) {
+                countSegment(bytes, open, i + Long.numberOfTrailingZeros(ends));
+                ends &= ends - 1;
+                if (starts == 0) {
+                    open = -1;
+                    break;
+                }
+                open = i + Long.numberOfTrailingZeros(starts);
+                starts &= starts - 1;
+            }
+            i += Long.SIZE;
+        }
+        return open >= 0 ? open : i;
+    }
+
+    /**
+     * Counts the segment {@code bytes[start, end)}, which separators enclose. Kept small, the
+     * common case only, so that the JIT inlines it into the block loop.
+     */
+    private void countSegment(byte[] bytes, int start, int end) {
+        int wordLength = end - start;
+        long raw = AsciiBlock.read(bytes, start) & AsciiBlock.lowBytes(Math.min(wordLength, Long.BYTES));
+        if (wordLength <= Long.BYTES && AsciiBlock.plainWord(raw)) {
+            table.addShort(AsciiBlock.lower(raw));
+        } else {
+            countOtherSegment(bytes, start, end);
+        }
+    }
+
+    /** Counts a segment longer than a block or one that is not a plain ASCII word. */
+    private void countOtherSegment(byte[] bytes, int start, int end) {
+        int wordLength = end - start;
+        if (plainWord(bytes, start, wordLength)) {
+            table.add(bytes, start, wordLength);
+        } else {
+            scanBytes(bytes, start, end);
+            endWord();
+        }
+    }
+
+    private static boolean plainWord(byte[] bytes, int start, int wordLength) {
+        int i = 0;
+        for (; wordLength - i > Long.BYTES; i += Long.BYTES) {
+            if (!AsciiBlock.plainWord(AsciiBlock.read(bytes, start + i))) {
+                return false;
+            }
+        }
+        return AsciiBlock.plainWord(AsciiBlock.read(bytes, start + i) & AsciiBlock.lowBytes(wordLength - i));
+    }
+
+    private void scanBytes(byte[] bytes, int from, int end) {
+        int i = from;
         while (i < end) {
             if (length == 0 && end - i >= Long.BYTES) {
                 int next = countAsciiWords(bytes, i, end);
@@ -222,7 +322,7 @@ final class WordCounter {
                     return i + (start >>> 3);
                 }
                 int wordLength = (stop - start) >>> 3;
-                table.addShort(AsciiBlock.lower(block >>> (start - 7)) & AsciiBlock.lowBytes(wordLength), wordLength);
+                table.addShort(AsciiBlock.lower(block >>> (start - 7)) & AsciiBlock.lowBytes(wordLength));
                 from = -1L << stop;
             }
         }

@@ -9,34 +9,37 @@ import java.util.Arrays;
  * word, which is lower-cased eight bytes at a time on the way ({@link AsciiBlock}). A word
  * already seen costs no allocation and no copy. Not thread-safe.
  *
- * <p>A slot is two longs, so that counting a word touches one cache line: its tag (hash bits and
- * length) with its count, and then, for a word of up to eight bytes (most words of a text), the
- * word itself, zero-padded (words never contain a zero byte); for a longer word, where its bytes
- * are in a byte arena. Strings are made only once, by {@link #toHistogram()}, already in
- * histogram order: UTF-8 byte order is code point order.
+ * <p>A slot is two longs, a key and a count, so that counting a word touches one cache line. A
+ * word of up to eight bytes (nearly nine in ten words of English text) is its own key: its bytes,
+ * zero-padded (words never contain a zero byte, so its first byte is not zero); finding it is one
+ * comparison per probe. A longer word's bytes are in a byte arena; its key has a zero low byte,
+ * hash bits to compare first, and the number of its arena location. Strings are made only once,
+ * by {@link #toHistogram()}, already in histogram order: UTF-8 byte order is code point order.
  */
 final class WordTable {
 
-    private static final int INITIAL_SLOTS = 1 << 10;
+    private static final int INITIAL_SLOTS_LOG = 10;
     /** Bytes after the last word that are always there, so that a word's last block reads whole. */
     private static final int PADDING = Long.BYTES;
     /** How many low bits of a sort key hold an entry number; see {@link #toHistogram()}. */
     private static final int INDEX_BITS = 24;
     /** Runs this short are sorted by comparing their bytes directly. */
     private static final int INSERTION_SORT_THRESHOLD = 12;
-    private static final long COUNT_BITS = 0xFFFFFFFFL;
 
     /**
-     * Slot {@code s} is {@code slots[2s]}: {@code (long) tag << 32 | count}, 0 if empty, and
-     * {@code slots[2s + 1]}: the word's bytes, or {@code (long) arenaOffset << 32 | length}. A
-     * count fits in 32 bits (unsigned): a document of under 2^31 bytes has fewer words.
+     * Slot {@code s} is {@code slots[2s]}, its key (0 if empty), and {@code slots[2s + 1]}, the
+     * word's count.
      */
-    private long[] slots = new long[2 * INITIAL_SLOTS];
+    private long[] slots = new long[2 << INITIAL_SLOTS_LOG];
+    /** A hash shifted right by this many bits is a slot number: 64 minus log2 of the slot count. */
+    private int shift = Long.SIZE - INITIAL_SLOTS_LOG;
     private int size;
+    /** Where each word longer than eight bytes is: {@code (long) arenaOffset << 32 | length}. */
+    private long[] longWords = new long[64];
+    private int longWordCount;
     /** The bytes of words longer than eight bytes, back to back, with {@link #PADDING} after them. */
     private byte[] arena = new byte[1024];
     private int arenaLength;
-
 
     /**
      * Counts one occurrence of the word in {@code bytes[offset, offset + length)}, lower-casing its
@@ -44,52 +47,67 @@ final class WordTable {
      * have at least {@code offset + length} rounded up to the next block of eight readable bytes.
      */
     void add(byte[] bytes, int offset, int length) {
-        long first = firstBlock(bytes, offset, length);
-        count(bytes, offset, length, first, hash(first, bytes, offset, length));
-    }
-
-    /** {@link #add Counts} a word of up to seven bytes, given as its lower-cased, zero-padded block. */
-    void addShort(long word, int length) {
-        count(null, 0, length, word, finish(mix(0, word)));
-    }
-
-    /** The first block of a word, lower-cased and zero-padded. */
-    private static long firstBlock(byte[] bytes, int offset, int length) {
         long first = AsciiBlock.lower(AsciiBlock.read(bytes, offset));
-        return length < Long.BYTES ? first & AsciiBlock.lowBytes(length) : first;
-    }
-
-    private static int hash(long first, byte[] bytes, int offset, int length) {
-        long h = mix(0, first);
-        if (length > Long.BYTES) {
-            int i = Long.BYTES;
-            for (; length - i > Long.BYTES; i += Long.BYTES) {
-                h = mix(h, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)));
-            }
-            h = mix(h, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)) & AsciiBlock.lowBytes(length - i));
+        if (length <= Long.BYTES) {
+            addShort(first & AsciiBlock.lowBytes(length));
+        } else {
+            addLong(bytes, offset, length, longHash(first, bytes, offset, length));
         }
-        return finish(h);
     }
 
-    private void count(byte[] bytes, int offset, int length, long first, int hash) {
-        // The tag is the hash with the length in its low byte (which the slot number does not use).
-        long tag = (long) ((hash & ~0xFF) | Math.min(length, 0xFF)) << 32;
+    /**
+     * {@link #add Counts} a word of one to eight bytes, given as its final (lower-cased),
+     * zero-padded block. The common case, kept small for the JIT to inline into the scan.
+     */
+    void addShort(long word) {
         long[] table = slots;
-        int mask = (table.length >>> 1) - 1;
-        for (int slot = (hash >>> 8) & mask; ; slot = (slot + 1) & mask) {
-            long meta = table[2 * slot];
-            if (meta == 0) {
-                insert(slot, tag, first, bytes, offset, length);
+        int last = table.length - 2;
+        for (int i = (int) (shortHash(word) >>> shift) << 1 & last; ; i = i + 2 & last) {
+            long key = table[i];
+            if (key == word) {
+                table[i + 1]++;
                 return;
             }
-            if ((meta & ~COUNT_BITS) == tag) {
-                long word = table[2 * slot + 1];
-                if (length <= Long.BYTES ? word == first : sameLongWord(word, bytes, offset, length)) {
-                    table[2 * slot] = meta + 1;
-                    return;
-                }
+            if (key == 0) {
+                insert(i, word);
+                return;
             }
         }
+    }
+
+    private void addLong(byte[] bytes, int offset, int length, long hash) {
+        // The key's low 32 bits: hash bits over a zero low byte, which no short word's key has.
+        int tag = (int) hash & ~0xFF;
+        long[] table = slots;
+        int last = table.length - 2;
+        for (int i = (int) (hash >>> shift) << 1 & last; ; i = i + 2 & last) {
+            long key = table[i];
+            if (key == 0) {
+                insert(i, (long) (addToArena(bytes, offset, length) + 1) << 32 | tag & 0xFFFFFFFFL);
+                return;
+            }
+            if ((int) key == tag && sameLongWord(longWords[(int) (key >>> 32) - 1], bytes, offset, length)) {
+                table[i + 1]++;
+                return;
+            }
+        }
+    }
+
+    /** A short word's hash: its high bits pick the slot. */
+    private static long shortHash(long word) {
+        return (word ^ word >>> 32) * 0x9E3779B97F4A7C15L;
+    }
+
+    /** A long word's hash from its first block (lower-cased): high bits pick the slot, low bits tag it. */
+    private static long longHash(long first, byte[] bytes, int offset, int length) {
+        long h = mix(0, first);
+        int i = Long.BYTES;
+        for (; length - i > Long.BYTES; i += Long.BYTES) {
+            h = mix(h, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)));
+        }
+        h = mix(h, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)) & AsciiBlock.lowBytes(length - i));
+        long x = (h ^ h >>> 32) * 0xD6E8FEB86659FD93L;
+        return x ^ x >>> 32;
     }
 
     /**
@@ -105,16 +123,17 @@ final class WordTable {
         boolean[] inArena = new boolean[n];
         long maxCount = 0;
         for (int s = 0, e = 0; s < slots.length; s += 2) {
-            long meta = slots[s];
-            if (meta != 0) {
-                counts[e] = meta & COUNT_BITS;
-                words[e] = slots[s + 1];
-                inArena[e] = !isShort(meta);
+            long key = slots[s];
+            if (key != 0) {
+                counts[e] = slots[s + 1];
+                inArena[e] = isLong(key);
+                words[e] = inArena[e] ? longWords[(int) (key >>> 32) - 1] : key;
                 maxCount = Math.max(maxCount, counts[e]);
                 e++;
             }
         }
         slots = null;
+        longWords = null;
         Entries entries = new Entries(words, inArena, arena);
         if (n >= 1 << INDEX_BITS) {
             // Too large for the keys: let the histogram sort the strings.
@@ -154,11 +173,12 @@ final class WordTable {
         return Histogram.inOrder(strings, sortedCounts);
     }
 
-    private static boolean isShort(long meta) {
-        return (meta >>> 32 & 0xFF) <= Long.BYTES;
+    /** Whether a key is that of a word longer than eight bytes: a short word's first byte is not zero. */
+    private static boolean isLong(long key) {
+        return (key & 0xFF) == 0;
     }
 
-    /** Whether the long word at {@code location} in the arena is the given one (same length tag). */
+    /** Whether the long word at {@code location} in the arena is the given one. */
     private boolean sameLongWord(long location, byte[] bytes, int offset, int length) {
         if ((int) location != length) {
             return false;
@@ -175,22 +195,27 @@ final class WordTable {
         return (difference & AsciiBlock.lowBytes(length - i)) == 0;
     }
 
-    private void insert(int slot, long tag, long first, byte[] bytes, int offset, int length) {
-        long word = first;
-        if (length > Long.BYTES) {
-            int blocksLength = (length + Long.BYTES - 1) & -Long.BYTES;
-            if (arena.length - arenaLength < blocksLength + PADDING) {
-                arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaLength + blocksLength + PADDING));
-            }
-            // Whole blocks, lower-cased; what lands past the word is overwritten by the next one.
-            for (int i = 0; i < length; i += Long.BYTES) {
-                AsciiBlock.write(arena, arenaLength + i, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)));
-            }
-            word = (long) arenaLength << 32 | length;
-            arenaLength += length;
+    /** Copies a long word, lower-cased, to the arena; returns the number of its location. */
+    private int addToArena(byte[] bytes, int offset, int length) {
+        int blocksLength = (length + Long.BYTES - 1) & -Long.BYTES;
+        if (arena.length - arenaLength < blocksLength + PADDING) {
+            arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaLength + blocksLength + PADDING));
         }
-        slots[2 * slot] = tag | 1;
-        slots[2 * slot + 1] = word;
+        // Whole blocks, lower-cased; what lands past the word is overwritten by the next one.
+        for (int i = 0; i < length; i += Long.BYTES) {
+            AsciiBlock.write(arena, arenaLength + i, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)));
+        }
+        if (longWordCount == longWords.length) {
+            longWords = Arrays.copyOf(longWords, longWordCount * 2);
+        }
+        longWords[longWordCount] = (long) arenaLength << 32 | length;
+        arenaLength += length;
+        return longWordCount++;
+    }
+
+    private void insert(int i, long key) {
+        slots[i] = key;
+        slots[i + 1] = 1;
         size++;
         // Linear probing stays short while at most half the slots are taken.
         if (size > slots.length >>> 2) {
@@ -201,30 +226,35 @@ final class WordTable {
     private void grow() {
         long[] old = slots;
         long[] table = new long[old.length << 1];
-        int mask = (table.length >>> 1) - 1;
+        shift--;
+        int last = table.length - 2;
         for (int s = 0; s < old.length; s += 2) {
-            long meta = old[s];
-            if (meta != 0) {
-                int slot = (int) (meta >>> 40) & mask;
-                while (table[2 * slot] != 0) {
-                    slot = (slot + 1) & mask;
+            long key = old[s];
+            if (key != 0) {
+                int i = (int) (hashOf(key) >>> shift) << 1 & last;
+                while (table[i] != 0) {
+                    i = i + 2 & last;
                 }
-                table[2 * slot] = meta;
-                table[2 * slot + 1] = old[s + 1];
+                table[i] = key;
+                table[i + 1] = old[s + 1];
             }
         }
         slots = table;
     }
 
+    /** The hash of a counted word, from its key (and for a long word, its bytes in the arena). */
+    private long hashOf(long key) {
+        if (!isLong(key)) {
+            return shortHash(key);
+        }
+        long location = longWords[(int) (key >>> 32) - 1];
+        int start = (int) (location >>> 32);
+        return longHash(AsciiBlock.read(arena, start), arena, start, (int) location);
+    }
+
     /** Folds one block of eight bytes into a word's hash. */
     private static long mix(long h, long block) {
         return Long.rotateLeft((h ^ block) * 0x9E3779B97F4A7C15L, 23);
-    }
-
-    /** The 32-bit hash of a word from its mixed blocks; its high 24 bits pick the slot. */
-    private static int finish(long h) {
-        long x = (h ^ (h >>> 32)) * 0xD6E8FEB86659FD93L;
-        return (int) (x >>> 32);
     }
 
     /**
