@@ -74,12 +74,17 @@ final class AsciiBlock {
     }
 
     /**
-     * Whether a block holds only ASCII word characters and zero padding: no apostrophe and no byte
+     * Whether two blocks hold only ASCII word characters and zero padding: no apostrophe and no byte
      * of a UTF-8 sequence. Meant for bytes known to hold no separator.
      */
-    static boolean plainWord(long block) {
+    static boolean plainWords(long first, long second) {
+        return ((first | second | apostrophes(first) | apostrophes(second)) & HIGH_BITS) == 0;
+    }
+
+    /** Bit 7 set in some byte if and only if {@code block} holds an apostrophe. */
+    private static long apostrophes(long block) {
         long x = block ^ 0x2727272727272727L; // apostrophes become zero bytes
-        return ((block | (x - ONES) & ~x) & HIGH_BITS) == 0;
+        return (x - ONES) & ~x;
     }
 
     /** Bit 7 of each byte of {@code bytes} (other bits zero) gathered into bits 0..7, byte k to bit k. */
@@ -92,6 +97,31 @@ final class AsciiBlock {
     static long lower(long block) {
         long upper = inRange(block & LOW_BITS, 'A', 'Z') & ~block;
         return block | (upper >>> 2);
+    }
+
+    /**
+     * {@code block} in the word table's form: 'A'..'Z' lower-cased and '_' stored as 0x7F (DEL,
+     * which is never part of a word); every other byte unchanged. In this form every ASCII word
+     * character has bit 5 set, so a block of them takes it with one OR ({@link #plainTableForm}).
+     */
+    static long tableForm(long block) {
+        long x = block & LOW_BITS;
+        long raise = (inRange(x, 'A', 'Z') | inRange(x, '_', '_')) & ~block;
+        return block | (raise >>> 2);
+    }
+
+    /**
+     * The {@link #tableForm table form} of the bytes of {@code block} that {@code mask} selects,
+     * all ASCII word characters, the others zero: bit 5 set in each selected byte.
+     */
+    static long plainTableForm(long block, long mask) {
+        return (block | 0x2020202020202020L) & mask;
+    }
+
+    /** A block in the word table's form back to its UTF-8 bytes: 0x7F back to '_'. */
+    static long fromTableForm(long block) {
+        long del = ((block & LOW_BITS) + ONES) & ~block & HIGH_BITS;
+        return block ^ (del >>> 2);
     }
 
     /** A mask of the low {@code bytes} bytes, for 1 <= bytes <= 8. */

@@ -27,8 +27,8 @@ final class WordCounter {
     private static final int CHUNK_CHARS = 8192;
     /** Chars checked and copied at once when encoding ASCII text. */
     private static final int ASCII_RUN = 16;
-    /** Bytes the 64-byte block loop needs ahead: the block and the eight-byte read of a word ending in it. */
-    private static final int BLOCK_REACH = Long.SIZE + Long.BYTES;
+    /** Bytes the 64-byte block loop needs ahead: the block and the two-block read of a word ending in it. */
+    private static final int BLOCK_REACH = Long.SIZE + 2 * Long.BYTES;
     /** Lower case of each ASCII word character; 0 for every other byte. */
     private static final byte[] ASCII_LOWER = new byte[128];
 
@@ -38,7 +38,7 @@ final class WordCounter {
         }
     }
 
-    private final WordTable table = new WordTable();
+    private final WordTable table;
 
     /** The current word as lower-cased UTF-8, with room for a whole block past its end. */
     private byte[] word = new byte[64];
@@ -51,6 +51,19 @@ final class WordCounter {
     private char pendingHighSurrogate;
     private char[] chars;
     private byte[] encoded;
+
+    WordCounter() {
+        this(0);
+    }
+
+    /**
+     * A counter for a text of about {@code expectedBytes} bytes (or chars), which sizes its word
+     * table for the distinct words such a text has: about ten times the square root of its
+     * length in English prose (Heaps' law), which is the final table or the one before it.
+     */
+    WordCounter(int expectedBytes) {
+        table = new WordTable((int) (10 * Math.sqrt(Math.max(expectedBytes, 0))));
+    }
 
     /** Counts the words in {@code text}, continuing the word the previous chunk ended with. */
     void accept(CharSequence text) {
@@ -226,19 +239,25 @@ final class WordCounter {
 
     /**
      * Counts the segment {@code bytes[start, end)}, which separators enclose. Kept small, the
-     * common case only, so that the JIT inlines it into the block loop.
+     * common case only (a plain ASCII word of up to two blocks), so that the JIT inlines it into
+     * the block loop; the blocks are masked without branches, as word lengths are unpredictable.
      */
     private void countSegment(byte[] bytes, int start, int end) {
         int wordLength = end - start;
-        long raw = AsciiBlock.read(bytes, start) & AsciiBlock.lowBytes(Math.min(wordLength, Long.BYTES));
-        if (wordLength <= Long.BYTES && AsciiBlock.plainWord(raw)) {
-            table.addShort(AsciiBlock.lower(raw));
+        int secondLength = Math.min(Math.max(wordLength - Long.BYTES, 0), Long.BYTES);
+        long firstMask = AsciiBlock.lowBytes(Math.min(wordLength, Long.BYTES));
+        // lowBytes takes 1 to 8 bytes: the sign of -secondLength clears the mask for 0.
+        long secondMask = AsciiBlock.lowBytes(Math.max(secondLength, 1)) & (long) -secondLength >> 63;
+        long first = AsciiBlock.read(bytes, start) & firstMask;
+        long second = AsciiBlock.read(bytes, start + Long.BYTES) & secondMask;
+        if (wordLength <= 2 * Long.BYTES && AsciiBlock.plainWords(first, second)) {
+            table.addShort(AsciiBlock.plainTableForm(first, firstMask), AsciiBlock.plainTableForm(second, secondMask));
         } else {
             countOtherSegment(bytes, start, end);
         }
     }
 
-    /** Counts a segment longer than a block or one that is not a plain ASCII word. */
+    /** Counts a segment longer than two blocks or one that is not a plain ASCII word. */
     private void countOtherSegment(byte[] bytes, int start, int end) {
         int wordLength = end - start;
         if (plainWord(bytes, start, wordLength)) {
@@ -252,11 +271,11 @@ final class WordCounter {
     private static boolean plainWord(byte[] bytes, int start, int wordLength) {
         int i = 0;
         for (; wordLength - i > Long.BYTES; i += Long.BYTES) {
-            if (!AsciiBlock.plainWord(AsciiBlock.read(bytes, start + i))) {
+            if (!AsciiBlock.plainWords(AsciiBlock.read(bytes, start + i), 0)) {
                 return false;
             }
         }
-        return AsciiBlock.plainWord(AsciiBlock.read(bytes, start + i) & AsciiBlock.lowBytes(wordLength - i));
+        return AsciiBlock.plainWords(AsciiBlock.read(bytes, start + i) & AsciiBlock.lowBytes(wordLength - i), 0);
     }
 
     private void scanBytes(byte[] bytes, int from, int end) {
@@ -322,7 +341,7 @@ final class WordCounter {
                     return i + (start >>> 3);
                 }
                 int wordLength = (stop - start) >>> 3;
-                table.addShort(AsciiBlock.lower(block >>> (start - 7)) & AsciiBlock.lowBytes(wordLength));
+                table.addShort(AsciiBlock.tableForm(block >>> (start - 7)) & AsciiBlock.lowBytes(wordLength), 0);
                 from = -1L << stop;
             }
         }

@@ -9,16 +9,21 @@ import java.util.Arrays;
  * word, which is lower-cased eight bytes at a time on the way ({@link AsciiBlock}). A word
  * already seen costs no allocation and no copy. Not thread-safe.
  *
- * <p>A slot is two longs, a key and a count, so that counting a word touches one cache line. A
- * word of up to eight bytes (nearly nine in ten words of English text) is its own key: its bytes,
- * zero-padded (words never contain a zero byte, so its first byte is not zero); finding it is one
- * comparison per probe. A longer word's bytes are in a byte arena; its key has a zero low byte,
- * hash bits to compare first, and the number of its arena location. Strings are made only once,
- * by {@link #toHistogram()}, already in histogram order: UTF-8 byte order is code point order.
+ * <p>A slot is three longs, two for the key and one for the count, so that counting a word
+ * touches one cache line (at most two). A word of up to sixteen bytes (99 in 100 words of English
+ * text) is its own key: its bytes in two blocks, zero-padded (words never contain a zero byte, so
+ * the first block's first byte is not zero); finding it is two comparisons per probe. A longer
+ * word's bytes are in a byte arena; its key's first block has a zero low byte, hash bits to
+ * compare first, and the number of its arena location. Strings are made only once, by {@link
+ * #toHistogram()}, already in histogram order: UTF-8 byte order is code point order.
  */
 final class WordTable {
 
+    /** Longs per slot: the key's two blocks and the count. */
+    private static final int SLOT = 3;
     private static final int INITIAL_SLOTS_LOG = 10;
+    /** The largest table made ahead of need, 2^20 slots (24 MB); more only by growing. */
+    private static final int MAX_INITIAL_SLOTS_LOG = 20;
     /** Bytes after the last word that are always there, so that a word's last block reads whole. */
     private static final int PADDING = Long.BYTES;
     /** How many low bits of a sort key hold an entry number; see {@link #toHistogram()}. */
@@ -26,20 +31,33 @@ final class WordTable {
     /** Runs this short are sorted by comparing their bytes directly. */
     private static final int INSERTION_SORT_THRESHOLD = 12;
 
-    /**
-     * Slot {@code s} is {@code slots[2s]}, its key (0 if empty), and {@code slots[2s + 1]}, the
-     * word's count.
-     */
-    private long[] slots = new long[2 << INITIAL_SLOTS_LOG];
+    /** Slot {@code s} is {@code slots[3s, 3s + 3)}: the key's two blocks (0 if empty) and the count. */
+    private long[] slots;
     /** A hash shifted right by this many bits is a slot number: 64 minus log2 of the slot count. */
-    private int shift = Long.SIZE - INITIAL_SLOTS_LOG;
+    private int shift;
     private int size;
-    /** Where each word longer than eight bytes is: {@code (long) arenaOffset << 32 | length}. */
+    /** Where each word longer than sixteen bytes is: {@code (long) arenaOffset << 32 | length}. */
     private long[] longWords = new long[64];
     private int longWordCount;
-    /** The bytes of words longer than eight bytes, back to back, with {@link #PADDING} after them. */
+    /** The bytes of words longer than sixteen bytes, back to back, with {@link #PADDING} after them. */
     private byte[] arena = new byte[1024];
     private int arenaLength;
+
+    WordTable() {
+        this(0);
+    }
+
+    /**
+     * A table sized for {@code expectedWords} distinct words (it grows past them), so that a
+     * large document does not go through every smaller table first.
+     */
+    WordTable(int expectedWords) {
+        // At most half the slots are taken: see insert.
+        long needed = Math.max(1, 2L * expectedWords);
+        int slotsLog = Math.max(INITIAL_SLOTS_LOG, Math.min(MAX_INITIAL_SLOTS_LOG, Long.SIZE - Long.numberOfLeadingZeros(needed - 1)));
+        slots = new long[SLOT << slotsLog];
+        shift = Long.SIZE - slotsLog;
+    }
 
     /**
      * Counts one occurrence of the word in {@code bytes[offset, offset + length)}, lower-casing its
@@ -47,29 +65,33 @@ final class WordTable {
      * have at least {@code offset + length} rounded up to the next block of eight readable bytes.
      */
     void add(byte[] bytes, int offset, int length) {
-        long first = AsciiBlock.lower(AsciiBlock.read(bytes, offset));
+        long first = AsciiBlock.tableForm(AsciiBlock.read(bytes, offset));
         if (length <= Long.BYTES) {
-            addShort(first & AsciiBlock.lowBytes(length));
+            addShort(first & AsciiBlock.lowBytes(length), 0);
+        } else if (length <= 2 * Long.BYTES) {
+            addShort(first, AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + Long.BYTES)) & AsciiBlock.lowBytes(length - Long.BYTES));
         } else {
             addLong(bytes, offset, length, longHash(first, bytes, offset, length));
         }
     }
 
     /**
-     * {@link #add Counts} a word of one to eight bytes, given as its final (lower-cased),
-     * zero-padded block. The common case, kept small for the JIT to inline into the scan.
+     * {@link #add Counts} a word of one to sixteen bytes, given as its final (lower-cased) bytes in
+     * two zero-padded blocks, the second 0 for a word of up to eight bytes. The common case, kept
+     * small for the JIT to inline into the scan.
      */
-    void addShort(long word) {
+    void addShort(long first, long second) {
         long[] table = slots;
-        int last = table.length - 2;
-        for (int i = (int) (shortHash(word) >>> shift) << 1 & last; ; i = i + 2 & last) {
+        int last = table.length / SLOT - 1;
+        for (int s = (int) (shortHash(first, second) >>> shift); ; s = s + 1 & last) {
+            int i = SLOT * s;
             long key = table[i];
-            if (key == word) {
-                table[i + 1]++;
+            if (key == first && table[i + 1] == second) {
+                table[i + 2]++;
                 return;
             }
             if (key == 0) {
-                insert(i, word);
+                insert(i, first, second);
                 return;
             }
         }
@@ -79,23 +101,24 @@ final class WordTable {
         // The key's low 32 bits: hash bits over a zero low byte, which no short word's key has.
         int tag = (int) hash & ~0xFF;
         long[] table = slots;
-        int last = table.length - 2;
-        for (int i = (int) (hash >>> shift) << 1 & last; ; i = i + 2 & last) {
+        int last = table.length / SLOT - 1;
+        for (int s = (int) (hash >>> shift); ; s = s + 1 & last) {
+            int i = SLOT * s;
             long key = table[i];
             if (key == 0) {
-                insert(i, (long) (addToArena(bytes, offset, length) + 1) << 32 | tag & 0xFFFFFFFFL);
+                insert(i, (long) (addToArena(bytes, offset, length) + 1) << 32 | tag & 0xFFFFFFFFL, 0);
                 return;
             }
             if ((int) key == tag && sameLongWord(longWords[(int) (key >>> 32) - 1], bytes, offset, length)) {
-                table[i + 1]++;
+                table[i + 2]++;
                 return;
             }
         }
     }
 
     /** A short word's hash: its high bits pick the slot. */
-    private static long shortHash(long word) {
-        return (word ^ word >>> 32) * 0x9E3779B97F4A7C15L;
+    private static long shortHash(long first, long second) {
+        return ((first ^ first >>> 32) + second * 0xD6E8FEB86659FD93L) * 0x9E3779B97F4A7C15L;
     }
 
     /** A long word's hash from its first block (lower-cased): high bits pick the slot, low bits tag it. */
@@ -103,9 +126,9 @@ final class WordTable {
         long h = mix(0, first);
         int i = Long.BYTES;
         for (; length - i > Long.BYTES; i += Long.BYTES) {
-            h = mix(h, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)));
+            h = mix(h, AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + i)));
         }
-        h = mix(h, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)) & AsciiBlock.lowBytes(length - i));
+        h = mix(h, AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + i)) & AsciiBlock.lowBytes(length - i));
         long x = (h ^ h >>> 32) * 0xD6E8FEB86659FD93L;
         return x ^ x >>> 32;
     }
@@ -122,15 +145,28 @@ final class WordTable {
         long[] words = new long[n];
         boolean[] inArena = new boolean[n];
         long maxCount = 0;
-        for (int s = 0, e = 0; s < slots.length; s += 2) {
-            long key = slots[s];
+        for (int i = 0, e = 0; i < slots.length; i += SLOT) {
+            long key = slots[i];
             if (key != 0) {
-                counts[e] = slots[s + 1];
-                inArena[e] = isLong(key);
-                words[e] = inArena[e] ? longWords[(int) (key >>> 32) - 1] : key;
+                counts[e] = slots[i + 2];
+                long second = slots[i + 1];
+                if (isLong(key)) {
+                    words[e] = longWords[(int) (key >>> 32) - 1];
+                    inArena[e] = true;
+                } else if (second != 0) {
+                    // Words of nine to sixteen bytes join the long ones in the arena, for the sort.
+                    words[e] = addBlocksToArena(key, second);
+                    inArena[e] = true;
+                } else {
+                    words[e] = AsciiBlock.fromTableForm(key);
+                }
                 maxCount = Math.max(maxCount, counts[e]);
                 e++;
             }
+        }
+        // Back from the table's form to UTF-8 (what lies past the last word is padding).
+        for (int i = 0; i < arenaLength; i += Long.BYTES) {
+            AsciiBlock.write(arena, i, AsciiBlock.fromTableForm(AsciiBlock.read(arena, i)));
         }
         slots = null;
         longWords = null;
@@ -173,7 +209,7 @@ final class WordTable {
         return Histogram.inOrder(strings, sortedCounts);
     }
 
-    /** Whether a key is that of a word longer than eight bytes: a short word's first byte is not zero. */
+    /** Whether a key is that of a word longer than sixteen bytes: a short word's first byte is not zero. */
     private static boolean isLong(long key) {
         return (key & 0xFF) == 0;
     }
@@ -187,23 +223,20 @@ final class WordTable {
         byte[] words = arena;
         int i = 0;
         for (; length - i > Long.BYTES; i += Long.BYTES) {
-            if (AsciiBlock.read(words, start + i) != AsciiBlock.lower(AsciiBlock.read(bytes, offset + i))) {
+            if (AsciiBlock.read(words, start + i) != AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + i))) {
                 return false;
             }
         }
-        long difference = AsciiBlock.read(words, start + i) ^ AsciiBlock.lower(AsciiBlock.read(bytes, offset + i));
+        long difference = AsciiBlock.read(words, start + i) ^ AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + i));
         return (difference & AsciiBlock.lowBytes(length - i)) == 0;
     }
 
     /** Copies a long word, lower-cased, to the arena; returns the number of its location. */
     private int addToArena(byte[] bytes, int offset, int length) {
-        int blocksLength = (length + Long.BYTES - 1) & -Long.BYTES;
-        if (arena.length - arenaLength < blocksLength + PADDING) {
-            arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaLength + blocksLength + PADDING));
-        }
+        ensureArena(length);
         // Whole blocks, lower-cased; what lands past the word is overwritten by the next one.
         for (int i = 0; i < length; i += Long.BYTES) {
-            AsciiBlock.write(arena, arenaLength + i, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)));
+            AsciiBlock.write(arena, arenaLength + i, AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + i)));
         }
         if (longWordCount == longWords.length) {
             longWords = Arrays.copyOf(longWords, longWordCount * 2);
@@ -213,12 +246,32 @@ final class WordTable {
         return longWordCount++;
     }
 
-    private void insert(int i, long key) {
-        slots[i] = key;
-        slots[i + 1] = 1;
+    /** Copies a word of nine to sixteen bytes to the arena; returns its location. */
+    private long addBlocksToArena(long first, long second) {
+        ensureArena(2 * Long.BYTES);
+        AsciiBlock.write(arena, arenaLength, first);
+        AsciiBlock.write(arena, arenaLength + Long.BYTES, second);
+        // No zero bytes in a word: its length is where the zero padding starts.
+        int length = Long.BYTES + (Long.SIZE - Long.numberOfLeadingZeros(second) + 7) / Long.BYTES;
+        long location = (long) arenaLength << 32 | length;
+        arenaLength += length;
+        return location;
+    }
+
+    private void ensureArena(int length) {
+        int blocksLength = (length + Long.BYTES - 1) & -Long.BYTES;
+        if (arena.length - arenaLength < blocksLength + PADDING) {
+            arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaLength + blocksLength + PADDING));
+        }
+    }
+
+    private void insert(int i, long first, long second) {
+        slots[i] = first;
+        slots[i + 1] = second;
+        slots[i + 2] = 1;
         size++;
         // Linear probing stays short while at most half the slots are taken.
-        if (size > slots.length >>> 2) {
+        if (size > slots.length / SLOT >>> 1) {
             grow();
         }
     }
@@ -227,27 +280,26 @@ final class WordTable {
         long[] old = slots;
         long[] table = new long[old.length << 1];
         shift--;
-        int last = table.length - 2;
-        for (int s = 0; s < old.length; s += 2) {
-            long key = old[s];
+        int last = table.length / SLOT - 1;
+        for (int j = 0; j < old.length; j += SLOT) {
+            long key = old[j];
             if (key != 0) {
-                int i = (int) (hashOf(key) >>> shift) << 1 & last;
-                while (table[i] != 0) {
-                    i = i + 2 & last;
+                int s = (int) (hashOf(key, old[j + 1]) >>> shift);
+                while (table[SLOT * s] != 0) {
+                    s = s + 1 & last;
                 }
-                table[i] = key;
-                table[i + 1] = old[s + 1];
+                System.arraycopy(old, j, table, SLOT * s, SLOT);
             }
         }
         slots = table;
     }
 
     /** The hash of a counted word, from its key (and for a long word, its bytes in the arena). */
-    private long hashOf(long key) {
-        if (!isLong(key)) {
-            return shortHash(key);
+    private long hashOf(long first, long second) {
+        if (!isLong(first)) {
+            return shortHash(first, second);
         }
-        long location = longWords[(int) (key >>> 32) - 1];
+        long location = longWords[(int) (first >>> 32) - 1];
         int start = (int) (location >>> 32);
         return longHash(AsciiBlock.read(arena, start), arena, start, (int) location);
     }
