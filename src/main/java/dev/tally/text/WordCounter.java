@@ -58,11 +58,12 @@ final class WordCounter {
 
     /**
      * A counter for a text of about {@code expectedBytes} bytes (or chars), which sizes its word
-     * table for the distinct words such a text has: about ten times the square root of its
-     * length in English prose (Heaps' law), which is the final table or the one before it.
+     * table for the distinct words such a text has by Heaps' law: 20 times the square root of its
+     * length (the 17.6 MB test corpus has 117,000 distinct words, 28 times the root), so that a
+     * large text does not fill and copy every smaller table first; a table still grows if needed.
      */
     WordCounter(int expectedBytes) {
-        table = new WordTable((int) (10 * Math.sqrt(Math.max(expectedBytes, 0))));
+        table = new WordTable((int) (20 * Math.sqrt(Math.max(expectedBytes, 0))));
     }
 
     /** Counts the words in {@code text}, continuing the word the previous chunk ended with. */

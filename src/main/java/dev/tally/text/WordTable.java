@@ -136,8 +136,8 @@ final class WordTable {
     /**
      * The counted words as a histogram, in histogram order; the table must not be used afterwards.
      * Entries are sorted by count with one primitive sort, then each run of equal counts by its
-     * words' bytes, again mostly by primitive keys (five bytes at a time), so strings are never
-     * compared.
+     * words' bytes, again by primitive keys (a short word's eight bytes, a longer one's five bytes
+     * at a time), so strings are never compared.
      */
     Histogram toHistogram() {
         int n = size;
@@ -188,25 +188,60 @@ final class WordTable {
         for (int i = 0; i < n; i++) {
             order[i] = (int) (keys[i] & ((1 << INDEX_BITS) - 1));
         }
-        for (int from = 0; from < n; ) {
-            int to = from + 1;
-            long count = counts[order[from]];
-            while (to < n && counts[order[to]] == count) {
-                to++;
-            }
-            if (to - from > 1) {
-                entries.sortByBytes(order, from, to, keys, 0);
-            }
-            from = to;
-        }
+        // From here on a run's count is read from its keys, and counts is the arena sort's scratch.
         String[] strings = new String[n];
         long[] sortedCounts = new long[n];
-        for (int i = 0; i < n; i++) {
-            strings[i] = entries.string(order[i]);
-            sortedCounts[i] = counts[order[i]];
-        }
-        arena = null;
+        for (int from = 0; from < n; ) {
+            long countKey = keys[from] >>> INDEX_BITS;
+            int to = from + 1;
+            while (to < n && keys[to] >>> INDEX_BITS == countKey) {
+                to++;
+            }
+            Arrays.fill(sortedCounts, from, to, maxCount - countKey);
+            sortRun(entries, order, keys, counts, strings, from, to);
+            from = to;
+        }        arena = null;
         return Histogram.inOrder(strings, sortedCounts);
+    }
+
+    /**
+     * Puts the words of the run {@code order[from, to)}, which share their count, into
+     * {@code strings[from, to)} in byte order. Words of up to eight bytes (most of a run) are
+     * sorted as their bytes read big-endian, with no entry number, so {@code keys[from, to)} can
+     * hold them; the others by {@link Entries#sortByBytes} (with {@code scratch}); then the two
+     * are merged. An arena word is longer than eight bytes, so a short word equal to its first
+     * eight bytes goes first.
+     */
+    private static void sortRun(Entries entries, int[] order, long[] keys, long[] scratch, String[] strings, int from, int to) {
+        if (to - from == 1) {
+            strings[from] = entries.string(order[from]);
+            return;
+        }
+        int shortEnd = from;
+        int arenaEnd = from;
+        for (int i = from; i < to; i++) {
+            int e = order[i];
+            if (entries.inArena[e]) {
+                order[arenaEnd++] = e;
+            } else {
+                // Flipping the sign bit makes the signed sort an unsigned one.
+                keys[shortEnd++] = Long.reverseBytes(entries.words[e]) ^ Long.MIN_VALUE;
+            }
+        }
+        Arrays.sort(keys, from, shortEnd);
+        if (arenaEnd - from > 1) {
+            entries.sortByBytes(order, from, arenaEnd, scratch, 0);
+        }
+        int s = from;
+        int a = from;
+        for (int out = from; out < to; out++) {
+            if (a == arenaEnd || s < shortEnd
+                    && Long.compareUnsigned(keys[s] ^ Long.MIN_VALUE, Long.reverseBytes(entries.blockAt(order[a], 0))) <= 0) {
+                strings[out] = entries.shortString(Long.reverseBytes(keys[s++] ^ Long.MIN_VALUE));
+            } else {
+                strings[out] = entries.string(order[a++]);
+            }
+        }
     }
 
     /** Whether a key is that of a word longer than sixteen bytes: a short word's first byte is not zero. */
@@ -331,6 +366,11 @@ final class WordTable {
             if (inArena[e]) {
                 return new String(arena, (int) (word >>> 32), (int) word, StandardCharsets.UTF_8);
             }
+            return shortString(word);
+        }
+
+        /** The string of a word of up to eight bytes, given as its zero-padded block. */
+        String shortString(long word) {
             AsciiBlock.write(scratch, 0, word);
             // No zero bytes in a word: its length is where the zero padding starts.
             int length = (Long.SIZE - Long.numberOfLeadingZeros(word) + 7) >>> 3;
@@ -396,7 +436,7 @@ final class WordTable {
         }
 
         /** The eight bytes of entry {@code e} from its byte {@code at} on, zero-padded past its end. */
-        private long blockAt(int e, int at) {
+        long blockAt(int e, int at) {
             long location = words[e];
             if (!inArena[e]) {
                 return at >= Long.BYTES ? 0 : location >>> (8 * at);
