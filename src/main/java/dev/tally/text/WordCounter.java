@@ -1,6 +1,9 @@
 package dev.tally.text;
 
+import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Arrays;
@@ -25,7 +28,7 @@ final class WordCounter {
 
     /** Chars encoded to UTF-8 at a time. */
     private static final int CHUNK_CHARS = 8192;
-    /** Chars checked and copied at once when encoding ASCII text. */
+    /** An ASCII run shorter than this sends the encoding char by char for as many chars. */
     private static final int ASCII_RUN = 16;
     /** Bytes the 64-byte block loop needs ahead: the block and the two-block read of a word ending in it. */
     private static final int BLOCK_REACH = Long.SIZE + 2 * Long.BYTES;
@@ -51,6 +54,10 @@ final class WordCounter {
     private char pendingHighSurrogate;
     private char[] chars;
     private byte[] encoded;
+    /** Encodes runs of ASCII chars into {@link #encoded}, through these views of the arrays. */
+    private CharsetEncoder asciiEncoder;
+    private CharBuffer asciiIn;
+    private ByteBuffer asciiOut;
 
     WordCounter() {
         this(0);
@@ -103,17 +110,16 @@ final class WordCounter {
             int charByChar = i;
             while (i < stop) {
                 if (i >= charByChar && stop - i >= ASCII_RUN) {
-                    if (isAscii(text, i)) {
-                        // Loops without branches, which the JIT can turn into vector instructions.
-                        for (int k = 0; k < ASCII_RUN; k++) {
-                            out[j + k] = (byte) text[i + k];
-                        }
-                        i += ASCII_RUN;
-                        j += ASCII_RUN;
-                        continue;
+                    int run = encodeAscii(text, i, stop, j);
+                    i += run;
+                    j += run;
+                    if (run < ASCII_RUN) {
+                        // Little ASCII here: encode the next chars one by one before trying again.
+                        charByChar = i + ASCII_RUN;
                     }
-                    // Not all ASCII: encode these chars one by one before looking for a run again.
-                    charByChar = i + ASCII_RUN;
+                    if (i == stop) {
+                        break;
+                    }
                 }
                 char c = text[i];
                 if (c < 0x80) {
@@ -142,12 +148,25 @@ final class WordCounter {
         }
     }
 
-    private static boolean isAscii(char[] text, int from) {
-        int bits = 0;
-        for (int k = 0; k < ASCII_RUN; k++) {
-            bits |= text[from + k];
+    /**
+     * Copies the run of ASCII chars at {@code text[from, stop)} to {@code encoded} at {@code to};
+     * returns its length. The JDK's US-ASCII encoder does this with vector instructions and stops
+     * at the first other char, which the caller then encodes.
+     */
+    private int encodeAscii(char[] text, int from, int stop, int to) {
+        if (asciiEncoder == null) {
+            asciiEncoder = StandardCharsets.US_ASCII.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            asciiOut = ByteBuffer.wrap(encoded);
         }
-        return bits < 0x80;
+        if (asciiIn == null || asciiIn.array() != text) {
+            asciiIn = CharBuffer.wrap(text);
+        }
+        asciiIn.limit(stop).position(from);
+        asciiOut.limit(encoded.length).position(to);
+        asciiEncoder.encode(asciiIn, asciiOut, false);
+        return asciiIn.position() - from;
     }
 
     /**
