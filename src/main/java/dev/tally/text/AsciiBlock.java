@@ -69,7 +69,8 @@ final class AsciiBlock {
     static long separatorBytes(long block) {
         long x = block & LOW_BITS;
         long letters = x | 0x2020202020202020L;
-        long member = inRange(letters, 'a', 'z') | inRange(x, '0', '9') | inRange(x, '_', '_') | inRange(x, '\'', '\'');
+        // Bit 7 only is kept, once, at the end: the four tests leave garbage in the low bits.
+        long member = rangeBits(letters, 'a', 'z') | rangeBits(x, '0', '9') | rangeBits(x, '_', '_') | rangeBits(x, '\'', '\'');
         return ~(member | block) & HIGH_BITS;
     }
 
@@ -134,8 +135,13 @@ final class AsciiBlock {
      * {@code 0x80 - low} sets bit 7 from {@code low} up, adding {@code 0x7F - high} from above {@code high}.
      */
     private static long inRange(long x, int low, int high) {
+        return rangeBits(x, low, high) & HIGH_BITS;
+    }
+
+    /** {@link #inRange} in bit 7 of each byte, and anything in the other bits. */
+    private static long rangeBits(long x, int low, int high) {
         long atLeastLow = x + (0x80 - low) * ONES;
         long aboveHigh = x + (0x7F - high) * ONES;
-        return atLeastLow & ~aboveHigh & HIGH_BITS;
+        return atLeastLow & ~aboveHigh;
     }
 }

@@ -32,10 +32,19 @@ final class WordCounter {
     private static final int ASCII_RUN = 16;
     /** Bytes the 64-byte block loop needs ahead: the block and the two-block read of a word ending in it. */
     private static final int BLOCK_REACH = Long.SIZE + 2 * Long.BYTES;
+    /**
+     * For a word of {@code n} bytes, {@code n} up to 16, the masks of its bytes in its first and
+     * second block at {@code [2n]} and {@code [2n + 1]}; all ones for 17 (a longer word).
+     */
+    private static final long[] WORD_MASKS = new long[2 * (2 * Long.BYTES + 2)];
     /** Lower case of each ASCII word character; 0 for every other byte. */
     private static final byte[] ASCII_LOWER = new byte[128];
 
     static {
+        for (int n = 1; n <= 2 * Long.BYTES + 1; n++) {
+            WORD_MASKS[2 * n] = AsciiBlock.lowBytes(Math.min(n, Long.BYTES));
+            WORD_MASKS[2 * n + 1] = n <= Long.BYTES ? 0 : AsciiBlock.lowBytes(Math.min(n - Long.BYTES, Long.BYTES));
+        }
         for (char c = 0; c < ASCII_LOWER.length; c++) {
             ASCII_LOWER[c] = (byte) WordCharacters.FAST_LOWER[c];
         }
@@ -260,14 +269,14 @@ final class WordCounter {
     /**
      * Counts the segment {@code bytes[start, end)}, which separators enclose. Kept small, the
      * common case only (a plain ASCII word of up to two blocks), so that the JIT inlines it into
-     * the block loop; the blocks are masked without branches, as word lengths are unpredictable.
+     * the block loop; the blocks are masked by table, without branches, as word lengths are
+     * unpredictable.
      */
     private void countSegment(byte[] bytes, int start, int end) {
         int wordLength = end - start;
-        int secondLength = Math.min(Math.max(wordLength - Long.BYTES, 0), Long.BYTES);
-        long firstMask = AsciiBlock.lowBytes(Math.min(wordLength, Long.BYTES));
-        // lowBytes takes 1 to 8 bytes: the sign of -secondLength clears the mask for 0.
-        long secondMask = AsciiBlock.lowBytes(Math.max(secondLength, 1)) & (long) -secondLength >> 63;
+        int masks = 2 * Math.min(wordLength, 2 * Long.BYTES + 1);
+        long firstMask = WORD_MASKS[masks];
+        long secondMask = WORD_MASKS[masks + 1];
         long first = AsciiBlock.read(bytes, start) & firstMask;
         long second = AsciiBlock.read(bytes, start + Long.BYTES) & secondMask;
         if (wordLength <= 2 * Long.BYTES && AsciiBlock.plainWords(first, second)) {
