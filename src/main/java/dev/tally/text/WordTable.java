@@ -35,6 +35,8 @@ final class WordTable {
     private long[] slots;
     /** A hash shifted right by this many bits is a slot number: 64 minus log2 of the slot count. */
     private int shift;
+    /** The slot count minus one, for probing on (a field: dividing the array's length by three costs). */
+    private int lastSlot;
     private int size;
     /** Where each word longer than sixteen bytes is: {@code (long) arenaOffset << 32 | length}. */
     private long[] longWords = new long[64];
@@ -57,6 +59,7 @@ final class WordTable {
         int slotsLog = Math.max(INITIAL_SLOTS_LOG, Math.min(MAX_INITIAL_SLOTS_LOG, Long.SIZE - Long.numberOfLeadingZeros(needed - 1)));
         slots = new long[SLOT << slotsLog];
         shift = Long.SIZE - slotsLog;
+        lastSlot = (1 << slotsLog) - 1;
     }
 
     /**
@@ -82,7 +85,7 @@ final class WordTable {
      */
     void addShort(long first, long second) {
         long[] table = slots;
-        int last = table.length / SLOT - 1;
+        int last = lastSlot;
         for (int s = (int) (shortHash(first, second) >>> shift); ; s = s + 1 & last) {
             int i = SLOT * s;
             long key = table[i];
@@ -101,7 +104,7 @@ final class WordTable {
         // The key's low 32 bits: hash bits over a zero low byte, which no short word's key has.
         int tag = (int) hash & ~0xFF;
         long[] table = slots;
-        int last = table.length / SLOT - 1;
+        int last = lastSlot;
         for (int s = (int) (hash >>> shift); ; s = s + 1 & last) {
             int i = SLOT * s;
             long key = table[i];
@@ -315,7 +318,8 @@ final class WordTable {
         long[] old = slots;
         long[] table = new long[old.length << 1];
         shift--;
-        int last = table.length / SLOT - 1;
+        lastSlot = lastSlot << 1 | 1;
+        int last = lastSlot;
         for (int j = 0; j < old.length; j += SLOT) {
             long key = old[j];
             if (key != 0) {
