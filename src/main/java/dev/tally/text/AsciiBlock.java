@@ -9,7 +9,8 @@ import java.nio.ByteOrder;
  * (SWAR: SIMD within a register). Byte {@code k} of the array is bits {@code 8k..8k+7} of the
  * long. Every per-byte test adds to the low seven bits only, so no carry crosses into the next
  * byte, and bytes at or above 0x80 (UTF-8 sequences) are never ASCII word characters nor
- * changed by {@link #lower}.
+ * changed by {@link #lower} or {@link #tableForm}. {@link #separators} reads eight blocks and
+ * folds them into one bit per byte.
  */
 final class AsciiBlock {
 
