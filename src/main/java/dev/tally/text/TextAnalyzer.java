@@ -13,7 +13,7 @@ public final class TextAnalyzer {
     /** Counts the words of submitted plain text. */
     public Histogram countText(CharSequence text) {
         Objects.requireNonNull(text, "text");
-        WordCounter counter = new WordCounter();
+        WordCounter counter = new WordCounter(text.length());
         counter.accept(text);
         return counter.toHistogram();
     }
@@ -34,7 +34,8 @@ public final class TextAnalyzer {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(type, "type");
         BodyCharset charset = BodyCharset.detect(body, type, declaredCharset);
-        WordCounter counter = new WordCounter();
+        // Markup is most of an HTML page's bytes; a page's words are about a third of them.
+        WordCounter counter = new WordCounter(type == DocumentType.HTML ? body.length / 3 : body.length);
         switch (type) {
             case HTML -> {
                 Document document = Parser.htmlParser().parseInput(charset.decode(body), "");

@@ -9,34 +9,58 @@ import java.util.Arrays;
  * word, which is lower-cased eight bytes at a time on the way ({@link AsciiBlock}). A word
  * already seen costs no allocation and no copy. Not thread-safe.
  *
- * <p>A slot is two longs, so that counting a word touches one cache line: its tag (hash bits and
- * length) with its count, and then, for a word of up to eight bytes (most words of a text), the
- * word itself, zero-padded (words never contain a zero byte); for a longer word, where its bytes
- * are in a byte arena. Strings are made only once, by {@link #toHistogram()}, already in
- * histogram order: UTF-8 byte order is code point order.
+ * <p>A slot is three longs, two for the key and one for the count, so that counting a word
+ * touches one cache line (at most two). A word of up to sixteen bytes (99 in 100 words of English
+ * text) is its own key: its bytes in two blocks, zero-padded (words never contain a zero byte, so
+ * the first block's first byte is not zero); finding it is two comparisons per probe. A longer
+ * word's bytes are in a byte arena; its key's first block has a zero low byte, hash bits to
+ * compare first, and the number of its arena location. Strings are made only once, by {@link
+ * #toHistogram()}, already in histogram order: UTF-8 byte order is code point order.
  */
 final class WordTable {
 
-    private static final int INITIAL_SLOTS = 1 << 10;
+    /** Longs per slot: the key's two blocks and the count. */
+    private static final int SLOT = 3;
+    private static final int INITIAL_SLOTS_LOG = 10;
+    /** The largest table made ahead of need, 2^20 slots (24 MB); more only by growing. */
+    private static final int MAX_INITIAL_SLOTS_LOG = 20;
     /** Bytes after the last word that are always there, so that a word's last block reads whole. */
     private static final int PADDING = Long.BYTES;
     /** How many low bits of a sort key hold an entry number; see {@link #toHistogram()}. */
     private static final int INDEX_BITS = 24;
     /** Runs this short are sorted by comparing their bytes directly. */
     private static final int INSERTION_SORT_THRESHOLD = 12;
-    private static final long COUNT_BITS = 0xFFFFFFFFL;
 
-    /**
-     * Slot {@code s} is {@code slots[2s]}: {@code (long) tag << 32 | count}, 0 if empty, and
-     * {@code slots[2s + 1]}: the word's bytes, or {@code (long) arenaOffset << 32 | length}. A
-     * count fits in 32 bits (unsigned): a document of under 2^31 bytes has fewer words.
-     */
-    private long[] slots = new long[2 * INITIAL_SLOTS];
+    /** Slot {@code s} is {@code slots[3s, 3s + 3)}: the key's two blocks (0 if empty) and the count. */
+    private long[] slots;
+    /** A hash shifted right by this many bits is a slot number: 64 minus log2 of the slot count. */
+    private int shift;
+    /** The slot count minus one, for probing on (a field: dividing the array's length by three costs). */
+    private int lastSlot;
     private int size;
-    /** The bytes of words longer than eight bytes, back to back, with {@link #PADDING} after them. */
+    /** Where each word longer than sixteen bytes is: {@code (long) arenaOffset << 32 | length}. */
+    private long[] longWords = new long[64];
+    private int longWordCount;
+    /** The bytes of words longer than sixteen bytes, back to back, with {@link #PADDING} after them. */
     private byte[] arena = new byte[1024];
     private int arenaLength;
 
+    WordTable() {
+        this(0);
+    }
+
+    /**
+     * A table sized for {@code expectedWords} distinct words (it grows past them), so that a
+     * large document does not go through every smaller table first.
+     */
+    WordTable(int expectedWords) {
+        // At most half the slots are taken: see insert.
+        long needed = Math.max(1, 2L * expectedWords);
+        int slotsLog = Math.max(INITIAL_SLOTS_LOG, Math.min(MAX_INITIAL_SLOTS_LOG, Long.SIZE - Long.numberOfLeadingZeros(needed - 1)));
+        slots = new long[SLOT << slotsLog];
+        shift = Long.SIZE - slotsLog;
+        lastSlot = (1 << slotsLog) - 1;
+    }
 
     /**
      * Counts one occurrence of the word in {@code bytes[offset, offset + length)}, lower-casing its
@@ -44,59 +68,79 @@ final class WordTable {
      * have at least {@code offset + length} rounded up to the next block of eight readable bytes.
      */
     void add(byte[] bytes, int offset, int length) {
-        long first = firstBlock(bytes, offset, length);
-        count(bytes, offset, length, first, hash(first, bytes, offset, length));
-    }
-
-    /** {@link #add Counts} a word of up to seven bytes, given as its lower-cased, zero-padded block. */
-    void addShort(long word, int length) {
-        count(null, 0, length, word, finish(mix(0, word)));
-    }
-
-    /** The first block of a word, lower-cased and zero-padded. */
-    private static long firstBlock(byte[] bytes, int offset, int length) {
-        long first = AsciiBlock.lower(AsciiBlock.read(bytes, offset));
-        return length < Long.BYTES ? first & AsciiBlock.lowBytes(length) : first;
-    }
-
-    private static int hash(long first, byte[] bytes, int offset, int length) {
-        long h = mix(0, first);
-        if (length > Long.BYTES) {
-            int i = Long.BYTES;
-            for (; length - i > Long.BYTES; i += Long.BYTES) {
-                h = mix(h, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)));
-            }
-            h = mix(h, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)) & AsciiBlock.lowBytes(length - i));
+        long first = AsciiBlock.tableForm(AsciiBlock.read(bytes, offset));
+        if (length <= Long.BYTES) {
+            addShort(first & AsciiBlock.lowBytes(length), 0);
+        } else if (length <= 2 * Long.BYTES) {
+            addShort(first, AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + Long.BYTES)) & AsciiBlock.lowBytes(length - Long.BYTES));
+        } else {
+            addLong(bytes, offset, length, longHash(first, bytes, offset, length));
         }
-        return finish(h);
     }
 
-    private void count(byte[] bytes, int offset, int length, long first, int hash) {
-        // The tag is the hash with the length in its low byte (which the slot number does not use).
-        long tag = (long) ((hash & ~0xFF) | Math.min(length, 0xFF)) << 32;
+    /**
+     * {@link #add Counts} a word of one to sixteen bytes, given as its final (lower-cased) bytes in
+     * two zero-padded blocks, the second 0 for a word of up to eight bytes. The common case, kept
+     * small for the JIT to inline into the scan.
+     */
+    void addShort(long first, long second) {
         long[] table = slots;
-        int mask = (table.length >>> 1) - 1;
-        for (int slot = (hash >>> 8) & mask; ; slot = (slot + 1) & mask) {
-            long meta = table[2 * slot];
-            if (meta == 0) {
-                insert(slot, tag, first, bytes, offset, length);
+        int last = lastSlot;
+        for (int s = (int) (shortHash(first, second) >>> shift); ; s = s + 1 & last) {
+            int i = SLOT * s;
+            long key = table[i];
+            if (key == first && table[i + 1] == second) {
+                table[i + 2]++;
                 return;
             }
-            if ((meta & ~COUNT_BITS) == tag) {
-                long word = table[2 * slot + 1];
-                if (length <= Long.BYTES ? word == first : sameLongWord(word, bytes, offset, length)) {
-                    table[2 * slot] = meta + 1;
-                    return;
-                }
+            if (key == 0) {
+                insert(i, first, second);
+                return;
             }
         }
+    }
+
+    private void addLong(byte[] bytes, int offset, int length, long hash) {
+        // The key's low 32 bits: hash bits over a zero low byte, which no short word's key has.
+        int tag = (int) hash & ~0xFF;
+        long[] table = slots;
+        int last = lastSlot;
+        for (int s = (int) (hash >>> shift); ; s = s + 1 & last) {
+            int i = SLOT * s;
+            long key = table[i];
+            if (key == 0) {
+                insert(i, (long) (addToArena(bytes, offset, length) + 1) << 32 | tag & 0xFFFFFFFFL, 0);
+                return;
+            }
+            if ((int) key == tag && sameLongWord(longWords[(int) (key >>> 32) - 1], bytes, offset, length)) {
+                table[i + 2]++;
+                return;
+            }
+        }
+    }
+
+    /** A short word's hash: its high bits pick the slot. */
+    private static long shortHash(long first, long second) {
+        return ((first ^ first >>> 32) + second * 0xD6E8FEB86659FD93L) * 0x9E3779B97F4A7C15L;
+    }
+
+    /** A long word's hash from its first block (lower-cased): high bits pick the slot, low bits tag it. */
+    private static long longHash(long first, byte[] bytes, int offset, int length) {
+        long h = mix(0, first);
+        int i = Long.BYTES;
+        for (; length - i > Long.BYTES; i += Long.BYTES) {
+            h = mix(h, AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + i)));
+        }
+        h = mix(h, AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + i)) & AsciiBlock.lowBytes(length - i));
+        long x = (h ^ h >>> 32) * 0xD6E8FEB86659FD93L;
+        return x ^ x >>> 32;
     }
 
     /**
      * The counted words as a histogram, in histogram order; the table must not be used afterwards.
      * Entries are sorted by count with one primitive sort, then each run of equal counts by its
-     * words' bytes, again mostly by primitive keys (five bytes at a time), so strings are never
-     * compared.
+     * words' bytes, again by primitive keys (a short word's eight bytes, a longer one's five bytes
+     * at a time), so strings are never compared.
      */
     Histogram toHistogram() {
         int n = size;
@@ -104,17 +148,31 @@ final class WordTable {
         long[] words = new long[n];
         boolean[] inArena = new boolean[n];
         long maxCount = 0;
-        for (int s = 0, e = 0; s < slots.length; s += 2) {
-            long meta = slots[s];
-            if (meta != 0) {
-                counts[e] = meta & COUNT_BITS;
-                words[e] = slots[s + 1];
-                inArena[e] = !isShort(meta);
+        for (int i = 0, e = 0; i < slots.length; i += SLOT) {
+            long key = slots[i];
+            if (key != 0) {
+                counts[e] = slots[i + 2];
+                long second = slots[i + 1];
+                if (isLong(key)) {
+                    words[e] = longWords[(int) (key >>> 32) - 1];
+                    inArena[e] = true;
+                } else if (second != 0) {
+                    // Words of nine to sixteen bytes join the long ones in the arena, for the sort.
+                    words[e] = addBlocksToArena(key, second);
+                    inArena[e] = true;
+                } else {
+                    words[e] = AsciiBlock.fromTableForm(key);
+                }
                 maxCount = Math.max(maxCount, counts[e]);
                 e++;
             }
         }
+        // Back from the table's form to UTF-8 (what lies past the last word is padding).
+        for (int i = 0; i < arenaLength; i += Long.BYTES) {
+            AsciiBlock.write(arena, i, AsciiBlock.fromTableForm(AsciiBlock.read(arena, i)));
+        }
         slots = null;
+        longWords = null;
         Entries entries = new Entries(words, inArena, arena);
         if (n >= 1 << INDEX_BITS) {
             // Too large for the keys: let the histogram sort the strings.
@@ -133,32 +191,68 @@ final class WordTable {
         for (int i = 0; i < n; i++) {
             order[i] = (int) (keys[i] & ((1 << INDEX_BITS) - 1));
         }
-        for (int from = 0; from < n; ) {
-            int to = from + 1;
-            long count = counts[order[from]];
-            while (to < n && counts[order[to]] == count) {
-                to++;
-            }
-            if (to - from > 1) {
-                entries.sortByBytes(order, from, to, keys, 0);
-            }
-            from = to;
-        }
+        // From here on a run's count is read from its keys, and counts is the arena sort's scratch.
         String[] strings = new String[n];
         long[] sortedCounts = new long[n];
-        for (int i = 0; i < n; i++) {
-            strings[i] = entries.string(order[i]);
-            sortedCounts[i] = counts[order[i]];
-        }
-        arena = null;
+        for (int from = 0; from < n; ) {
+            long countKey = keys[from] >>> INDEX_BITS;
+            int to = from + 1;
+            while (to < n && keys[to] >>> INDEX_BITS == countKey) {
+                to++;
+            }
+            Arrays.fill(sortedCounts, from, to, maxCount - countKey);
+            sortRun(entries, order, keys, counts, strings, from, to);
+            from = to;
+        }        arena = null;
         return Histogram.inOrder(strings, sortedCounts);
     }
 
-    private static boolean isShort(long meta) {
-        return (meta >>> 32 & 0xFF) <= Long.BYTES;
+    /**
+     * Puts the words of the run {@code order[from, to)}, which share their count, into
+     * {@code strings[from, to)} in byte order. Words of up to eight bytes (most of a run) are
+     * sorted as their bytes read big-endian, with no entry number, so {@code keys[from, to)} can
+     * hold them; the others by {@link Entries#sortByBytes} (with {@code scratch}); then the two
+     * are merged. An arena word is longer than eight bytes, so a short word equal to its first
+     * eight bytes goes first.
+     */
+    private static void sortRun(Entries entries, int[] order, long[] keys, long[] scratch, String[] strings, int from, int to) {
+        if (to - from == 1) {
+            strings[from] = entries.string(order[from]);
+            return;
+        }
+        int shortEnd = from;
+        int arenaEnd = from;
+        for (int i = from; i < to; i++) {
+            int e = order[i];
+            if (entries.inArena[e]) {
+                order[arenaEnd++] = e;
+            } else {
+                // Flipping the sign bit makes the signed sort an unsigned one.
+                keys[shortEnd++] = Long.reverseBytes(entries.words[e]) ^ Long.MIN_VALUE;
+            }
+        }
+        Arrays.sort(keys, from, shortEnd);
+        if (arenaEnd - from > 1) {
+            entries.sortByBytes(order, from, arenaEnd, scratch, 0);
+        }
+        int s = from;
+        int a = from;
+        for (int out = from; out < to; out++) {
+            if (a == arenaEnd || s < shortEnd
+                    && Long.compareUnsigned(keys[s] ^ Long.MIN_VALUE, Long.reverseBytes(entries.blockAt(order[a], 0))) <= 0) {
+                strings[out] = entries.shortString(Long.reverseBytes(keys[s++] ^ Long.MIN_VALUE));
+            } else {
+                strings[out] = entries.string(order[a++]);
+            }
+        }
     }
 
-    /** Whether the long word at {@code location} in the arena is the given one (same length tag). */
+    /** Whether a key is that of a word longer than sixteen bytes: a short word's first byte is not zero. */
+    private static boolean isLong(long key) {
+        return (key & 0xFF) == 0;
+    }
+
+    /** Whether the long word at {@code location} in the arena is the given one. */
     private boolean sameLongWord(long location, byte[] bytes, int offset, int length) {
         if ((int) location != length) {
             return false;
@@ -167,33 +261,55 @@ final class WordTable {
         byte[] words = arena;
         int i = 0;
         for (; length - i > Long.BYTES; i += Long.BYTES) {
-            if (AsciiBlock.read(words, start + i) != AsciiBlock.lower(AsciiBlock.read(bytes, offset + i))) {
+            if (AsciiBlock.read(words, start + i) != AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + i))) {
                 return false;
             }
         }
-        long difference = AsciiBlock.read(words, start + i) ^ AsciiBlock.lower(AsciiBlock.read(bytes, offset + i));
+        long difference = AsciiBlock.read(words, start + i) ^ AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + i));
         return (difference & AsciiBlock.lowBytes(length - i)) == 0;
     }
 
-    private void insert(int slot, long tag, long first, byte[] bytes, int offset, int length) {
-        long word = first;
-        if (length > Long.BYTES) {
-            int blocksLength = (length + Long.BYTES - 1) & -Long.BYTES;
-            if (arena.length - arenaLength < blocksLength + PADDING) {
-                arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaLength + blocksLength + PADDING));
-            }
-            // Whole blocks, lower-cased; what lands past the word is overwritten by the next one.
-            for (int i = 0; i < length; i += Long.BYTES) {
-                AsciiBlock.write(arena, arenaLength + i, AsciiBlock.lower(AsciiBlock.read(bytes, offset + i)));
-            }
-            word = (long) arenaLength << 32 | length;
-            arenaLength += length;
+    /** Copies a long word, lower-cased, to the arena; returns the number of its location. */
+    private int addToArena(byte[] bytes, int offset, int length) {
+        ensureArena(length);
+        // Whole blocks, lower-cased; what lands past the word is overwritten by the next one.
+        for (int i = 0; i < length; i += Long.BYTES) {
+            AsciiBlock.write(arena, arenaLength + i, AsciiBlock.tableForm(AsciiBlock.read(bytes, offset + i)));
         }
-        slots[2 * slot] = tag | 1;
-        slots[2 * slot + 1] = word;
+        if (longWordCount == longWords.length) {
+            longWords = Arrays.copyOf(longWords, longWordCount * 2);
+        }
+        longWords[longWordCount] = (long) arenaLength << 32 | length;
+        arenaLength += length;
+        return longWordCount++;
+    }
+
+    /** Copies a word of nine to sixteen bytes to the arena; returns its location. */
+    private long addBlocksToArena(long first, long second) {
+        ensureArena(2 * Long.BYTES);
+        AsciiBlock.write(arena, arenaLength, first);
+        AsciiBlock.write(arena, arenaLength + Long.BYTES, second);
+        // No zero bytes in a word: its length is where the zero padding starts.
+        int length = Long.BYTES + (Long.SIZE - Long.numberOfLeadingZeros(second) + 7) / Long.BYTES;
+        long location = (long) arenaLength << 32 | length;
+        arenaLength += length;
+        return location;
+    }
+
+    private void ensureArena(int length) {
+        int blocksLength = (length + Long.BYTES - 1) & -Long.BYTES;
+        if (arena.length - arenaLength < blocksLength + PADDING) {
+            arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaLength + blocksLength + PADDING));
+        }
+    }
+
+    private void insert(int i, long first, long second) {
+        slots[i] = first;
+        slots[i + 1] = second;
+        slots[i + 2] = 1;
         size++;
         // Linear probing stays short while at most half the slots are taken.
-        if (size > slots.length >>> 2) {
+        if (size > slots.length / SLOT >>> 1) {
             grow();
         }
     }
@@ -201,30 +317,35 @@ final class WordTable {
     private void grow() {
         long[] old = slots;
         long[] table = new long[old.length << 1];
-        int mask = (table.length >>> 1) - 1;
-        for (int s = 0; s < old.length; s += 2) {
-            long meta = old[s];
-            if (meta != 0) {
-                int slot = (int) (meta >>> 40) & mask;
-                while (table[2 * slot] != 0) {
-                    slot = (slot + 1) & mask;
+        shift--;
+        lastSlot = lastSlot << 1 | 1;
+        int last = lastSlot;
+        for (int j = 0; j < old.length; j += SLOT) {
+            long key = old[j];
+            if (key != 0) {
+                int s = (int) (hashOf(key, old[j + 1]) >>> shift);
+                while (table[SLOT * s] != 0) {
+                    s = s + 1 & last;
                 }
-                table[2 * slot] = meta;
-                table[2 * slot + 1] = old[s + 1];
+                System.arraycopy(old, j, table, SLOT * s, SLOT);
             }
         }
         slots = table;
     }
 
+    /** The hash of a counted word, from its key (and for a long word, its bytes in the arena). */
+    private long hashOf(long first, long second) {
+        if (!isLong(first)) {
+            return shortHash(first, second);
+        }
+        long location = longWords[(int) (first >>> 32) - 1];
+        int start = (int) (location >>> 32);
+        return longHash(AsciiBlock.read(arena, start), arena, start, (int) location);
+    }
+
     /** Folds one block of eight bytes into a word's hash. */
     private static long mix(long h, long block) {
         return Long.rotateLeft((h ^ block) * 0x9E3779B97F4A7C15L, 23);
-    }
-
-    /** The 32-bit hash of a word from its mixed blocks; its high 24 bits pick the slot. */
-    private static int finish(long h) {
-        long x = (h ^ (h >>> 32)) * 0xD6E8FEB86659FD93L;
-        return (int) (x >>> 32);
     }
 
     /**
@@ -249,6 +370,11 @@ final class WordTable {
             if (inArena[e]) {
                 return new String(arena, (int) (word >>> 32), (int) word, StandardCharsets.UTF_8);
             }
+            return shortString(word);
+        }
+
+        /** The string of a word of up to eight bytes, given as its zero-padded block. */
+        String shortString(long word) {
             AsciiBlock.write(scratch, 0, word);
             // No zero bytes in a word: its length is where the zero padding starts.
             int length = (Long.SIZE - Long.numberOfLeadingZeros(word) + 7) >>> 3;
@@ -314,7 +440,7 @@ final class WordTable {
         }
 
         /** The eight bytes of entry {@code e} from its byte {@code at} on, zero-padded past its end. */
-        private long blockAt(int e, int at) {
+        long blockAt(int e, int at) {
             long location = words[e];
             if (!inArena[e]) {
                 return at >= Long.BYTES ? 0 : location >>> (8 * at);

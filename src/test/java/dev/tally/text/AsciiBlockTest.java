@@ -41,6 +41,61 @@ class AsciiBlockTest {
     }
 
     @Test
+    void marksSeparatorsOfSixtyFourBytesOneBitEach() {
+        for (int value = 0; value < 256; value++) {
+            boolean separator = value < 0x80 && WordCharacters.fastLowerCase((char) value) == 0 && value != '\'';
+            for (int position = 0; position < Long.SIZE; position++) {
+                // Word chars and non-ASCII bytes around, which are never separators; padding after.
+                byte[] bytes = new byte[Long.SIZE + 3 + Long.BYTES];
+                for (int k = 0; k < bytes.length; k++) {
+                    bytes[k] = (byte) (k % 2 == 0 ? 'q' : 0xC3);
+                }
+                bytes[3 + position] = (byte) value;
+
+                assertThat(AsciiBlock.separators(bytes, 3)).as("byte %02x at %d", value, position)
+                        .isEqualTo(separator ? 1L << position : 0);
+            }
+        }
+    }
+
+    @Test
+    void tellsPlainWordBlocksFromOnesWithApostrophesOrNonAscii() {
+        assertThat(AsciiBlock.plainWords(block("Don_t2"), 0)).isTrue();
+        assertThat(AsciiBlock.plainWords(block("internat"), block("ional"))).isTrue();
+        assertThat(AsciiBlock.plainWords(block("don't"), 0)).isFalse();
+        assertThat(AsciiBlock.plainWords(block("rock"), block("'n'roll"))).isFalse();
+        assertThat(AsciiBlock.plainWords(block("caf\u00E9"), 0)).isFalse();
+        assertThat(AsciiBlock.plainWords(block("abcdefgh"), block("\u00E9"))).isFalse();
+    }
+
+    @Test
+    void tableFormRaisesBitFiveOfEveryAsciiWordCharAndComesBack() {
+        for (int value = 0; value < 256; value++) {
+            boolean wordChar = value < 0x80 && WordCharacters.fastLowerCase((char) value) != 0;
+            for (int lane = 0; lane < Long.BYTES; lane++) {
+                long block = 0x5F_C1_41_DA_7A_C1_30_DAL & ~(0xFFL << 8 * lane) | (long) value << 8 * lane;
+                long form = AsciiBlock.tableForm(block) >>> 8 * lane & 0xFF;
+
+                if (wordChar) {
+                    assertThat(form).as("byte %02x in lane %d", value, lane).isEqualTo(value | 0x20);
+                    assertThat(AsciiBlock.plainTableForm((long) value << 8 * lane, 0xFFL << 8 * lane) >>> 8 * lane)
+                            .isEqualTo(form);
+                    assertThat(AsciiBlock.fromTableForm(AsciiBlock.tableForm(block)) >>> 8 * lane & 0xFF)
+                            .isEqualTo(Character.toLowerCase((char) value));
+                } else {
+                    assertThat(form).as("byte %02x in lane %d", value, lane).isEqualTo(value);
+                }
+            }
+        }
+        assertThat(AsciiBlock.fromTableForm(AsciiBlock.tableForm(block("A_b_C0_\u00E9")))).isEqualTo(block("a_b_c0_\u00E9"));
+    }
+
+    private static long block(String text) {
+        byte[] bytes = java.util.Arrays.copyOf(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), Long.BYTES);
+        return AsciiBlock.read(bytes, 0);
+    }
+
+    @Test
     void readsLittleEndianBlocksAndMasksLowBytes() {
         byte[] bytes = "abcdefghij".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
