@@ -182,7 +182,6 @@ class JobRepository {
                 .optional();
     }
 
-    /** Jobs not yet finished: all of them, or one owner's. */
     /**
      * Unfinished jobs, of one owner or (null) of all, counted up to {@code atMost}: admission
      * control only needs to know whether a limit is reached, and a count that stops there costs
