@@ -22,7 +22,11 @@ import java.util.regex.Pattern;
  * Unreported rounds run first for WARMUP_SECONDS (default 0), in this JVM, so that both the
  * service and this client are measured after their JIT has compiled the path.
  *
- * <pre>usage: EndToEndBench BASE_URL PAGE_URL JOBS [WARMUP_SECONDS]</pre>
+ * <p>Besides the rate, the round reports the CPU time spent per job by this client and, given
+ * SERVER_PID (Linux), by the service, from /proc: a figure that moves far less than the rate when
+ * something else shares the machine, so it is the one to compare two versions by.
+ *
+ * <pre>usage: EndToEndBench BASE_URL PAGE_URL JOBS [WARMUP_SECONDS] [SERVER_PID]</pre>
  */
 public final class EndToEndBench {
 
@@ -38,11 +42,12 @@ public final class EndToEndBench {
             }
         }
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.length > 3 ? Long.parseLong(args[3]) : 0);
+        long serverPid = args.length > 4 ? Long.parseLong(args[4]) : -1;
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         while (System.nanoTime() < warmupEnd) {
-            round(http, base, page, jobs);
+            round(http, base, page, jobs, -1);
         }
-        Round result = round(http, base, page, jobs);
+        Round result = round(http, base, page, jobs, serverPid);
         System.out.println(result.line());
         System.exit(result.allSucceeded() ? 0 : 1);
     }
@@ -51,7 +56,9 @@ public final class EndToEndBench {
     }
 
     /** Submits {@code jobs} jobs and waits until none is queued or running. */
-    private static Round round(HttpClient http, String base, String page, int jobs) throws Exception {
+    private static Round round(HttpClient http, String base, String page, int jobs, long serverPid) throws Exception {
+        long clientCpuBefore = cpuNanos(ProcessHandle.current().pid());
+        long serverCpuBefore = cpuNanos(serverPid);
         var ids = new ConcurrentLinkedQueue<String>();
         var failures = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(16);
@@ -89,6 +96,8 @@ public final class EndToEndBench {
             }
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        double clientCpuMs = (cpuNanos(ProcessHandle.current().pid()) - clientCpuBefore) / 1e6;
+        double serverCpuMs = (cpuNanos(serverPid) - serverCpuBefore) / 1e6;
         int succeeded = 0;
         for (String id : ids) {
             String body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + id + "?top=0"))
@@ -96,11 +105,28 @@ public final class EndToEndBench {
             succeeded += body.contains("\"SUCCEEDED\"") ? 1 : 0;
         }
         return new Round(String.format("end-to-end: %d jobs for %s: all submitted in %.1f s, all finished in %.1f s = %.0f jobs/s; "
-                        + "succeeded %d, failed or lost %d, submit errors %d",
-                jobs, page, submitted, elapsed, ids.size() / elapsed, succeeded, ids.size() - succeeded, failures.get()),
+                        + "succeeded %d, failed or lost %d, submit errors %d; CPU per job: client %.2f ms%s",
+                jobs, page, submitted, elapsed, ids.size() / elapsed, succeeded, ids.size() - succeeded, failures.get(),
+                clientCpuMs / jobs, serverPid < 0 ? "" : String.format(", service %.2f ms", serverCpuMs / jobs)),
                 succeeded == jobs);
     }
 
+
+    /** User and system CPU time of a process so far (Linux /proc), or 0 when unknown. */
+    private static long cpuNanos(long pid) {
+        if (pid < 0) {
+            return 0;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            // Fields after the command name (which may hold spaces) start after its closing parenthesis.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
 
     private static boolean busy(HttpClient http, String base, String status) throws Exception {
         String body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs?limit=1&status=" + status)).build(),
