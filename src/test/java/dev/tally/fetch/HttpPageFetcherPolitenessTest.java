@@ -2,11 +2,13 @@ package dev.tally.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import dev.tally.job.ErrorCode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +45,14 @@ class HttpPageFetcherPolitenessTest {
 
     private static long in(Duration duration) {
         return System.nanoTime() + duration.toNanos();
+    }
+
+    /** Whether {@code thread} is parked inside the throttle, waiting for a turn at a host. */
+    private static boolean waitsForAHostSlot(Thread thread) {
+        return thread != null
+                && thread.getState() == Thread.State.TIMED_WAITING
+                && Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
+                        frame.getClassName().equals(HostThrottle.class.getName()) && frame.getMethodName().equals("acquire"));
     }
 
     @Test
@@ -160,7 +170,7 @@ class HttpPageFetcherPolitenessTest {
                     return t;
                 }
             }, pool);
-            Thread.sleep(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> waitsForAHostSlot(worker.get()));
             long start = System.nanoTime();
             worker.get().interrupt();
 
@@ -184,7 +194,8 @@ class HttpPageFetcherPolitenessTest {
             for (int i = 0; i < 3; i++) {
                 busy.add(pool.submit(() -> fetcher.fetch(server.uri("127.0.0.1", "/hold"))));
             }
-            Thread.sleep(100);
+            // 127.0.0.1's only slot is taken, by a request held until the gate opens.
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.hits("/hold") == 1);
 
             long start = System.nanoTime();
             assertThat(fetcher.fetch(server.uri("localhost", "/page")).body()).isNotEmpty();
