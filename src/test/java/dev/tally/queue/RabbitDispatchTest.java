@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,6 +69,9 @@ class RabbitDispatchTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    MeterRegistry meters;
+
     Api api;
 
     @BeforeEach
@@ -102,8 +106,7 @@ class RabbitDispatchTest {
         String id = submitText("only once please");
         JsonNode done = api.awaitTerminal(id);
 
-        rabbit.send(queues.exchange(), queues.routingKey(), textMessage(id));
-        awaitQueueDrained();
+        sendAndAwaitIgnored(id);
 
         JsonNode again = api.get("/api/v1/jobs/" + id).json();
         assertThat(again.get("status").asString()).isEqualTo("SUCCEEDED");
@@ -126,9 +129,7 @@ class RabbitDispatchTest {
 
     @Test
     void aMessageForADeletedJobIsAckedAndIgnored() {
-        rabbit.send(queues.exchange(), queues.routingKey(), textMessage("0193a0f4-7c1e-7b7a-9d0e-3b1f2a4c5d6e"));
-
-        awaitQueueDrained();
+        sendAndAwaitIgnored("0193a0f4-7c1e-7b7a-9d0e-3b1f2a4c5d6e");
 
         assertThat(rabbit.receive(queues.deadLetterQueue(), 500)).isNull();
     }
@@ -156,13 +157,18 @@ class RabbitDispatchTest {
         await(() -> jdbc.sql("SELECT COUNT(*) FROM job_dispatch").query(Integer.class).single() == 0, "outbox to empty");
     }
 
-    private void awaitQueueDrained() {
-        await(() -> {
-            var info = admin.getQueueInfo(queues.queue());
-            return info != null && info.getMessageCount() == 0;
-        }, "queue to drain");
-        // The broker's count excludes unacked deliveries; give the consumer a moment to ack.
-        sleep(500);
+    /**
+     * Sends a message naming {@code jobId} and waits until the consumer has ignored it: found no
+     * queued job to claim, so it acks the message and leaves the store alone.
+     */
+    private void sendAndAwaitIgnored(String jobId) {
+        double before = ignoredDeliveries();
+        rabbit.send(queues.exchange(), queues.routingKey(), textMessage(jobId));
+        await(() -> ignoredDeliveries() > before, "the consumer to ignore the message");
+    }
+
+    private double ignoredDeliveries() {
+        return meters.get("tally.queue.duplicates").counter().count();
     }
 
     private static void await(java.util.function.BooleanSupplier condition, String what) {
