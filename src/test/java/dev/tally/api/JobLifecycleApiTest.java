@@ -1,16 +1,20 @@
 package dev.tally.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tally.support.Api;
 import dev.tally.support.TallyIntegrationTest;
 import dev.tally.support.TestSite;
+import dev.tally.worker.WorkerProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /** The job lifecycle of contract section 1 over real HTTP against a real test web site. */
@@ -27,6 +31,9 @@ class JobLifecycleApiTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    ApplicationContext application;
 
     Api api;
     TestSite site = TestSite.get();
@@ -151,15 +158,19 @@ class JobLifecycleApiTest {
 
     @Test
     void cancelsARunningJobAndDiscardsItsResult() {
-        site.slowHtml("/lifecycle/slow-cancel.html", 1500, ARTICLE);
+        TestSite.FirstRequest fetch = site.trackedSlowHtml("/lifecycle/slow-cancel.html", 1500, ARTICLE);
         String id = api.submitUrl(site.url("/lifecycle/slow-cancel.html"));
-        api.awaitJob(id, j -> j.get("status").asString().equals("RUNNING"), Duration.ofSeconds(10));
+        fetch.awaitArrival(Duration.ofSeconds(10)); // a worker has claimed the job and is fetching its page
 
         Api.Response cancelled = api.post("/api/v1/jobs/" + id + "/cancel", "application/json", "");
 
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.json().get("status").asString()).isEqualTo("CANCELLED");
-        sleep(2500);
+        // Let the attempt play out: the site sends the page (or sees the worker hang up once its lease
+        // renewal failed), then the attempt ends, interrupted or with its result refused by the store.
+        // It has been in flight since the request arrived, so once none is in flight it is over.
+        fetch.awaitEnd(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(30)).until(() -> WorkerProbe.attemptsInFlight(application) == 0);
         JsonNode later = api.get("/api/v1/jobs/" + id).json();
         assertThat(later.get("status").asString()).isEqualTo("CANCELLED");
         assertThat(later.get("result").isNull()).isTrue();
@@ -247,13 +258,5 @@ class JobLifecycleApiTest {
         List<String> ids = new ArrayList<>();
         items.forEach(e -> ids.add(e.get("id").asString()));
         return ids;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

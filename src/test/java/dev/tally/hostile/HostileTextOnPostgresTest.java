@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,9 +34,9 @@ class HostileTextOnPostgresTest {
         registry.add("spring.flyway.schemas", () -> SCHEMA);
     }
 
-    @AfterAll
-    static void dropSchema() {
-        Infrastructure.dropSchema(SCHEMA);
+    @BeforeAll
+    static void removeTestNamesWhenStopped(ConfigurableApplicationContext application) {
+        Infrastructure.removeWhenStopped(application, SCHEMA, null);
     }
 
     @LocalServerPort

@@ -9,10 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,9 +43,9 @@ class BrokerRestartTest {
         registry.add("spring.rabbitmq.port", Infrastructure::rabbitPort);
     }
 
-    @AfterAll
-    static void cleanUp() {
-        Infrastructure.deleteRabbitNames(PREFIX);
+    @BeforeAll
+    static void removeTestNamesWhenStopped(ConfigurableApplicationContext application) {
+        Infrastructure.removeWhenStopped(application, SCHEMA, PREFIX);
     }
 
     @LocalServerPort

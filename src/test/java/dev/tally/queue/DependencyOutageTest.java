@@ -12,10 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -60,11 +62,15 @@ class DependencyOutageTest {
         registry.add("spring.rabbitmq.connection-timeout", () -> "2s");
     }
 
+    @BeforeAll
+    static void removeTestNamesWhenStopped(ConfigurableApplicationContext application) {
+        Infrastructure.removeWhenStopped(application, SCHEMA, PREFIX);
+    }
+
     @AfterAll
     static void closeProxies() throws IOException {
         POSTGRES.close();
         RABBIT.close();
-        Infrastructure.deleteRabbitNames(PREFIX);
     }
 
     @LocalServerPort

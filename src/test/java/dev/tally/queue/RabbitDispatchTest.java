@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
@@ -18,6 +19,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -47,9 +49,9 @@ class RabbitDispatchTest {
         registry.add("tally.worker.lease", () -> "3s");
     }
 
-    @AfterAll
-    static void removeTestNames() {
-        Infrastructure.deleteRabbitNames(PREFIX);
+    @BeforeAll
+    static void removeTestNamesWhenStopped(ConfigurableApplicationContext application) {
+        Infrastructure.removeWhenStopped(application, SCHEMA, PREFIX);
     }
 
     @LocalServerPort
@@ -66,6 +68,9 @@ class RabbitDispatchTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     Api api;
 
@@ -101,8 +106,7 @@ class RabbitDispatchTest {
         String id = submitText("only once please");
         JsonNode done = api.awaitTerminal(id);
 
-        rabbit.send(queues.exchange(), queues.routingKey(), textMessage(id));
-        awaitQueueDrained();
+        sendAndAwaitIgnored(id);
 
         JsonNode again = api.get("/api/v1/jobs/" + id).json();
         assertThat(again.get("status").asString()).isEqualTo("SUCCEEDED");
@@ -125,9 +129,7 @@ class RabbitDispatchTest {
 
     @Test
     void aMessageForADeletedJobIsAckedAndIgnored() {
-        rabbit.send(queues.exchange(), queues.routingKey(), textMessage("0193a0f4-7c1e-7b7a-9d0e-3b1f2a4c5d6e"));
-
-        awaitQueueDrained();
+        sendAndAwaitIgnored("0193a0f4-7c1e-7b7a-9d0e-3b1f2a4c5d6e");
 
         assertThat(rabbit.receive(queues.deadLetterQueue(), 500)).isNull();
     }
@@ -155,13 +157,18 @@ class RabbitDispatchTest {
         await(() -> jdbc.sql("SELECT COUNT(*) FROM job_dispatch").query(Integer.class).single() == 0, "outbox to empty");
     }
 
-    private void awaitQueueDrained() {
-        await(() -> {
-            var info = admin.getQueueInfo(queues.queue());
-            return info != null && info.getMessageCount() == 0;
-        }, "queue to drain");
-        // The broker's count excludes unacked deliveries; give the consumer a moment to ack.
-        sleep(500);
+    /**
+     * Sends a message naming {@code jobId} and waits until the consumer has ignored it: found no
+     * queued job to claim, so it acks the message and leaves the store alone.
+     */
+    private void sendAndAwaitIgnored(String jobId) {
+        double before = ignoredDeliveries();
+        rabbit.send(queues.exchange(), queues.routingKey(), textMessage(jobId));
+        await(() -> ignoredDeliveries() > before, "the consumer to ignore the message");
+    }
+
+    private double ignoredDeliveries() {
+        return meters.get("tally.queue.duplicates").counter().count();
     }
 
     private static void await(java.util.function.BooleanSupplier condition, String what) {

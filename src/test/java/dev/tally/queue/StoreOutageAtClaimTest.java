@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageListenerContainer;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -19,6 +20,7 @@ import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -68,11 +70,14 @@ class StoreOutageAtClaimTest {
         registry.add("tally.worker.lease", () -> "3s");
     }
 
+    @BeforeAll
+    static void removeTestNamesWhenStopped(ConfigurableApplicationContext application) {
+        Infrastructure.removeWhenStopped(application, SCHEMA, PREFIX);
+    }
+
     @AfterAll
-    static void cleanUp() throws IOException {
+    static void closeProxy() throws IOException {
         POSTGRES.close();
-        Infrastructure.deleteRabbitNames(PREFIX);
-        Infrastructure.dropSchema(SCHEMA);
     }
 
     @LocalServerPort

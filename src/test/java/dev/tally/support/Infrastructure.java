@@ -3,6 +3,8 @@ package dev.tally.support;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Where the machine's real PostgreSQL and RabbitMQ are, and fresh names on them so test runs
@@ -32,6 +34,25 @@ public final class Infrastructure {
     /** A name unique to this run, usable as schema name and queue prefix. */
     public static String uniqueName(String purpose) {
         return purpose + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    /**
+     * Drops {@code schema} and deletes the RabbitMQ names of {@code prefix} (null: none) while
+     * {@code application} closes, once everything running in it has stopped. Not before: while it
+     * runs, its listener containers declare their queues again as soon as they are deleted, and
+     * its workers and relays keep using the schema. Call it from {@code @BeforeAll}, which may take
+     * the application context as a parameter.
+     */
+    public static void removeWhenStopped(ConfigurableApplicationContext application, String schema, String prefix) {
+        // Disposable beans are destroyed after every lifecycle bean (web server, workers, listener
+        // containers, relays) has stopped; this one, registered last, before the data source closes.
+        var beans = (DefaultSingletonBeanRegistry) application.getBeanFactory();
+        beans.registerDisposableBean("removeTestNames." + schema, () -> {
+            dropSchema(schema);
+            if (prefix != null) {
+                deleteRabbitNames(prefix);
+            }
+        });
     }
 
     /** Removes a test's schema from PostgreSQL. */

@@ -48,7 +48,12 @@ public final class TallyProcess implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         var started = new TallyProcess(process, port, log);
-        started.awaitReady(Duration.ofSeconds(60));
+        try {
+            started.awaitReady(Duration.ofSeconds(60));
+        } catch (RuntimeException | InterruptedException e) {
+            process.destroyForcibly(); // never handed to the caller, so nothing else would stop it
+            throw e;
+        }
         return started;
     }
 

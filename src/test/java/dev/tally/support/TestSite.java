@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -68,6 +71,54 @@ public final class TestSite {
             exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
             send(exchange, 200, bytes);
         });
+    }
+
+    /**
+     * Like {@link #slowHtml}, and tells when the first request for {@code path} reached the site and
+     * when the site was done with it, so a test can wait for those moments instead of sleeping.
+     */
+    public FirstRequest trackedSlowHtml(String path, long delayMillis, String html) {
+        byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
+        var first = new FirstRequest();
+        handle(path, exchange -> {
+            first.arrived.countDown();
+            try {
+                sleep(delayMillis);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                send(exchange, 200, bytes);
+            } finally {
+                first.ended.countDown();
+            }
+        });
+        return first;
+    }
+
+    /** The first request for a tracked page, as the site saw it. */
+    public static final class FirstRequest {
+
+        private final CountDownLatch arrived = new CountDownLatch(1);
+        private final CountDownLatch ended = new CountDownLatch(1);
+
+        /** Waits until the request has reached the site. */
+        public void awaitArrival(Duration timeout) {
+            await(arrived, timeout, "the request to arrive");
+        }
+
+        /** Waits until the site is done with it: the whole page was written, or the client had hung up. */
+        public void awaitEnd(Duration timeout) {
+            await(ended, timeout, "the site to finish answering");
+        }
+
+        private static void await(CountDownLatch latch, Duration timeout, String what) {
+            try {
+                if (!latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + what, e);
+            }
+        }
     }
 
     public TestSite redirect(String path, int status, String location) {
