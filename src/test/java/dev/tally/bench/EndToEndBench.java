@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
  * Unreported rounds run first for WARMUP_SECONDS (default 0), in this JVM, so that both the
  * service and this client are measured after their JIT has compiled the path.
  *
- * <p>Besides the rate, the round reports the CPU time spent per job by this client and, given
- * SERVER_PID (Linux), by the service, from /proc: a figure that moves far less than the rate when
- * something else shares the machine, so it is the one to compare two versions by.
+ * <p>Besides the rate, the round reports the CPU time spent per job by the whole machine (service,
+ * client, page server, database and broker), by this client and, given SERVER_PID, by the
+ * service (Linux /proc): figures that move far less than the rate when the machine is noisy, so
+ * they are the ones to compare two versions by.
  *
  * <pre>usage: EndToEndBench BASE_URL PAGE_URL JOBS [WARMUP_SECONDS] [SERVER_PID]</pre>
  */
@@ -59,6 +60,7 @@ public final class EndToEndBench {
     private static Round round(HttpClient http, String base, String page, int jobs, long serverPid) throws Exception {
         long clientCpuBefore = cpuNanos(ProcessHandle.current().pid());
         long serverCpuBefore = cpuNanos(serverPid);
+        long machineCpuBefore = machineCpuNanos();
         var ids = new ConcurrentLinkedQueue<String>();
         var failures = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(16);
@@ -98,6 +100,7 @@ public final class EndToEndBench {
         double elapsed = (System.nanoTime() - start) / 1e9;
         double clientCpuMs = (cpuNanos(ProcessHandle.current().pid()) - clientCpuBefore) / 1e6;
         double serverCpuMs = (cpuNanos(serverPid) - serverCpuBefore) / 1e6;
+        double machineCpuMs = (machineCpuNanos() - machineCpuBefore) / 1e6;
         int succeeded = 0;
         for (String id : ids) {
             String body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + id + "?top=0"))
@@ -105,9 +108,9 @@ public final class EndToEndBench {
             succeeded += body.contains("\"SUCCEEDED\"") ? 1 : 0;
         }
         return new Round(String.format("end-to-end: %d jobs for %s: all submitted in %.1f s, all finished in %.1f s = %.0f jobs/s; "
-                        + "succeeded %d, failed or lost %d, submit errors %d; CPU per job: client %.2f ms%s",
+                        + "succeeded %d, failed or lost %d, submit errors %d; CPU per job: machine %.2f ms, client %.2f ms%s",
                 jobs, page, submitted, elapsed, ids.size() / elapsed, succeeded, ids.size() - succeeded, failures.get(),
-                clientCpuMs / jobs, serverPid < 0 ? "" : String.format(", service %.2f ms", serverCpuMs / jobs)),
+                machineCpuMs / jobs, clientCpuMs / jobs, serverPid < 0 ? "" : String.format(", service %.2f ms", serverCpuMs / jobs)),
                 succeeded == jobs);
     }
 
@@ -123,6 +126,20 @@ public final class EndToEndBench {
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
             return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** CPU time used by everything on the machine so far (Linux /proc/stat: all but idle and iowait), or 0. */
+    private static long machineCpuNanos() {
+        try {
+            String[] fields = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long ticks = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user, nice, system, irq, softirq, steal
+                ticks += Long.parseLong(fields[i]);
+            }
+            return ticks * 10_000_000L;
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
