@@ -34,7 +34,7 @@ class JobClaims {
             + " started_at = COALESCE(started_at, :now), updated_at = :now";
 
     private static final String READ_BACK = "SELECT id, source_type, source_url, text_length, attempts FROM job"
-            + " WHERE id = ANY(:ids) AND status = 'RUNNING' AND lease_owner = :owner AND lease_expires_at = :lease";
+            + " WHERE id IN (:ids) AND status = 'RUNNING' AND lease_owner = :owner AND lease_expires_at = :lease";
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -69,8 +69,8 @@ class JobClaims {
         if (due.isEmpty()) {
             return List.of();
         }
-        var params = claimParams(owner, now, leaseUntil).addValue("ids", IdArrays.uuids(due));
-        jdbc.update(CLAIM_SET + " WHERE id = ANY(:ids) AND " + allowedFrom(JobTransition.CLAIM), params);
+        var params = claimParams(owner, now, leaseUntil).addValue("ids", PaddedIds.padded(due));
+        jdbc.update(CLAIM_SET + " WHERE id IN (:ids) AND " + allowedFrom(JobTransition.CLAIM), params);
         return readBack(params, due);
     }
 
@@ -119,7 +119,7 @@ class JobClaims {
 
     private List<ClaimedJob> readBack(MapSqlParameterSource params, List<UUID> ids) {
         String owner = (String) params.getValue("owner");
-        return jdbc.query(READ_BACK, params.addValue("ids", IdArrays.uuids(ids)), (rs, n) -> {
+        return jdbc.query(READ_BACK, params.addValue("ids", PaddedIds.padded(ids)), (rs, n) -> {
             var type = JobSource.Type.valueOf(rs.getString("source_type"));
             var source = type == JobSource.Type.URL
                     ? JobSource.url(rs.getString("source_url"))

@@ -101,7 +101,7 @@ class JobRepository {
 
     void deleteDispatches(List<Long> ids) {
         if (!ids.isEmpty()) {
-            jdbc.sql("DELETE FROM job_dispatch WHERE id = ANY(:ids)").param("ids", IdArrays.longs(ids)).update();
+            jdbc.sql("DELETE FROM job_dispatch WHERE id IN (:ids)").param("ids", PaddedIds.padded(ids)).update();
         }
     }
 
@@ -372,7 +372,7 @@ class JobRepository {
                 .query((rs, n) -> rs.getObject(1, UUID.class))
                 .list();
         if (!ids.isEmpty()) {
-            jdbc.sql("DELETE FROM job WHERE id = ANY(:ids)").param("ids", IdArrays.uuids(ids)).update();
+            jdbc.sql("DELETE FROM job WHERE id IN (:ids)").param("ids", PaddedIds.padded(ids)).update();
         }
         return ids;
     }

@@ -72,10 +72,10 @@ class JobResults {
                     stored.stream().map(r -> new MapSqlParameterSource("id", r.id()).addValue("data", r.histogram()))
                             .toArray(SqlParameterSource[]::new));
             List<UUID> ids = stored.stream().map(SucceededAttempt::id).toList();
-            jdbc.update("DELETE FROM job_text WHERE job_id = ANY(:ids)", new MapSqlParameterSource("ids", IdArrays.uuids(ids)));
+            jdbc.update("DELETE FROM job_text WHERE job_id IN (:ids)", new MapSqlParameterSource("ids", PaddedIds.padded(ids)));
             // Most jobs ask for no callback: find the few that do, and record their webhooks.
-            jdbc.queryForList("SELECT id FROM job WHERE id = ANY(:ids) AND callback_url IS NOT NULL",
-                            new MapSqlParameterSource("ids", IdArrays.uuids(ids)), UUID.class)
+            jdbc.queryForList("SELECT id FROM job WHERE id IN (:ids) AND callback_url IS NOT NULL",
+                            new MapSqlParameterSource("ids", PaddedIds.padded(ids)), UUID.class)
                     .forEach(id -> repository.recordWebhook(id, JobStatus.SUCCEEDED, now));
         }
         Map<UUID, Boolean> storedById = stored.stream()
