@@ -66,6 +66,16 @@ public class JobDispatches {
         return repository.redispatchStuck(now.minus(stuckAfter), now, limit);
     }
 
+    /**
+     * Re-dispatches the named jobs that are still queued and have no pending record: jobs whose
+     * message a worker let go of because it could not claim them (the store was unreachable).
+     *
+     * @return the ids re-dispatched
+     */
+    public List<UUID> redispatch(List<UUID> jobIds) {
+        return jobIds.isEmpty() ? List.of() : repository.redispatch(jobIds, clock.instant());
+    }
+
     /** The publisher could not send a batch. */
     public static final class RelayFailedException extends RuntimeException {
         RelayFailedException(Throwable cause) {

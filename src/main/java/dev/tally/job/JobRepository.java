@@ -106,6 +106,27 @@ class JobRepository {
     }
 
     /**
+     * Gives each of the named jobs a new dispatch record, if it is still QUEUED and has none
+     * pending: for jobs whose message a worker had to let go of. @return the ids re-dispatched
+     */
+    @Transactional
+    List<UUID> redispatch(List<UUID> ids, Instant now) {
+        List<UUID> redispatched = new ArrayList<>(ids.size());
+        for (UUID id : ids) {
+            int changed = jdbc.sql("UPDATE job SET next_attempt_at = :now WHERE id = :id AND status = 'QUEUED'"
+                            + " AND NOT EXISTS (SELECT 1 FROM job_dispatch d WHERE d.job_id = :id)")
+                    .param("now", ts(now))
+                    .param("id", id)
+                    .update();
+            if (changed == 1) {
+                dispatch(id, now, now);
+                redispatched.add(id);
+            }
+        }
+        return redispatched;
+    }
+
+    /**
      * Queued jobs that were due long ago and have no pending dispatch record: their message was
      * lost (purged queue, broker failure). Gives each a new record and returns their ids.
      */

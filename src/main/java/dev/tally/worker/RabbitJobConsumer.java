@@ -30,14 +30,17 @@ class RabbitJobConsumer {
     private final JobAttempts attempts;
     private final AttemptRunner runner;
     private final WorkerProperties properties;
+    private final UnclaimedJobs unclaimed;
     private final String owner = "rabbit-" + UUID.randomUUID();
     private final Counter poison;
     private final Counter duplicates;
 
-    RabbitJobConsumer(JobAttempts attempts, AttemptRunner runner, WorkerProperties properties, MeterRegistry meters) {
+    RabbitJobConsumer(JobAttempts attempts, AttemptRunner runner, WorkerProperties properties, UnclaimedJobs unclaimed,
+                      MeterRegistry meters) {
         this.attempts = attempts;
         this.runner = runner;
         this.properties = properties;
+        this.unclaimed = unclaimed;
         this.poison = Counter.builder("tally.queue.poison").description("messages parked in the dead-letter queue")
                 .register(meters);
         this.duplicates = Counter.builder("tally.queue.duplicates")
@@ -73,10 +76,12 @@ class RabbitJobConsumer {
         } catch (DataAccessException | TransactionException e) {
             // The store is down (no connection or transaction to be had, or a statement or the
             // commit failed): the job stays QUEUED in the store (or RUNNING under a lease nobody
-            // renews, should the commit have gone through) and the reconciler dispatches it again
-            // later, so this message is not needed (requeueing it would only burn deliveries).
-            log.warn("could not claim job {} (store unavailable: {}); it will be dispatched again", jobId,
-                    e.getMessage());
+            // renews, should the commit have gone through). Requeueing the message would only burn
+            // deliveries while the store is down; instead the job gets a new dispatch record as
+            // soon as the store answers (or, failing that, from the reconciler or its lease).
+            boolean remembered = unclaimed.add(jobId);
+            log.warn("could not claim job {} (store unavailable: {}); it will be dispatched again {}", jobId,
+                    e.getMessage(), remembered ? "once the store answers" : "by the reconciler");
             return;
         }
         if (claimed.isEmpty()) {

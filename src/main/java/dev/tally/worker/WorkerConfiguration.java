@@ -1,6 +1,7 @@
 package dev.tally.worker;
 
 import dev.tally.job.JobAttempts;
+import dev.tally.job.JobDispatches;
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,8 +28,14 @@ class WorkerConfiguration {
     @Bean
     @ConditionalOnProperty(name = "tally.queue", havingValue = "rabbitmq")
     RabbitJobConsumer rabbitJobConsumer(JobAttempts attempts, AttemptRunner runner, WorkerProperties properties,
-                                        MeterRegistry meters) {
-        return new RabbitJobConsumer(attempts, runner, properties, meters);
+                                        UnclaimedJobs unclaimed, MeterRegistry meters) {
+        return new RabbitJobConsumer(attempts, runner, properties, unclaimed, meters);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "tally.queue", havingValue = "rabbitmq")
+    UnclaimedJobs unclaimedJobs(JobDispatches dispatches) {
+        return new UnclaimedJobs(dispatches);
     }
 
     /** Lets a stopping consumer finish its running jobs for the shutdown grace period. */

@@ -390,6 +390,45 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void redispatchesNamedJobsOnlyWhileQueuedAndWithoutAPendingRecord() {
+        var outbox = new JobRepository(jdbc, true);
+        Job unclaimed = queuedUrlJob("https://example.com/unclaimed");
+        Job stillPending = queuedUrlJob("https://example.com/pending");
+        Job running = queuedUrlJob("https://example.com/running");
+        List.of(unclaimed, stillPending, running).forEach(j -> outbox.insert(j, null));
+        // The first job's message was published (its record deleted) and then let go of unclaimed.
+        outbox.deleteDispatches(dispatchIdsOf(unclaimed.id()));
+        outbox.claim(running.id(), "w1", now, now.plusSeconds(30));
+        outbox.deleteDispatches(dispatchIdsOf(running.id()));
+
+        List<UUID> redispatched = outbox.redispatch(List.of(unclaimed.id(), stillPending.id(), running.id(),
+                UUID.randomUUID()), now.plusSeconds(1));
+
+        assertThat(redispatched).containsExactly(unclaimed.id());
+        assertThat(dispatchIdsOf(unclaimed.id())).hasSize(1);
+        assertThat(dispatchIdsOf(stillPending.id())).hasSize(1);
+        assertThat(dispatchIdsOf(running.id())).isEmpty();
+    }
+
+    @Test
+    void redispatchesQueuedJobsWhoseMessageWasLostOnlyOnceLongPastDue() {
+        var outbox = new JobRepository(jdbc, true);
+        Job lost = queuedUrlJob("https://example.com/lost");
+        Job pending = queuedUrlJob("https://example.com/pending");
+        List.of(lost, pending).forEach(j -> outbox.insert(j, null));
+        outbox.deleteDispatches(dispatchIdsOf(lost.id()));
+
+        assertThat(outbox.redispatchStuck(now.minusSeconds(60), now, 10)).as("not yet long past due").isEmpty();
+        assertThat(outbox.redispatchStuck(now.plusSeconds(1), now.plusSeconds(1), 10)).containsExactly(lost.id());
+        assertThat(dispatchIdsOf(lost.id())).hasSize(1);
+        assertThat(dispatchIdsOf(pending.id())).hasSize(1);
+    }
+
+    private List<Long> dispatchIdsOf(UUID jobId) {
+        return jdbc.sql("SELECT id FROM job_dispatch WHERE job_id = :id").param("id", jobId).query(Long.class).list();
+    }
+
+    @Test
     void claimsNamedJobsTogetherOnlyWhileTheyAreQueued() {
         Job queued = queuedUrlJob("https://example.com/a");
         Job cancelled = queuedUrlJob("https://example.com/b");

@@ -29,8 +29,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * A worker that receives a job's message while the store is unreachable (the real PostgreSQL
  * behind a cut proxy) cannot claim the job. It must let go of the message, so that it keeps
- * receiving others and the job, still queued, is dispatched again and runs once the store is
- * back. One consumer taking one message at a time makes a message it holds on to visible: it
+ * receiving others, and the job, still queued, is dispatched again as soon as the store is back
+ * (not when the reconciler would find it, an hour later here) and runs. One consumer taking one message at a time makes a message it holds on to visible: it
  * would receive nothing else, ever.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -61,8 +61,9 @@ class StoreOutageAtClaimTest {
         registry.add("tally.queue", () -> "rabbitmq");
         registry.add("tally.rabbitmq.prefix", () -> PREFIX);
         registry.add("tally.rabbitmq.relay-interval", () -> "200ms");
-        // A queued job without a pending dispatch is sent again after a second, not five minutes.
-        registry.add("tally.rabbitmq.stuck-after", () -> "1s");
+        // The reconciler would find the job only after an hour: the job must come back sooner,
+        // dispatched again by the worker that let go of its message, once the store answers.
+        registry.add("tally.rabbitmq.stuck-after", () -> "1h");
         registry.add("spring.rabbitmq.host", Infrastructure::rabbitHost);
         registry.add("spring.rabbitmq.port", Infrastructure::rabbitPort);
         registry.add("spring.rabbitmq.listener.simple.prefetch", () -> "1");
