@@ -3,6 +3,7 @@ package dev.tally.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import dev.tally.job.ErrorCode;
 import dev.tally.text.DocumentType;
@@ -14,6 +15,7 @@ import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -284,23 +286,38 @@ class HttpPageFetcherTest {
 
     @Test
     void abortsOnInterruptAndPropagatesInterruptedException() throws Exception {
-        AtomicReference<Thread> worker = new AtomicReference<>();
-        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-            worker.set(Thread.currentThread());
-            try {
-                fetcher.fetch(server.uri("/trickle"));
-                return null;
-            } catch (Throwable t) {
-                return t;
-            }
-        });
-        Thread.sleep(300);
-        long start = System.nanoTime();
-        worker.get().interrupt();
+        // /trickle sends a byte every 200 ms for 20 s, always within the read timeout, so without
+        // the interrupt this fetch would run into its whole deadline: 15 s here.
+        Duration timeout = Duration.ofSeconds(15);
+        try (HttpPageFetcher patient = new HttpPageFetcher(FetcherTestSupport.properties(true, timeout, Duration.ofMillis(700)))) {
+            AtomicReference<Thread> worker = new AtomicReference<>();
+            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+                worker.set(Thread.currentThread());
+                try {
+                    patient.fetch(server.uri("/trickle"));
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            // The interrupt must land during the blocking body read, which does not notice it by
+            // itself; an earlier one would be caught by the cheaper checks before the request.
+            await().atMost(Duration.ofSeconds(5)).until(() -> readsTheBody(worker.get()));
+            long start = System.nanoTime();
+            worker.get().interrupt();
 
-        Throwable thrown = outcome.get(2, TimeUnit.SECONDS);
-        assertThat(thrown).isInstanceOf(InterruptedException.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+            Throwable thrown = outcome.get(10, TimeUnit.SECONDS);
+            assertThat(thrown).isInstanceOf(InterruptedException.class);
+            // The watchdog notices within 20 ms; 5 s leaves a busy machine plenty of room and is
+            // still a third of the 15 s a fetch that ignored the interrupt would take.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Whether {@code thread} is inside the fetcher's read of a response body. */
+    private static boolean readsTheBody(Thread thread) {
+        return thread != null && Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
+                frame.getClassName().equals(HttpPageFetcher.class.getName()) && frame.getMethodName().equals("readBody"));
     }
 
     @Test
