@@ -49,6 +49,12 @@ class JobWatchers {
         return watchers.values().stream().mapToInt(Set::size).sum();
     }
 
+    /** The observers of one job right now; tests wait on it to know a long poll has parked. */
+    int parked(UUID jobId) {
+        Set<Consumer<Optional<Job>>> observers = watchers.get(jobId);
+        return observers == null ? 0 : observers.size();
+    }
+
     /** A deleted job's observers hear of it at once (as an empty job), on any node. */
     @EventListener
     void onJobDeleted(JobDeletedEvent event) {

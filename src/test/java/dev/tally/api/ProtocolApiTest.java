@@ -1,6 +1,7 @@
 package dev.tally.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tally.support.Api;
 import dev.tally.support.TallyIntegrationTest;
@@ -15,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,6 +31,9 @@ class ProtocolApiTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JobWatchers watchers;
 
     Api api;
     TestSite site = TestSite.get();
@@ -109,7 +115,9 @@ class ProtocolApiTest {
         String etag = api.get("/api/v1/jobs/" + id).header("ETag");
         CompletableFuture<Api.Response> parked = CompletableFuture.supplyAsync(
                 () -> api.get("/api/v1/jobs/" + id + "?waitSeconds=30", "If-None-Match", etag));
-        Thread.sleep(300);
+        // Deleted once the long poll is registered as the job's observer, so it is the parked wait
+        // that must hear of the deletion (an earlier delete would be answered by the first read).
+        await().atMost(Duration.ofSeconds(5)).until(() -> watchers.parked(UUID.fromString(id)) == 1);
         assertThat(parked).isNotDone();
 
         long start = System.nanoTime();
