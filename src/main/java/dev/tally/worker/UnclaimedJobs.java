@@ -1,6 +1,8 @@
 package dev.tally.worker;
 
 import dev.tally.job.JobDispatches;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -32,8 +34,11 @@ class UnclaimedJobs implements SmartLifecycle {
     private volatile boolean running;
     private Thread thread;
 
-    UnclaimedJobs(JobDispatches dispatches) {
+    UnclaimedJobs(JobDispatches dispatches, MeterRegistry meters) {
         this.dispatches = dispatches;
+        Gauge.builder("tally.queue.unclaimed", this, UnclaimedJobs::size)
+                .description("jobs whose claim failed while the store was unreachable, waiting to be dispatched again")
+                .register(meters);
     }
 
     /** Remembers a job to re-dispatch; false when full (the reconciler will find it). */

@@ -34,8 +34,8 @@ class WorkerConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "tally.queue", havingValue = "rabbitmq")
-    UnclaimedJobs unclaimedJobs(JobDispatches dispatches) {
-        return new UnclaimedJobs(dispatches);
+    UnclaimedJobs unclaimedJobs(JobDispatches dispatches, MeterRegistry meters) {
+        return new UnclaimedJobs(dispatches, meters);
     }
 
     /** Lets a stopping consumer finish its running jobs for the shutdown grace period. */

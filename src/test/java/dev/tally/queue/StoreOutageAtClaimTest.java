@@ -116,6 +116,7 @@ class StoreOutageAtClaimTest {
 
         JsonNode job = api.awaitTerminal(id);
         assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(meters.get("tally.queue.unclaimed").gauge().value()).as("no job left waiting for the store").isZero();
         assertThat(job.get("attempts").asInt()).as("the failed claim used no attempt").isEqualTo(1);
     }
 
