@@ -4,6 +4,8 @@ import dev.tally.job.Job;
 import dev.tally.job.JobChangedEvent;
 import dev.tally.job.JobDeletedEvent;
 import dev.tally.job.Jobs;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,8 +34,11 @@ class JobWatchers {
         return t;
     });
 
-    JobWatchers(Jobs jobs) {
+    JobWatchers(Jobs jobs, MeterRegistry meters) {
         this.jobs = jobs;
+        Gauge.builder("tally.api.parked", this, JobWatchers::parked)
+                .description("long-polls and event streams waiting for a job to change")
+                .register(meters);
     }
 
     /** Calls {@code onChange} with the job's new state (empty if deleted) at every change until removed. */

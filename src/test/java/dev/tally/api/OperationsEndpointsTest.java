@@ -36,7 +36,7 @@ class OperationsEndpointsTest {
     void exposesPrometheusMetrics() {
         Api.Response response = api.get("/actuator/prometheus");
         assertThat(response.status()).isEqualTo(200);
-        assertThat(response.body()).contains("jvm_memory_used_bytes");
+        assertThat(response.body()).contains("jvm_memory_used_bytes").contains("tally_api_parked");
     }
 
     @Test

@@ -53,7 +53,7 @@ class TwoApiNodesTest {
             String etag = nodeA.get("/api/v1/jobs/" + id).header("ETag");
             CompletableFuture<Api.Response> parked = CompletableFuture.supplyAsync(
                     () -> nodeA.get("/api/v1/jobs/" + id + "?waitSeconds=30", "If-None-Match", etag));
-            Thread.sleep(500);
+            awaitParkedOn(nodeA);
             assertThat(parked).isNotDone();
 
             long start = System.nanoTime();
@@ -88,6 +88,17 @@ class TwoApiNodesTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** Waits until the node reports one parked observer (gauge tally.api.parked), i.e. the long poll is waiting. */
+    private static void awaitParkedOn(Api node) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!node.get("/actuator/prometheus").body().contains("tally_api_parked 1.0")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the long poll never parked on the node");
+            }
+            sleep(20);
         }
     }
 
