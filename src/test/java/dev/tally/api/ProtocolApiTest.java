@@ -94,10 +94,15 @@ class ProtocolApiTest {
 
     @Test
     void longPollAnswersNotModifiedWhenNothingChangesInTime() {
-        site.slowHtml("/protocol/slower.html", 4000, "<p>slow</p>");
+        TestSite.FirstRequest fetch = site.trackedSlowHtml("/protocol/slower.html", 4000, "<p>slow</p>");
         String id = api.submitUrl(site.url("/protocol/slower.html"));
-        api.awaitJob(id, j -> j.get("status").asString().equals("RUNNING"), Duration.ofSeconds(10));
-        String etag = api.get("/api/v1/jobs/" + id).header("ETag");
+        // The worker gives up on the silent page 2 s after asking for it (tally.fetch.read-timeout),
+        // which changes the job; the one-second poll starts from the moment the request reached the
+        // site, not from whenever a status poll happened to see RUNNING, so it ends well before that.
+        fetch.awaitArrival(Duration.ofSeconds(10));
+        Api.Response running = api.get("/api/v1/jobs/" + id);
+        assertThat(running.json().get("status").asString()).isEqualTo("RUNNING");
+        String etag = running.header("ETag");
 
         long start = System.nanoTime();
         Api.Response answer = api.get("/api/v1/jobs/" + id + "?waitSeconds=1", "If-None-Match", etag);
