@@ -107,7 +107,9 @@ class JobRepository {
 
     /**
      * Gives each of the named jobs a new dispatch record, if it is still QUEUED and has none
-     * pending: for jobs whose message a worker had to let go of. @return the ids re-dispatched
+     * pending: for jobs whose message a worker had to let go of, or was lost. Pushing
+     * next_attempt_at forward keeps a job from being found stuck again at once; a job claimed,
+     * cancelled or dispatched meanwhile needs no message. @return the ids re-dispatched
      */
     @Transactional
     List<UUID> redispatch(List<UUID> ids, Instant now) {
@@ -139,20 +141,7 @@ class JobRepository {
                 .param("limit", limit)
                 .query((rs, n) -> rs.getObject(1, UUID.class))
                 .list();
-        List<UUID> redispatched = new ArrayList<>(ids.size());
-        for (UUID id : ids) {
-            // Pushing next_attempt_at forward keeps the job from being found again at once. A job
-            // claimed or cancelled since the select above needs no message.
-            int changed = jdbc.sql("UPDATE job SET next_attempt_at = :now WHERE id = :id AND status = 'QUEUED'")
-                    .param("now", ts(now))
-                    .param("id", id)
-                    .update();
-            if (changed == 1) {
-                dispatch(id, now, now);
-                redispatched.add(id);
-            }
-        }
-        return redispatched;
+        return redispatch(ids, now);
     }
 
     Optional<Job> find(UUID id) {
