@@ -62,4 +62,15 @@ final class FetcherTestSupport {
         };
         return new HttpPageFetcher(properties, new AddressPolicy(true), dns);
     }
+
+    /** Whether {@code thread} is parked inside {@link HostThrottle#acquire}, waiting for a slot at a host. */
+    static boolean waitsForAHostSlot(Thread thread) {
+        return thread != null && thread.getState() == Thread.State.TIMED_WAITING && isInside(thread, HostThrottle.class, "acquire");
+    }
+
+    /** Whether {@code thread} is running, or blocked, inside {@code type}'s method {@code method}. */
+    static boolean isInside(Thread thread, Class<?> type, String method) {
+        return thread != null && java.util.Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
+                frame.getClassName().equals(type.getName()) && frame.getMethodName().equals(method));
+    }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,13 +17,6 @@ class HostThrottleTest {
         return System.nanoTime() + duration.toNanos();
     }
 
-    /** Whether {@code thread} is parked inside {@link HostThrottle#acquire}, waiting for a slot. */
-    private static boolean waitsForASlot(Thread thread) {
-        return thread != null
-                && thread.getState() == Thread.State.TIMED_WAITING
-                && Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
-                        frame.getClassName().equals(HostThrottle.class.getName()) && frame.getMethodName().equals("acquire"));
-    }
 
     @Test
     void givesNoSlotBeyondTheConcurrencyUntilOneIsReleased() throws Exception {
@@ -84,7 +76,7 @@ class HostThrottleTest {
         });
         // Interrupted while parked for the slot, not before it asks (an interrupt then would also
         // throw, without testing the wait).
-        await().atMost(Duration.ofSeconds(5)).until(() -> waitsForASlot(waiter.get()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> FetcherTestSupport.waitsForAHostSlot(waiter.get()));
         waiter.get().interrupt();
 
         assertThat(outcome.get(1, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);

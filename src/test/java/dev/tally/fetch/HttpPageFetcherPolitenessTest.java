@@ -8,7 +8,6 @@ import dev.tally.job.ErrorCode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -47,13 +46,6 @@ class HttpPageFetcherPolitenessTest {
         return System.nanoTime() + duration.toNanos();
     }
 
-    /** Whether {@code thread} is parked inside the throttle, waiting for a turn at a host. */
-    private static boolean waitsForAHostSlot(Thread thread) {
-        return thread != null
-                && thread.getState() == Thread.State.TIMED_WAITING
-                && Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
-                        frame.getClassName().equals(HostThrottle.class.getName()) && frame.getMethodName().equals("acquire"));
-    }
 
     @Test
     void neverRunsMoreThanTheConcurrencyLimitAgainstOneHost() throws Exception {
@@ -170,7 +162,7 @@ class HttpPageFetcherPolitenessTest {
                     return t;
                 }
             }, pool);
-            await().atMost(Duration.ofSeconds(5)).until(() -> waitsForAHostSlot(worker.get()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> FetcherTestSupport.waitsForAHostSlot(worker.get()));
             long start = System.nanoTime();
             worker.get().interrupt();
 

@@ -15,7 +15,6 @@ import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -302,7 +301,7 @@ class HttpPageFetcherTest {
             });
             // The interrupt must land during the blocking body read, which does not notice it by
             // itself; an earlier one would be caught by the cheaper checks before the request.
-            await().atMost(Duration.ofSeconds(5)).until(() -> readsTheBody(worker.get()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> FetcherTestSupport.isInside(worker.get(), HttpPageFetcher.class, "readBody"));
             long start = System.nanoTime();
             worker.get().interrupt();
 
@@ -314,11 +313,6 @@ class HttpPageFetcherTest {
         }
     }
 
-    /** Whether {@code thread} is inside the fetcher's read of a response body. */
-    private static boolean readsTheBody(Thread thread) {
-        return thread != null && Arrays.stream(thread.getStackTrace()).anyMatch(frame ->
-                frame.getClassName().equals(HttpPageFetcher.class.getName()) && frame.getMethodName().equals("readBody"));
-    }
 
     @Test
     void throwsInterruptedExceptionWhenAlreadyInterrupted() {
