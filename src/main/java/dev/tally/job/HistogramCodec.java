@@ -3,48 +3,121 @@ package dev.tally.job;
 import dev.tally.text.Histogram;
 import dev.tally.text.WordCount;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
  * Stores a histogram compactly: deflated {@code (varint count, varint length, UTF-8 word)}
  * entries in histogram order. A Gutenberg book's tens of thousands of words take a few hundred
  * kilobytes this way, and readers can stop after the first entries they need.
+ *
+ * <p>A job stores two forms, its first entries and all of them; {@link #encode(Histogram, int)}
+ * writes the entries once and deflates both from the same bytes. Deflaters are reused: each holds
+ * about 256 KB of native memory, which zlib would otherwise map and fault in twice per job.
  */
 final class HistogramCodec {
+
+    /** Deflaters kept for reuse; more may be in use at once, the extra ones are ended after use. */
+    private static final int POOLED_DEFLATERS = 8;
+    private static final ConcurrentLinkedQueue<Deflater> DEFLATERS = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger POOLED = new AtomicInteger();
 
     private HistogramCodec() {
     }
 
-    static byte[] encode(Histogram histogram, int limit) {
-        int n = Math.min(limit, histogram.distinctWords());
-        var bytes = new ByteArrayOutputStream(Math.max(64, n * 4));
-        var deflater = new Deflater(Deflater.BEST_SPEED);
-        // Buffered: the entries are written a byte at a time, and a deflater stream handles each
-        // write call as a block of its own.
-        try (var out = new java.io.BufferedOutputStream(new DeflaterOutputStream(bytes, deflater, 64 * 1024), 64 * 1024)) {
-            for (int i = 0; i < n; i++) {
-                writeVarLong(out, histogram.count(i));
-                byte[] word = histogram.word(i).getBytes(StandardCharsets.UTF_8);
-                writeVarLong(out, word.length);
-                out.write(word);
+    /** A histogram's two stored forms; {@code top} and {@code all} are the same array when it has no more entries than the top. */
+    record Stored(byte[] top, byte[] all) {
+    }
+
+    /** Both stored forms of {@code histogram}: its first {@code topLimit} entries and all of them. */
+    static Stored encode(Histogram histogram, int topLimit) {
+        var entries = new EntryBytes(Math.max(64, Math.min(histogram.distinctWords(), 1 << 20) * 8));
+        int n = histogram.distinctWords();
+        int topEnd = -1;
+        for (int i = 0; i < n; i++) {
+            if (i == topLimit) {
+                topEnd = entries.length;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            deflater.end();
+            entries.writeVarLong(histogram.count(i));
+            byte[] word = histogram.word(i).getBytes(StandardCharsets.UTF_8);
+            entries.writeVarLong(word.length);
+            entries.write(word);
         }
-        return bytes.toByteArray();
+        byte[] all = deflate(entries.bytes, entries.length);
+        return new Stored(topEnd < 0 ? all : deflate(entries.bytes, topEnd), all);
+    }
+
+    private static byte[] deflate(byte[] input, int length) {
+        Deflater deflater = DEFLATERS.poll();
+        if (deflater == null) {
+            deflater = new Deflater(Deflater.BEST_SPEED);
+        } else {
+            POOLED.decrementAndGet();
+        }
+        try {
+            deflater.setInput(input, 0, length);
+            deflater.finish();
+            // zlib's bound for incompressible input is a few bytes per 16 KB over the input.
+            byte[] out = new byte[length + (length >>> 12) + 64];
+            int written = 0;
+            while (!deflater.finished()) {
+                if (written == out.length) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                }
+                written += deflater.deflate(out, written, out.length - written);
+            }
+            return Arrays.copyOf(out, written);
+        } finally {
+            deflater.reset();
+            if (POOLED.incrementAndGet() <= POOLED_DEFLATERS) {
+                DEFLATERS.offer(deflater);
+            } else {
+                POOLED.decrementAndGet();
+                deflater.end();
+            }
+        }
+    }
+
+    /** The entries before deflating: a growing byte array. */
+    private static final class EntryBytes {
+
+        byte[] bytes;
+        int length;
+
+        EntryBytes(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        void writeVarLong(long value) {
+            ensure(10);
+            while ((value & ~0x7FL) != 0) {
+                bytes[length++] = (byte) ((value & 0x7F) | 0x80);
+                value >>>= 7;
+            }
+            bytes[length++] = (byte) value;
+        }
+
+        void write(byte[] word) {
+            ensure(word.length);
+            System.arraycopy(word, 0, bytes, length, word.length);
+            length += word.length;
+        }
+
+        private void ensure(int more) {
+            if (bytes.length - length < more) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
     }
 
     static List<WordCount> decode(byte[] data, long offset, int limit) {
@@ -56,8 +129,10 @@ final class HistogramCodec {
     /** Visits up to {@code limit} entries starting at entry {@code offset}. */
     static void forEach(byte[] data, long offset, long limit, EntryVisitor visitor) {
         var inflater = new java.util.zip.Inflater();
+        // Buffers no larger than the data needs: most stored histograms are a few kilobytes.
+        int bufferSize = Math.max(512, Math.min(64 * 1024, data.length));
         try (InputStream in = new java.io.BufferedInputStream(
-                new InflaterInputStream(new ByteArrayInputStream(data), inflater, 64 * 1024), 64 * 1024)) {
+                new InflaterInputStream(new ByteArrayInputStream(data), inflater, bufferSize), 4 * bufferSize)) {
             long index = 0;
             long taken = 0;
             byte[] buffer = new byte[64];
@@ -91,14 +166,6 @@ final class HistogramCodec {
     @FunctionalInterface
     interface EntryVisitor {
         void visit(WordCount entry) throws IOException;
-    }
-
-    private static void writeVarLong(OutputStream out, long value) throws IOException {
-        while ((value & ~0x7FL) != 0) {
-            out.write((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.write((int) value);
     }
 
     /** @return the value, or -1 at a clean end of stream */

@@ -81,10 +81,9 @@ public class JobAttempts {
      * of concurrent callers are stored together in one transaction.
      */
     public boolean succeed(ClaimedJob job, Histogram histogram) {
-        byte[] top = HistogramCodec.encode(histogram, Jobs.MAX_TOP_WORDS);
-        byte[] all = HistogramCodec.encode(histogram, Integer.MAX_VALUE);
+        HistogramCodec.Stored stored = HistogramCodec.encode(histogram, Jobs.MAX_TOP_WORDS);
         boolean done = results.write(new SucceededAttempt(job.id(), job.owner(), histogram.totalWords(),
-                histogram.distinctWords(), top, all));
+                histogram.distinctWords(), stored.top(), stored.all()));
         return announce(done, job.id(), JobStatus.SUCCEEDED);
     }
 
