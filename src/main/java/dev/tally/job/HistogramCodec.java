@@ -2,7 +2,6 @@ package dev.tally.job;
 
 import dev.tally.text.Histogram;
 import dev.tally.text.WordCount;
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,26 +10,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.Deflater;
-import java.util.zip.InflaterInputStream;
 
 /**
- * Stores a histogram compactly: deflated {@code (varint count, varint length, UTF-8 word)}
- * entries in histogram order. A Gutenberg book's tens of thousands of words take a few hundred
- * kilobytes this way, and readers can stop after the first entries they need.
+ * Stores a histogram compactly: compressed {@code (varint count, varint length, UTF-8 word)}
+ * entries in histogram order ({@link HistogramCompression}: zstd, or zlib as stored before). A
+ * Gutenberg book's tens of thousands of words take a few hundred kilobytes this way, and readers
+ * can stop after the first entries they need.
  *
  * <p>A job stores two forms, its first entries and all of them; {@link #encode(Histogram, int)}
- * writes the entries once and deflates both from the same bytes. Deflaters are reused: each holds
- * about 256 KB of native memory, which zlib would otherwise map and fault in twice per job.
+ * writes the entries once and compresses both from the same bytes.
  */
 final class HistogramCodec {
-
-    /** Deflaters kept for reuse; more may be in use at once, the extra ones are ended after use. */
-    private static final int POOLED_DEFLATERS = 8;
-    private static final ConcurrentLinkedQueue<Deflater> DEFLATERS = new ConcurrentLinkedQueue<>();
-    private static final AtomicInteger POOLED = new AtomicInteger();
 
     private HistogramCodec() {
     }
@@ -53,42 +43,11 @@ final class HistogramCodec {
             entries.writeVarLong(word.length);
             entries.write(word);
         }
-        byte[] all = deflate(entries.bytes, entries.length);
-        return new Stored(topEnd < 0 ? all : deflate(entries.bytes, topEnd), all);
+        byte[] all = HistogramCompression.compress(entries.bytes, entries.length);
+        return new Stored(topEnd < 0 ? all : HistogramCompression.compress(entries.bytes, topEnd), all);
     }
 
-    private static byte[] deflate(byte[] input, int length) {
-        Deflater deflater = DEFLATERS.poll();
-        if (deflater == null) {
-            deflater = new Deflater(Deflater.BEST_SPEED);
-        } else {
-            POOLED.decrementAndGet();
-        }
-        try {
-            deflater.setInput(input, 0, length);
-            deflater.finish();
-            // zlib's bound for incompressible input is a few bytes per 16 KB over the input.
-            byte[] out = new byte[length + (length >>> 12) + 64];
-            int written = 0;
-            while (!deflater.finished()) {
-                if (written == out.length) {
-                    out = Arrays.copyOf(out, out.length * 2);
-                }
-                written += deflater.deflate(out, written, out.length - written);
-            }
-            return Arrays.copyOf(out, written);
-        } finally {
-            deflater.reset();
-            if (POOLED.incrementAndGet() <= POOLED_DEFLATERS) {
-                DEFLATERS.offer(deflater);
-            } else {
-                POOLED.decrementAndGet();
-                deflater.end();
-            }
-        }
-    }
-
-    /** The entries before deflating: a growing byte array. */
+    /** The entries before compressing: a growing byte array. */
     private static final class EntryBytes {
 
         byte[] bytes;
@@ -128,11 +87,7 @@ final class HistogramCodec {
 
     /** Visits up to {@code limit} entries starting at entry {@code offset}. */
     static void forEach(byte[] data, long offset, long limit, EntryVisitor visitor) {
-        var inflater = new java.util.zip.Inflater();
-        // Buffers no larger than the data needs: most stored histograms are a few kilobytes.
-        int bufferSize = Math.max(512, Math.min(64 * 1024, data.length));
-        try (InputStream in = new java.io.BufferedInputStream(
-                new InflaterInputStream(new ByteArrayInputStream(data), inflater, bufferSize), 4 * bufferSize)) {
+        try (InputStream in = HistogramCompression.open(data)) {
             long index = 0;
             long taken = 0;
             byte[] buffer = new byte[64];
@@ -157,8 +112,6 @@ final class HistogramCodec {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt stored histogram", e);
-        } finally {
-            inflater.end();
         }
     }
 

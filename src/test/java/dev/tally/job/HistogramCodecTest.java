@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.text.Histogram;
 import dev.tally.text.WordCount;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.Test;
 
 class HistogramCodecTest {
@@ -110,5 +114,40 @@ class HistogramCodecTest {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void writesZstdFramesWhereItsNativeLibraryLoads() {
+        byte[] stored = HistogramCodec.encode(Histogram.of(Map.of("alpha", 2L, "beta", 1L)), 100).all();
+
+        assertThat(HistogramCompression.writesZstd()).as("zstd-jni has a native library for this platform").isTrue();
+        assertThat(stored).startsWith((byte) 0x28, (byte) 0xB5, (byte) 0x2F, (byte) 0xFD);
+    }
+
+    @Test
+    void readsHistogramsStoredWithZlibBeforeZstd() throws Exception {
+        // The stored format as written before zstd: deflated (varint count, varint length, UTF-8 word) entries.
+        var raw = new ByteArrayOutputStream();
+        for (Object[] entry : new Object[][] {{300L, "the"}, {7L, "café"}, {1L, "zebra"}}) {
+            byte[] word = ((String) entry[1]).getBytes(StandardCharsets.UTF_8);
+            writeVarLong(raw, (Long) entry[0]);
+            writeVarLong(raw, word.length);
+            raw.write(word);
+        }
+        var zlib = new ByteArrayOutputStream();
+        try (var out = new DeflaterOutputStream(zlib, new Deflater(Deflater.BEST_SPEED))) {
+            raw.writeTo(out);
+        }
+
+        assertThat(HistogramCodec.decode(zlib.toByteArray(), 0, 10)).containsExactly(
+                new WordCount("the", 300), new WordCount("café", 7), new WordCount("zebra", 1));
+    }
+
+    private static void writeVarLong(ByteArrayOutputStream out, long value) {
+        while ((value & ~0x7FL) != 0) {
+            out.write((int) ((value & 0x7F) | 0x80));
+            value >>>= 7;
+        }
+        out.write((int) value);
     }
 }
