@@ -76,10 +76,14 @@ class ProtocolApiTest {
 
     @Test
     void longPollReturnsSoonAfterTheJobChanges() {
-        site.slowHtml("/protocol/slow.html", 800, "<p>worth the wait</p>");
+        // The page answers 1.5 s after the request reaches the site (within the 2 s read timeout);
+        // the poll starts from that arrival, not from whenever a status poll happened to see RUNNING.
+        TestSite.FirstRequest fetch = site.trackedSlowHtml("/protocol/slow.html", 1500, "<p>worth the wait</p>");
         String id = api.submitUrl(site.url("/protocol/slow.html"));
-        JsonNode running = api.awaitJob(id, j -> j.get("status").asString().equals("RUNNING"), Duration.ofSeconds(10));
-        String etag = api.get("/api/v1/jobs/" + id).header("ETag");
+        fetch.awaitArrival(Duration.ofSeconds(10));
+        Api.Response current = api.get("/api/v1/jobs/" + id);
+        JsonNode running = current.json();
+        String etag = current.header("ETag");
 
         long start = System.nanoTime();
         Api.Response answer = api.get("/api/v1/jobs/" + id + "?waitSeconds=20", "If-None-Match", etag);
@@ -114,10 +118,14 @@ class ProtocolApiTest {
 
     @Test
     void longPollOnAJobDeletedMeanwhileAnswersNotFoundAtOnce() throws Exception {
-        site.slowHtml("/protocol/deleted.html", 4000, "<p>never counted</p>");
+        // Everything below happens within the worker's 2 s read timeout on the silent page, counted
+        // from the request's arrival at the site (a timeout would change the job and end the poll).
+        TestSite.FirstRequest fetch = site.trackedSlowHtml("/protocol/deleted.html", 4000, "<p>never counted</p>");
         String id = api.submitUrl(site.url("/protocol/deleted.html"));
-        api.awaitJob(id, j -> j.get("status").asString().equals("RUNNING"), Duration.ofSeconds(10));
-        String etag = api.get("/api/v1/jobs/" + id).header("ETag");
+        fetch.awaitArrival(Duration.ofSeconds(10));
+        Api.Response running = api.get("/api/v1/jobs/" + id);
+        assertThat(running.json().get("status").asString()).isEqualTo("RUNNING");
+        String etag = running.header("ETag");
         CompletableFuture<Api.Response> parked = CompletableFuture.supplyAsync(
                 () -> api.get("/api/v1/jobs/" + id + "?waitSeconds=30", "If-None-Match", etag));
         // Deleted once the long poll is registered as the job's observer, so it is the parked wait
