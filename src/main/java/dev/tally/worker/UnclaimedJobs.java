@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -29,13 +30,22 @@ class UnclaimedJobs implements SmartLifecycle {
     private static final int BATCH = 500;
     private static final Logger log = LoggerFactory.getLogger(UnclaimedJobs.class);
 
-    private final JobDispatches dispatches;
+    /** Gives the jobs still QUEUED without a pending dispatch a new one; returns those it dispatched. */
+    private final UnaryOperator<List<UUID>> redispatch;
+    private final Duration retryFirst;
+    private final Duration retryMax;
     private final Set<UUID> pending = new LinkedHashSet<>();
     private volatile boolean running;
     private Thread thread;
 
     UnclaimedJobs(JobDispatches dispatches, MeterRegistry meters) {
-        this.dispatches = dispatches;
+        this(dispatches::redispatch, RETRY_FIRST, RETRY_MAX, meters);
+    }
+
+    UnclaimedJobs(UnaryOperator<List<UUID>> redispatch, Duration retryFirst, Duration retryMax, MeterRegistry meters) {
+        this.redispatch = redispatch;
+        this.retryFirst = retryFirst;
+        this.retryMax = retryMax;
         Gauge.builder("tally.queue.unclaimed", this, UnclaimedJobs::size)
                 .description("jobs whose claim failed while the store was unreachable, waiting to be dispatched again")
                 .register(meters);
@@ -56,7 +66,7 @@ class UnclaimedJobs implements SmartLifecycle {
     }
 
     private void loop() {
-        Duration wait = RETRY_FIRST;
+        Duration wait = retryFirst;
         while (running) {
             try {
                 List<UUID> batch = next();
@@ -64,17 +74,17 @@ class UnclaimedJobs implements SmartLifecycle {
                     continue;
                 }
                 try {
-                    List<UUID> sent = dispatches.redispatch(batch);
+                    List<UUID> sent = redispatch.apply(batch);
                     remove(batch);
                     if (!sent.isEmpty()) {
                         log.info("{} job(s) whose claim failed while the store was unreachable are dispatched again", sent.size());
                     }
-                    wait = RETRY_FIRST;
+                    wait = retryFirst;
                 } catch (RuntimeException e) {
                     // Still unreachable: try again later; the jobs stay remembered.
                     log.debug("could not re-dispatch {} unclaimed job(s) yet: {}", batch.size(), e.getMessage());
                     pause(wait);
-                    wait = wait.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : wait.multipliedBy(2);
+                    wait = wait.multipliedBy(2).compareTo(retryMax) > 0 ? retryMax : wait.multipliedBy(2);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
