@@ -4,6 +4,7 @@ import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.util.Native;
 import java.io.BufferedInputStream;
@@ -59,7 +60,7 @@ final class HistogramCompression {
     }
 
     /** Compresses {@code input[0, length)} as zlib, as stored before zstd (and where zstd is missing). */
-    static byte[] zlib(byte[] input, int length) {
+    private static byte[] zlib(byte[] input, int length) {
         Deflater deflater = DEFLATERS.take();
         try {
             deflater.setInput(input, 0, length);
@@ -106,6 +107,9 @@ final class HistogramCompression {
             ZstdDecompressCtx context = ZSTD_DECOMPRESSORS.take();
             try {
                 return new ByteArrayInputStream(context.decompress(stored, (int) size));
+            } catch (ZstdException e) {
+                // As the streaming path and zlib report damaged data: an IOException.
+                throw new IOException("damaged zstd data: " + e.getMessage(), e);
             } finally {
                 ZSTD_DECOMPRESSORS.give(context);
             }

@@ -1,6 +1,7 @@
 package dev.tally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.text.Histogram;
 import dev.tally.text.WordCount;
@@ -92,7 +93,7 @@ class HistogramCodecTest {
     }
 
     @Test
-    void encodesEveryHistogramCorrectlyWhileManyThreadsShareTheDeflaters() throws Exception {
+    void encodesEveryHistogramCorrectlyWhileManyThreadsShareTheCompressors() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(12);
         try {
             List<Future<Boolean>> results = new ArrayList<>();
@@ -114,6 +115,19 @@ class HistogramCodecTest {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void reportsDamagedZstdDataAsACorruptHistogram() {
+        byte[] stored = HistogramCodec.encode(Histogram.of(Map.of("alpha", 2L, "beta", 1L)), 100).all();
+        byte[] damaged = stored.clone();
+        for (int i = 6; i < damaged.length; i++) {
+            damaged[i] = (byte) ~damaged[i];
+        }
+
+        assertThatThrownBy(() -> HistogramCodec.decode(damaged, 0, 10))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("corrupt stored histogram");
     }
 
     @Test
