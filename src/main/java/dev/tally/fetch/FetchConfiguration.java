@@ -1,5 +1,7 @@
 package dev.tally.fetch;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -14,8 +16,13 @@ class FetchConfiguration {
 
     /** Closed on shutdown: stops the watchdog thread and the connection pool. */
     @Bean(destroyMethod = "close")
-    PageFetcher pageFetcher(FetchProperties properties) {
-        return new HttpPageFetcher(properties);
+    PageFetcher pageFetcher(FetchProperties properties, MeterRegistry meters) {
+        HttpPageFetcher fetcher = new HttpPageFetcher(properties);
+        Gauge.builder("tally.fetch.large.pages.reserved", fetcher, HttpPageFetcher::largePagesReservedBytes)
+                .description("heap held by large pages being fetched and counted (tally.fetch.large-page-heap-percent)")
+                .baseUnit("bytes")
+                .register(meters);
+        return fetcher;
     }
 
     /** Webhooks obey the same destination rules as fetching. */

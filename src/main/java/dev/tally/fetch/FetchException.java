@@ -19,6 +19,15 @@ public final class FetchException extends Exception {
                 "waiting for a turn at " + host + " (per-host limits)", null, retryAfter);
     }
 
+    /**
+     * Nothing more could be read yet: the pages already being counted take the heap budget for
+     * large pages. The job comes back after {@code retryAfter}, without using an attempt.
+     */
+    public static FetchException memoryBusy(java.time.Duration retryAfter) {
+        return new FetchException(ErrorCode.TIMEOUT, true, null,
+                "waiting for room for large pages (tally.fetch.large-page-heap-percent)", null, retryAfter);
+    }
+
     private FetchException(ErrorCode code, boolean retryable, Integer httpStatus, String message, Throwable cause,
                            java.time.Duration deferral) {
         super(message, cause);
@@ -44,7 +53,10 @@ public final class FetchException extends Exception {
         return retryable;
     }
 
-    /** Present when nothing was attempted and the job should come back after this long ({@link #hostBusy}). */
+    /**
+     * Present when the job should come back after this long without using an attempt: the fetch
+     * found no turn at the host ({@link #hostBusy}) or no room for a large page ({@link #memoryBusy}).
+     */
     public java.util.Optional<java.time.Duration> deferral() {
         return java.util.Optional.ofNullable(deferral);
     }

@@ -30,6 +30,10 @@ import org.springframework.validation.annotation.Validated;
  * @param perHostConcurrency requests in flight at once to one host from this process
  * @param perHostInterval least time between the starts of two requests to one host from this
  *     process; a longer robots.txt {@code Crawl-delay} (up to 30s) takes its place
+ * @param largePageHeapPercent share of the heap, in percent, that pages larger than 256 KiB may
+ *     take at once in this process, each counted as eight times its size (body, text and document
+ *     tree); a large page that finds no room within {@code maxHostWait} goes back to the queue for
+ *     a second or two without using an attempt
  */
 @Validated
 @ConfigurationProperties("tally.fetch")
@@ -45,7 +49,8 @@ public record FetchProperties(
         @NotNull @DefaultValue("1h") Duration robotsCacheTtl,
         @Min(1) @Max(100) @DefaultValue("2") int perHostConcurrency,
         @NotNull @DefaultValue("250ms") Duration perHostInterval,
-        @NotNull @DefaultValue("2s") Duration maxHostWait) {
+        @NotNull @DefaultValue("2s") Duration maxHostWait,
+        @Min(1) @Max(90) @DefaultValue("40") int largePageHeapPercent) {
 
     public FetchProperties {
         // Bean Validation has no portable minimum for Duration; a negative value is a typo to refuse at startup.

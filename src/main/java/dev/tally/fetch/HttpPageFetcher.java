@@ -57,6 +57,10 @@ import org.apache.hc.core5.util.Timeout;
  * to {@link #MAX_CRAWL_DELAY}). Waiting for a slot counts against the fetch's deadline: a fetch that
  * cannot start in time fails with TIMEOUT (retryable), and an interrupt ends the wait at once.
  *
+ * <p>Memory: a page above 256 KiB is read only with room for it in the {@link PageMemoryBudget},
+ * which the returned {@link FetchedPage} holds until it is closed; a fetch that finds none soon is
+ * deferred, like one that finds no turn at its host.
+ *
  * <p>robots.txt (when {@code respect-robots} is on): before each hop, the rules of its origin
  * ({@code scheme://host:port/robots.txt}, fetched through this same guarded client, following up
  * to five redirects, reading at most {@link #ROBOTS_MAX_BYTES} and giving it at most
@@ -106,6 +110,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
     private final long intervalNanos;
     /** Null when robots.txt is not respected. */
     private final RobotsCache robots;
+    private final PageMemoryBudget memory;
 
     HttpPageFetcher(FetchProperties properties) {
         this(properties, new AddressPolicy(properties.allowPrivateNetworks()), SystemDefaultDnsResolver.INSTANCE);
@@ -113,7 +118,14 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
 
     /** @param systemResolver the resolver behind the guard; tests use it to map names to addresses */
     HttpPageFetcher(FetchProperties properties, AddressPolicy addressPolicy, DnsResolver systemResolver) {
+        this(properties, addressPolicy, systemResolver, PageMemoryBudget.ofHeapPercent(properties.largePageHeapPercent()));
+    }
+
+    /** @param memory the heap budget for large pages; tests make it small */
+    HttpPageFetcher(FetchProperties properties, AddressPolicy addressPolicy, DnsResolver systemResolver,
+                    PageMemoryBudget memory) {
         this.properties = properties;
+        this.memory = memory;
         this.maxBytes = properties.maxBytes().toBytes();
         this.urlPolicy = new UrlPolicy(addressPolicy);
         this.client = HttpClients.custom()
@@ -155,6 +167,11 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         this.intervalNanos = properties.perHostInterval().toNanos();
         this.throttle = new HostThrottle(properties.perHostConcurrency(), Math.max(intervalNanos, MAX_CRAWL_DELAY.toNanos()));
         this.robots = properties.respectRobots() ? new RobotsCache(properties.robotsCacheTtl(), properties.userAgent()) : null;
+    }
+
+    /** The heap reserved now by large pages being fetched or counted. */
+    long largePagesReservedBytes() {
+        return memory.reservedBytes();
     }
 
     /** The per-host limits; tests occupy slots through it. */
@@ -238,11 +255,21 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             if (type.isEmpty()) {
                 throw new FetchException(ErrorCode.UNSUPPORTED_CONTENT_TYPE, false, unsupported(contentTypeValue));
             }
-            byte[] body = readBody(response.getEntity());
-            // An aborted connection without Content-Length or chunking looks like a normal end.
-            watchdog.throwIfTripped();
-            fullyRead = true;
-            return new Outcome(new FetchedPage(uri, type.get(), ContentTypes.charset(contentTypeValue), body), null);
+            Body body = readBody(response.getEntity(), watchdog);
+            boolean handedOver = false;
+            try {
+                // An aborted connection without Content-Length or chunking looks like a normal end.
+                watchdog.throwIfTripped();
+                fullyRead = true;
+                FetchedPage page = new FetchedPage(uri, type.get(), ContentTypes.charset(contentTypeValue), body.bytes(),
+                        body::release);
+                handedOver = true;
+                return new Outcome(page, null);
+            } finally {
+                if (!handedOver) {
+                    body.release();
+                }
+            }
         } catch (IOException e) {
             throw failure(e, watchdog);
         } catch (RuntimeException e) {
@@ -265,37 +292,83 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         }
     }
 
-    /** Reads at most maxBytes + 1 decompressed bytes, so a bomb is never inflated beyond that. */
-    private byte[] readBody(HttpEntity entity) throws IOException, FetchException {
+    /** A body read, with the room it holds in the heap budget for large pages (null if small). */
+    private record Body(byte[] bytes, PageMemoryBudget.Reservation reservation) {
+
+        void release() {
+            if (reservation != null) {
+                reservation.release();
+            }
+        }
+    }
+
+    /**
+     * Reads at most maxBytes + 1 decompressed bytes, so a bomb is never inflated beyond that. A
+     * large body is read only with room for it in the heap budget ({@link PageMemoryBudget}).
+     */
+    private Body readBody(HttpEntity entity, Watchdog watchdog) throws IOException, FetchException, InterruptedException {
         if (entity == null) {
-            return new byte[0];
+            return new Body(new byte[0], null);
         }
         long declared = entity.getContentLength();
         if (declared > maxBytes) {
             throw tooLarge();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(declared >= 0 ? declared : BUFFER_SIZE, maxBytes));
-        byte[] buffer = new byte[BUFFER_SIZE];
-        InputStream in = entity.getContent();
-        long total = 0;
-        while (true) {
-            int n;
-            try {
-                n = in.read(buffer, 0, (int) Math.min(buffer.length, maxBytes + 1 - total));
-            } catch (ZipException e) {
-                throw new FetchException(ErrorCode.INVALID_CONTENT, false, null, "the page's compressed body is corrupt", e);
+        PageMemoryBudget.Reservation reservation = memory.isLarge(declared) ? reserve(declared, watchdog) : null;
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(declared >= 0 ? declared : BUFFER_SIZE, maxBytes));
+            byte[] buffer = new byte[BUFFER_SIZE];
+            InputStream in = entity.getContent();
+            long total = 0;
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buffer, 0, (int) Math.min(buffer.length, maxBytes + 1 - total));
+                } catch (ZipException e) {
+                    throw new FetchException(ErrorCode.INVALID_CONTENT, false, null, "the page's compressed body is corrupt", e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+                if (total > maxBytes) {
+                    throw tooLarge();
+                }
+                if (reservation == null && memory.isLarge(total)) {
+                    // No declared length (or a wrong one): room for the largest body allowed.
+                    reservation = reserve(maxBytes, watchdog);
+                }
+                out.write(buffer, 0, n);
             }
-            if (n < 0) {
-                break;
+            in.close(); // fully read: releases the connection back to the pool
+            if (reservation != null) {
+                reservation.shrinkTo(total);
             }
-            total += n;
-            if (total > maxBytes) {
-                throw tooLarge();
+            return new Body(out.toByteArray(), reservation);
+        } catch (IOException | FetchException | InterruptedException | RuntimeException e) {
+            if (reservation != null) {
+                reservation.release();
             }
-            out.write(buffer, 0, n);
+            throw e;
         }
-        in.close(); // fully read: releases the connection back to the pool
-        return out.toByteArray();
+    }
+
+    /**
+     * Waits a little for room in the heap budget for a large page, like a turn at a busy host:
+     * a job that gets none soon goes back to the queue without using an attempt.
+     */
+    private PageMemoryBudget.Reservation reserve(long pageBytes, Watchdog watchdog) throws FetchException, InterruptedException {
+        long waitLimit = Math.min(watchdog.deadline, System.nanoTime() + properties.maxHostWait().toNanos());
+        PageMemoryBudget.Reservation reservation = memory.reserve(pageBytes, waitLimit);
+        if (reservation == null) {
+            if (waitLimit < watchdog.deadline) {
+                long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(1000);
+                throw FetchException.memoryBusy(java.time.Duration.ofMillis(1000 + jitter));
+            }
+            throw new FetchException(ErrorCode.TIMEOUT, true,
+                    "the page did not load within " + seconds(watchdog) + " (waiting for room for large pages)");
+        }
+        return reservation;
     }
 
     private FetchException tooLarge() {

@@ -88,8 +88,9 @@ class JobProcessor {
             if (text != null) {
                 return analyzer.countText(text);
             }
-            FetchedPage page = fetcher.fetch(URI.create(job.source().url()));
-            return analyzer.countDocument(page.body(), page.type(), page.charset());
+            try (FetchedPage page = fetcher.fetch(URI.create(job.source().url()))) {
+                return analyzer.countDocument(page.body(), page.type(), page.charset());
+            }
         } finally {
             gate.shut();
         }

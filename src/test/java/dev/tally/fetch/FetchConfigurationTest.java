@@ -3,12 +3,15 @@ package dev.tally.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 class FetchConfigurationTest {
@@ -16,6 +19,11 @@ class FetchConfigurationTest {
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(FetchProperties.class)
     static class Properties {
+
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
     }
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -35,6 +43,9 @@ class FetchConfigurationTest {
             assertThat(properties.perHostConcurrency()).isEqualTo(2);
             assertThat(properties.perHostInterval()).isEqualTo(Duration.ofMillis(250));
             assertThat(RobotsCache.productToken(properties.userAgent())).isEqualTo("tally");
+            assertThat(properties.largePageHeapPercent()).isEqualTo(40);
+            assertThat(context.getBean(MeterRegistry.class).get("tally.fetch.large.pages.reserved").gauge().value())
+                    .isZero();
             assertThatThrownBy(() -> context.getBean(UrlPolicy.class).check("http://127.0.0.1/"))
                     .isInstanceOf(InvalidUrlException.class);
         });

@@ -27,19 +27,19 @@ final class FetcherTestSupport {
 
     static FetchProperties properties(boolean allowPrivateNetworks, Duration timeout, Duration readTimeout) {
         return new FetchProperties(allowPrivateNetworks, DataSize.ofKilobytes(64), timeout,
-                Duration.ofSeconds(1), readTimeout, 3, USER_AGENT, true, Duration.ofHours(1), 4, Duration.ZERO, timeout);
+                Duration.ofSeconds(1), readTimeout, 3, USER_AGENT, true, Duration.ofHours(1), 4, Duration.ZERO, timeout, 40);
     }
 
     /** For the politeness tests: loopback allowed, Tally's real user agent, the given limits. */
     static FetchProperties politeness(boolean respectRobots, Duration timeout, int perHostConcurrency, Duration perHostInterval) {
         return new FetchProperties(true, DataSize.ofKilobytes(64), timeout, Duration.ofSeconds(1), Duration.ofSeconds(2), 3,
-                TALLY_USER_AGENT, respectRobots, Duration.ofHours(1), perHostConcurrency, perHostInterval, timeout);
+                TALLY_USER_AGENT, respectRobots, Duration.ofHours(1), perHostConcurrency, perHostInterval, timeout, 40);
     }
 
     /** Politeness limits with a short wait for a turn, after which the job is deferred. */
     static FetchProperties deferring(int perHostConcurrency, Duration maxHostWait) {
         return new FetchProperties(true, DataSize.ofKilobytes(64), Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5), 3,
-                TALLY_USER_AGENT, false, Duration.ofHours(1), perHostConcurrency, Duration.ZERO, maxHostWait);
+                TALLY_USER_AGENT, false, Duration.ofHours(1), perHostConcurrency, Duration.ZERO, maxHostWait, 40);
     }
 
     /**

@@ -115,6 +115,12 @@ final class TestServer implements AutoCloseable {
                 }
             } else if (path.equals("/exactly-max")) {
                 send(exchange, 200, "text/plain", new byte[64 * 1024]);
+            } else if (path.equals("/large")) {
+                send(exchange, 200, "text/plain", largeText());
+            } else if (path.equals("/large-chunked")) {
+                exchange.getResponseHeaders().add("Content-Type", "text/plain");
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().write(largeText());
             } else if (path.equals("/one-over-max-chunked")) {
                 exchange.getResponseHeaders().add("Content-Type", "text/plain");
                 exchange.sendResponseHeaders(200, 0);
@@ -143,6 +149,18 @@ final class TestServer implements AutoCloseable {
             // expected for the aborted cases
         }
     }
+
+    /** 48 KiB of words: a large page for tests whose large pages start at 16 KiB. */
+    static byte[] largeText() {
+        byte[] text = new byte[LARGE_PAGE_BYTES];
+        byte[] word = "words ".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < text.length; i++) {
+            text[i] = word[i % word.length];
+        }
+        return text;
+    }
+
+    static final int LARGE_PAGE_BYTES = 48 * 1024;
 
     private static void redirect(HttpExchange exchange, int status, String location) throws IOException {
         exchange.getResponseHeaders().add("Location", location);
