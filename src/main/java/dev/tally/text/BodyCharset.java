@@ -116,10 +116,47 @@ record BodyCharset(Charset charset, int bomLength) {
      * Finds the first meta element in the start of the page that names a supported charset. The
      * bytes are read as ISO-8859-1, which maps every byte to a char, so the ASCII markup survives
      * whatever the real encoding is.
+     *
+     * <p>Most pages name their charset in their first hundred bytes, so the start is parsed up to
+     * the end of each {@code <meta} tag in turn rather than whole: a prefix of a page parses into
+     * what the whole page parses into, up to its last complete tag. A tag whose {@code >} was
+     * inside a quoted value is incomplete in its prefix, so it is found by a longer one, or by the
+     * parse of the whole start, which is the last resort when prefixes found nothing.
      */
-    private static Charset fromMetaElements(byte[] body) {
+    static Charset fromMetaElements(byte[] body) {
         String start = new String(body, 0, Math.min(body.length, META_PRESCAN_BYTES), StandardCharsets.ISO_8859_1);
-        for (Element meta : Jsoup.parse(start).getElementsByTag("meta")) {
+        int meta = indexOfMetaTag(start, 0);
+        if (meta < 0) {
+            // No meta element can come out of markup without a "<meta" in it.
+            return null;
+        }
+        while (meta >= 0) {
+            int end = start.indexOf('>', meta);
+            if (end < 0) {
+                break;
+            }
+            Charset charset = firstMetaCharset(start.substring(0, end + 1));
+            if (charset != null) {
+                return charset;
+            }
+            meta = indexOfMetaTag(start, end + 1);
+        }
+        return firstMetaCharset(start);
+    }
+
+    /** Where the next {@code <meta} (in any case) starts at or after {@code from}, or -1. */
+    private static int indexOfMetaTag(String markup, int from) {
+        for (int at = markup.indexOf('<', from); at >= 0; at = markup.indexOf('<', at + 1)) {
+            if (markup.regionMatches(true, at + 1, "meta", 0, 4)) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /** The charset named by the first meta element of {@code markup} that names a supported one. */
+    static Charset firstMetaCharset(String markup) {
+        for (Element meta : Jsoup.parse(markup).getElementsByTag("meta")) {
             String label = null;
             if (meta.hasAttr("charset")) {
                 label = meta.attr("charset");

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** How {@link TextAnalyzer#countDocument} chooses and applies a body's character encoding. */
@@ -73,6 +74,53 @@ class CharsetTest {
                 + "<p>\u041F\u0440\u0438\u0432\u0435\u0442</p>").getBytes(Charset.forName("windows-1251"));
 
         assertThat(count(page, DocumentType.HTML, null)).containsOnlyKeys("\u043F\u0440\u0438\u0432\u0435\u0442");
+    }
+
+    @Test
+    void findsTheCharsetMetaAfterOtherMetaElements() {
+        byte[] page = ("<html><head><meta name=\"viewport\" content=\"width=device-width\">"
+                + "<META NAME=\"description\" CONTENT=\"greeting\"><meta charset=\"windows-1251\"></head>"
+                + "<body><p>\u041F\u0440\u0438\u0432\u0435\u0442</p></body></html>").getBytes(Charset.forName("windows-1251"));
+
+        assertThat(count(page, DocumentType.HTML, null)).containsOnlyKeys("\u043F\u0440\u0438\u0432\u0435\u0442");
+    }
+
+    @Test
+    void findsACharsetMetaWhoseQuotedValueHoldsAGreaterThanSign() {
+        byte[] page = ("<meta name=\"note\" content=\"a > b\" charset=\"windows-1251\">"
+                + "<p>\u041F\u0440\u0438\u0432\u0435\u0442</p>").getBytes(Charset.forName("windows-1251"));
+
+        assertThat(count(page, DocumentType.HTML, null)).containsOnlyKeys("\u043F\u0440\u0438\u0432\u0435\u0442");
+    }
+
+    @Test
+    void ignoresAMetaElementInsideACommentOrScript() {
+        byte[] page = ("<!-- <meta charset=\"windows-1251\"> --><script>var m = '<meta charset=\"koi8-r\">';</script>"
+                + "<meta charset=\"iso-8859-1\"><p>caf\u00E9</p>").getBytes(StandardCharsets.ISO_8859_1);
+
+        assertThat(count(page, DocumentType.HTML, null)).containsOnlyKeys("caf\u00E9");
+    }
+
+    @Test
+    void findsWhatAParseOfTheWholePrescanWindowFinds() {
+        String[] pieces = {
+            "<meta charset=\"windows-1251\">", "<meta charset='koi8-r'>", "<META CHARSET=utf-8>", "<meta charset=\"klingon\">",
+            "<meta name=\"viewport\" content=\"width=device-width\">", "<meta name=a content=\"x > y\" charset=shift_jis>",
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-2\">", "<!-- <meta charset=\"koi8-u\"> -->",
+            "<script>'<meta charset=\"gb2312\">'</script>", "<textarea><meta charset=big5></textarea>", "<title>a > b</title>",
+            "<meta charset='unterminated", "<!--", "-->", ">", "<", "text ", "<p>", "<meta", " charset=euc-kr>", "\"", "'",
+        };
+        Random random = new Random(5);
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder page = new StringBuilder();
+            for (int n = random.nextInt(12); n >= 0; n--) {
+                page.append(pieces[random.nextInt(pieces.length)]);
+            }
+            byte[] bytes = page.toString().getBytes(StandardCharsets.ISO_8859_1);
+
+            assertThat(BodyCharset.fromMetaElements(bytes)).as(page.toString())
+                    .isEqualTo(BodyCharset.firstMetaCharset(page.toString()));
+        }
     }
 
     @Test
