@@ -22,6 +22,7 @@ import java.io.OutputStreamWriter;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.UUID;
@@ -52,6 +53,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 class JobController {
 
     private static final String CSV = "text/csv";
+    /** How long after its deadline the container ends a long poll that was somehow not answered. */
+    private static final long CONTAINER_TIMEOUT_MARGIN_MILLIS = 5_000;
 
 
     private final Jobs jobs;
@@ -145,7 +148,8 @@ class JobController {
     private DeferredResult<ResponseEntity<?>> longPoll(Job job, int top, int waitSeconds, String ifNoneMatch) {
         UUID jobId = job.id();
         long seen = job.version();
-        var result = new DeferredResult<ResponseEntity<?>>(waitSeconds * 1000L);
+        // The container's own timeout is only a backstop: the wait is ended on time by JobWatchers.
+        var result = new DeferredResult<ResponseEntity<?>>(waitSeconds * 1000L + CONTAINER_TIMEOUT_MARGIN_MILLIS);
         Runnable stopWatching = watchers.watch(jobId, changed -> {
             if (changed.isEmpty()) {
                 result.setErrorResult(new JobNotFoundException(jobId));
@@ -153,10 +157,15 @@ class JobController {
                 result.setResult(conditional(changed.get(), top, ifNoneMatch));
             }
         });
-        result.onCompletion(stopWatching);
-        result.onTimeout(() -> result.setResult(jobs.find(jobId)
+        Runnable answerNow = () -> result.setResult(jobs.find(jobId)
                 .map(j -> conditional(j, top, ifNoneMatch))
-                .orElseGet(() -> ResponseEntity.notFound().build())));
+                .orElseGet(() -> ResponseEntity.notFound().build()));
+        Runnable cancelDeadline = watchers.after(Duration.ofSeconds(waitSeconds), answerNow);
+        result.onCompletion(() -> {
+            stopWatching.run();
+            cancelDeadline.run();
+        });
+        result.onTimeout(answerNow);
         // A change between the first read and the registration above must not be slept through.
         jobs.find(jobId).filter(j -> j.version() != seen).ifPresent(j -> result.setResult(conditional(j, top, ifNoneMatch)));
         return result;

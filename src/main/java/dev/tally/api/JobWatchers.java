@@ -6,6 +6,7 @@ import dev.tally.job.JobDeletedEvent;
 import dev.tally.job.Jobs;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -13,6 +14,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -34,7 +38,19 @@ class JobWatchers {
         return t;
     });
 
+    /**
+     * Ends waits on time. The servlet container would too (an async request's timeout), but Tomcat
+     * looks for expired requests once a second, so a one-second long poll answered after up to two.
+     */
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "tally-job-watch-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
+
     JobWatchers(Jobs jobs, MeterRegistry meters) {
+        // A wait that ends early (the job changed) takes its deadline out of the queue at once.
+        deadlines.setRemoveOnCancelPolicy(true);
         this.jobs = jobs;
         Gauge.builder("tally.api.parked", this, JobWatchers::parked)
                 .description("long-polls and event streams waiting for a job to change")
@@ -48,6 +64,15 @@ class JobWatchers {
             set.remove(onChange);
             return set.isEmpty() ? null : set;
         });
+    }
+
+    /**
+     * Runs {@code onExpiry} after {@code wait}, off the timer thread; returns what cancels it (a
+     * no-op once it ran).
+     */
+    Runnable after(Duration wait, Runnable onExpiry) {
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> readers.execute(onExpiry), wait.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> deadline.cancel(false);
     }
 
     int parked() {

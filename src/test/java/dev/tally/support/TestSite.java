@@ -81,6 +81,7 @@ public final class TestSite {
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
         var first = new FirstRequest();
         handle(path, exchange -> {
+            first.arrivedAt.compareAndSet(0, System.nanoTime());
             first.arrived.countDown();
             try {
                 sleep(delayMillis);
@@ -98,6 +99,12 @@ public final class TestSite {
 
         private final CountDownLatch arrived = new CountDownLatch(1);
         private final CountDownLatch ended = new CountDownLatch(1);
+        private final java.util.concurrent.atomic.AtomicLong arrivedAt = new java.util.concurrent.atomic.AtomicLong();
+
+        /** When the request reached the site ({@link System#nanoTime()}); 0 before. */
+        public long arrivalNanos() {
+            return arrivedAt.get();
+        }
 
         /** Waits until the request has reached the site. */
         public void awaitArrival(Duration timeout) {
