@@ -118,6 +118,16 @@ class HttpPageFetcherMemoryTest {
     }
 
     @Test
+    void compressedBodyIsWeighedByItsDecompressedSize() throws Exception {
+        // Its Content-Length (a few hundred bytes) is not the size of what the page takes.
+        try (FetchedPage page = fetcher.fetch(server.uri("/large-gzip"))) {
+            assertThat(page.body()).hasSize(TestServer.LARGE_PAGE_BYTES);
+            assertThat(budget.reservedBytes()).isEqualTo(ONE_PAGE);
+        }
+        assertThat(budget.reservedBytes()).isZero();
+    }
+
+    @Test
     void givesTheRoomBackWhenTheBodyTurnsOutTooLarge() {
         assertThatThrownBy(() -> fetcher.fetch(server.uri("/one-over-max-chunked")))
                 .isInstanceOfSatisfying(FetchException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE));

@@ -117,6 +117,9 @@ final class TestServer implements AutoCloseable {
                 send(exchange, 200, "text/plain", new byte[64 * 1024]);
             } else if (path.equals("/large")) {
                 send(exchange, 200, "text/plain", largeText());
+            } else if (path.equals("/large-gzip")) {
+                exchange.getResponseHeaders().add("Content-Encoding", "gzip");
+                send(exchange, 200, "text/plain", gzip(largeText()));
             } else if (path.equals("/large-chunked")) {
                 exchange.getResponseHeaders().add("Content-Type", "text/plain");
                 exchange.sendResponseHeaders(200, 0);
