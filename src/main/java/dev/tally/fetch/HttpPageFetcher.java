@@ -217,20 +217,37 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
 
     /** Waits for a turn at the URI's host within the fetch's deadline. */
     private HostThrottle.Permit slot(URI uri, long interval, Watchdog watchdog) throws FetchException, InterruptedException {
-        // Wait a little for a turn, not the whole deadline: a job that cannot get one soon goes back
-        // to the queue (without using an attempt) instead of holding a worker while it waits.
-        long waitLimit = Math.min(watchdog.deadline, System.nanoTime() + properties.maxHostWait().toNanos());
+        long waitLimit = turnWaitLimit(watchdog);
         String host = Origin.of(uri).host();
         HostThrottle.Permit permit = throttle.acquire(host, interval, waitLimit);
         if (permit == null) {
-            if (waitLimit < watchdog.deadline) {
-                long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(1000);
-                throw FetchException.hostBusy(host, java.time.Duration.ofMillis(1000 + jitter));
-            }
-            throw new FetchException(ErrorCode.TIMEOUT, true,
-                    "the page did not load within " + seconds(watchdog) + " (waiting for a turn at the site)");
+            throw noTurn(waitLimit, watchdog, after -> FetchException.hostBusy(host, after), "waiting for a turn at the site");
         }
         return permit;
+    }
+
+    /**
+     * Until when a fetch waits for a turn (at a host, or for room for a large page): a little, not
+     * the whole deadline, so that a job that cannot get one soon goes back to the queue (without
+     * using an attempt) instead of holding a worker while it waits.
+     */
+    private long turnWaitLimit(Watchdog watchdog) {
+        return Math.min(watchdog.deadline, System.nanoTime() + properties.maxHostWait().toNanos());
+    }
+
+    /**
+     * No turn came by {@code waitLimit}: the job is deferred for 1–2 s (jittered), or, if the wait
+     * ran to the fetch's deadline, the fetch has timed out.
+     */
+    private static FetchException noTurn(long waitLimit, Watchdog watchdog,
+                                         java.util.function.Function<java.time.Duration, FetchException> deferral,
+                                         String waitingFor) {
+        if (waitLimit < watchdog.deadline) {
+            long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(1000);
+            return deferral.apply(java.time.Duration.ofMillis(1000 + jitter));
+        }
+        return new FetchException(ErrorCode.TIMEOUT, true,
+                "the page did not load within " + seconds(watchdog) + " (" + waitingFor + ")");
     }
 
     private Outcome exchangeInSlot(URI uri, Watchdog watchdog) throws FetchException, InterruptedException {
@@ -256,20 +273,9 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
                 throw new FetchException(ErrorCode.UNSUPPORTED_CONTENT_TYPE, false, unsupported(contentTypeValue));
             }
             Body body = readBody(response.getEntity(), watchdog);
-            boolean handedOver = false;
-            try {
-                // An aborted connection without Content-Length or chunking looks like a normal end.
-                watchdog.throwIfTripped();
-                fullyRead = true;
-                FetchedPage page = new FetchedPage(uri, type.get(), ContentTypes.charset(contentTypeValue), body.bytes(),
-                        body::release);
-                handedOver = true;
-                return new Outcome(page, null);
-            } finally {
-                if (!handedOver) {
-                    body.release();
-                }
-            }
+            fullyRead = true;
+            return new Outcome(new FetchedPage(uri, type.get(), ContentTypes.charset(contentTypeValue), body.bytes(),
+                    body::release), null);
         } catch (IOException e) {
             throw failure(e, watchdog);
         } catch (RuntimeException e) {
@@ -304,7 +310,8 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
 
     /**
      * Reads at most maxBytes + 1 decompressed bytes, so a bomb is never inflated beyond that. A
-     * large body is read only with room for it in the heap budget ({@link PageMemoryBudget}).
+     * large body is read only with room for it in the heap budget ({@link PageMemoryBudget}); the
+     * room is given back here if reading fails, else by the page's {@link FetchedPage#close()}.
      */
     private Body readBody(HttpEntity entity, Watchdog watchdog) throws IOException, FetchException, InterruptedException {
         if (entity == null) {
@@ -341,11 +348,13 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
                 out.write(buffer, 0, n);
             }
             in.close(); // fully read: releases the connection back to the pool
+            // An aborted connection without Content-Length or chunking looks like a normal end.
+            watchdog.throwIfTripped();
             if (reservation != null) {
                 reservation.shrinkTo(total);
             }
             return new Body(out.toByteArray(), reservation);
-        } catch (IOException | FetchException | InterruptedException | RuntimeException e) {
+        } catch (Throwable e) {
             if (reservation != null) {
                 reservation.release();
             }
@@ -358,15 +367,10 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
      * a job that gets none soon goes back to the queue without using an attempt.
      */
     private PageMemoryBudget.Reservation reserve(long pageBytes, Watchdog watchdog) throws FetchException, InterruptedException {
-        long waitLimit = Math.min(watchdog.deadline, System.nanoTime() + properties.maxHostWait().toNanos());
+        long waitLimit = turnWaitLimit(watchdog);
         PageMemoryBudget.Reservation reservation = memory.reserve(pageBytes, waitLimit);
         if (reservation == null) {
-            if (waitLimit < watchdog.deadline) {
-                long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(1000);
-                throw FetchException.memoryBusy(java.time.Duration.ofMillis(1000 + jitter));
-            }
-            throw new FetchException(ErrorCode.TIMEOUT, true,
-                    "the page did not load within " + seconds(watchdog) + " (waiting for room for large pages)");
+            throw noTurn(waitLimit, watchdog, FetchException::memoryBusy, "waiting for room for large pages");
         }
         return reservation;
     }

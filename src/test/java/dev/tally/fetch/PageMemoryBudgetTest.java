@@ -8,9 +8,11 @@ class PageMemoryBudgetTest {
 
     private static final long MIB = 1024 * 1024;
 
+    /** Room for 100 MiB; pages above 256 KiB are large. */
+    private final PageMemoryBudget budget = new PageMemoryBudget(100 * MIB, 256 * 1024);
+
     @Test
     void reservesEightTimesTheSizeOfALargePage() throws InterruptedException {
-        PageMemoryBudget budget = new PageMemoryBudget(100 * MIB, 256 * 1024);
 
         PageMemoryBudget.Reservation reservation = budget.reserve(10 * MIB, System.nanoTime());
 
@@ -22,7 +24,6 @@ class PageMemoryBudgetTest {
 
     @Test
     void pagesUpToTheThresholdAreNotLarge() {
-        PageMemoryBudget budget = new PageMemoryBudget(100 * MIB, 256 * 1024);
 
         assertThat(budget.isLarge(256 * 1024)).isFalse();
         assertThat(budget.isLarge(256 * 1024 + 1)).isTrue();
@@ -31,7 +32,6 @@ class PageMemoryBudgetTest {
 
     @Test
     void refusesASecondPageThatDoesNotFitBeforeItsDeadline() throws InterruptedException {
-        PageMemoryBudget budget = new PageMemoryBudget(100 * MIB, 256 * 1024);
         PageMemoryBudget.Reservation first = budget.reserve(10 * MIB, System.nanoTime());
 
         assertThat(budget.reserve(5 * MIB, System.nanoTime() + 50_000_000L)).isNull();
@@ -43,18 +43,17 @@ class PageMemoryBudgetTest {
 
     @Test
     void aPageLargerThanTheWholeBudgetTakesAllOfItAndRunsAlone() throws InterruptedException {
-        PageMemoryBudget budget = new PageMemoryBudget(64 * MIB, 256 * 1024);
+        PageMemoryBudget small = new PageMemoryBudget(64 * MIB, 256 * 1024);
 
-        PageMemoryBudget.Reservation huge = budget.reserve(10 * MIB, System.nanoTime());
+        PageMemoryBudget.Reservation huge = small.reserve(10 * MIB, System.nanoTime());
 
         assertThat(huge).isNotNull();
-        assertThat(budget.reservedBytes()).isEqualTo(64 * MIB);
-        assertThat(budget.reserve(300 * 1024, System.nanoTime())).isNull();
+        assertThat(small.reservedBytes()).isEqualTo(64 * MIB);
+        assertThat(small.reserve(300 * 1024, System.nanoTime())).isNull();
     }
 
     @Test
     void shrinksAReservationMadeForAnUnknownSizeToThePageRead() throws InterruptedException {
-        PageMemoryBudget budget = new PageMemoryBudget(100 * MIB, 256 * 1024);
         PageMemoryBudget.Reservation reservation = budget.reserve(10 * MIB, System.nanoTime());
 
         reservation.shrinkTo(MIB);
@@ -64,7 +63,6 @@ class PageMemoryBudgetTest {
 
     @Test
     void releasingTwiceGivesTheRoomBackOnce() throws InterruptedException {
-        PageMemoryBudget budget = new PageMemoryBudget(100 * MIB, 256 * 1024);
         PageMemoryBudget.Reservation held = budget.reserve(MIB, System.nanoTime());
         PageMemoryBudget.Reservation other = budget.reserve(MIB, System.nanoTime());
 
