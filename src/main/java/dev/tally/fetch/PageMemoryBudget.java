@@ -75,7 +75,7 @@ final class PageMemoryBudget {
         return (int) Math.max(1, Math.min(capacity, kibibytes));
     }
 
-    /** Room held for one page; closing it more than once releases it once. */
+    /** Room held for one page; releasing it more than once gives the room back once. */
     final class Reservation {
 
         private int held;
