@@ -36,6 +36,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 class SubmissionCommitter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SubmissionCommitter.class);
+    /**
+     * Most text committed in one transaction (a larger text goes alone). The store serializes a
+     * transaction's rows at commit; a batch of 10 MB texts ran the heap out at {@code -Xmx512m}
+     * (H2's write buffer, 64 concurrent text submissions).
+     */
+    static final long MAX_BATCH_TEXT_BYTES = 1 << 20;
 
     private final JobBatchInserts inserts;
     private final TransactionTemplate transactions;
@@ -135,7 +141,7 @@ class SubmissionCommitter implements SmartLifecycle {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, properties.maxBatch() - 1);
+                takeMore(batch, first.textBytes());
                 batch.removeIf(pending -> !pending.take());
                 if (!batch.isEmpty()) {
                     write(batch);
@@ -149,6 +155,26 @@ class SubmissionCommitter implements SmartLifecycle {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * Adds what is waiting to {@code batch}, up to {@link SubmitProperties#maxBatch()} submissions
+     * and {@link #MAX_BATCH_TEXT_BYTES} of text. Another writer may take the submission looked at
+     * between the look and the take, so a batch can pass the text bound by one submission.
+     */
+    private void takeMore(List<Pending> batch, long textBytes) {
+        while (batch.size() < properties.maxBatch()) {
+            Pending next = queue.peek();
+            if (next == null || textBytes + next.textBytes() > MAX_BATCH_TEXT_BYTES) {
+                return;
+            }
+            next = queue.poll();
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            textBytes += next.textBytes();
         }
     }
 
@@ -229,6 +255,11 @@ class SubmissionCommitter implements SmartLifecycle {
 
         Pending(JobBatchInserts.Row row) {
             this.row = row;
+        }
+
+        /** The size of its text as stored, 0 for a URL job. */
+        long textBytes() {
+            return row.text() == null ? 0 : row.text().length;
         }
 
         /** A writer takes it; false if its caller already gave up. */

@@ -120,6 +120,34 @@ abstract class SubmissionCommitterContract {
     }
 
     @Test
+    void boundsTheTextCommittedInOneTransaction() throws Exception {
+        start(1, 100, Duration.ofSeconds(30));
+        gated.close();
+        Future<Job> first = callers.submit(() -> submit(urlJob("client-a")));
+        await(() -> gated.waiting() == 1);
+        // Six texts of 400 KB: two fit under the bound, a third would pass it.
+        byte[] text = "word ".repeat(80_000).getBytes(StandardCharsets.UTF_8);
+        List<Future<Job>> large = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            large.add(callers.submit(() -> {
+                Job job = textJob("client-b");
+                committer.commit(job, text);
+                return job;
+            }));
+        }
+        await(() -> committer.pending() == 6);
+
+        gated.open();
+
+        first.get();
+        for (Future<Job> job : large) {
+            assertThat(store.repository.text(job.get().id())).get().extracting(stored -> stored.length).isEqualTo(text.length);
+        }
+        assertThat(batches().count()).as("transactions").isEqualTo(4);
+        assertThat(batches().max()).isEqualTo(2);
+    }
+
+    @Test
     void aSubmissionTheStoreRefusesFailsAloneAndTheRestOfItsBatchIsStored() {
         start(1, 100, Duration.ofSeconds(30));
         List<SubmissionCommitter.Pending> batch = new ArrayList<>();
