@@ -1,5 +1,7 @@
 package dev.tally.api;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -10,8 +12,12 @@ import org.springframework.validation.annotation.Validated;
  * Limits of the HTTP API ({@code tally.api.*}).
  *
  * @param maxBodySize largest request body accepted; larger ones get 413
+ * @param largeBodyHeapPercent share of the heap that JSON bodies larger than 256 KiB may take at
+ *     once, each counted as eight times its size while it is read, parsed and stored; a body that
+ *     finds no room within 10 s gets 503 with Retry-After
  */
 @Validated
 @ConfigurationProperties("tally.api")
-public record ApiProperties(@NotNull @DefaultValue("10MB") DataSize maxBodySize) {
+public record ApiProperties(@NotNull @DefaultValue("10MB") DataSize maxBodySize,
+                            @Min(1) @Max(90) @DefaultValue("25") int largeBodyHeapPercent) {
 }

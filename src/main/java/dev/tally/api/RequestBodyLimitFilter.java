@@ -7,9 +7,15 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import dev.tally.memory.HeapBudget;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -17,18 +23,52 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Bounds every request body: a declared Content-Length over the limit is refused before reading,
  * and a chunked body is cut off as soon as it passes the limit (both 413 problem+json). JSON
  * bodies are read here (within the limit) and must be strictly valid UTF-8 (400 otherwise).
+ *
+ * <p>A JSON body larger than 256 KiB is read only with room for it in a {@link HeapBudget}
+ * ({@code tally.api.large-body-heap-percent}), held until its request is answered: its bytes, the
+ * parser's chars, the text's String and the copies the store makes take several times its size,
+ * and 64 concurrent submissions of 10 MB texts ran a 512 MB heap out. Room is reserved before
+ * reading when the length is declared, else once the body passes 256 KiB (for the largest body,
+ * cut down to its size once read). A body that finds no room within {@link #LARGE_BODY_WAIT}
+ * gets 503 with Retry-After, unread.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
+    /**
+     * The heap a large JSON body takes, in multiples of its size: its bytes, the parser's char
+     * buffer (two bytes a char), the text's String (up to two), its UTF-8 copy for the store, and
+     * the store's own copies until the commit is written.
+     */
+    static final int BODY_WEIGHT = 8;
+    /** How long a large body waits for room before it is refused with 503. */
+    static final Duration LARGE_BODY_WAIT = Duration.ofSeconds(10);
+    private static final String RETRY_AFTER_SECONDS = "2";
+
     private final long limit;
     private final Problems problems;
+    private final HeapBudget memory;
+    private final Duration wait;
 
-    RequestBodyLimitFilter(ApiProperties properties, Problems problems) {
-        this.limit = properties.maxBodySize().toBytes();
-        this.problems = problems;
+    @Autowired
+    RequestBodyLimitFilter(ApiProperties properties, Problems problems, MeterRegistry meters) {
+        this(properties.maxBodySize().toBytes(), problems,
+                HeapBudget.ofHeapPercent(properties.largeBodyHeapPercent(), BODY_WEIGHT), LARGE_BODY_WAIT);
+        Gauge.builder("tally.api.large.bodies.reserved", memory, HeapBudget::reservedBytes)
+                .description("heap held by large request bodies being read, parsed and stored (tally.api.large-body-heap-percent)")
+                .baseUnit("bytes")
+                .register(meters);
     }
+
+    /** @param memory the heap budget for large bodies; tests make it small, and the wait short */
+    RequestBodyLimitFilter(long limit, Problems problems, HeapBudget memory, Duration wait) {
+        this.limit = limit;
+        this.problems = problems;
+        this.memory = memory;
+        this.wait = wait;
+    }
+
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -39,9 +79,42 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             return;
         }
         if (isJson(request)) {
+            filterJson(request, response, chain);
+            return;
+        }
+        chain.doFilter(new LimitedRequest(request, limit), response);
+    }
+
+    private void filterJson(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        long declared = request.getContentLengthLong();
+        HeapBudget.Reservation reservation = null;
+        try {
+            if (memory.isLarge(declared)) {
+                reservation = reserve(declared);
+                if (reservation == null) {
+                    busy(response);
+                    return;
+                }
+            }
             byte[] body;
             try {
-                body = new LimitedStream(request.getInputStream(), limit).readAllBytes();
+                var in = new LimitedStream(request.getInputStream(), limit);
+                if (reservation != null) {
+                    body = in.readAllBytes();
+                } else {
+                    body = in.readNBytes((int) Math.min(limit, memory.largeBytes()) + 1);
+                    if (body.length > memory.largeBytes()) {
+                        // No declared length: room for the largest body, then for the one read.
+                        reservation = reserve(limit);
+                        if (reservation == null) {
+                            busy(response);
+                            return;
+                        }
+                        body = concat(body, in.readAllBytes());
+                        reservation.shrinkTo(body.length);
+                    }
+                }
             } catch (BodyTooLargeException e) {
                 problems.write(response, 413, "Content Too Large", e.getMessage());
                 return;
@@ -53,9 +126,35 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
                 return;
             }
             chain.doFilter(new BufferedRequest(request, body), response);
-            return;
+        } finally {
+            if (reservation != null) {
+                reservation.release();
+            }
         }
-        chain.doFilter(new LimitedRequest(request, limit), response);
+    }
+
+    private HeapBudget.Reservation reserve(long bodyBytes) throws IOException {
+        try {
+            return memory.reserve(bodyBytes, System.nanoTime() + wait.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for room for a large body", e);
+        }
+    }
+
+    private void busy(HttpServletResponse response) throws IOException {
+        response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        problems.write(response, 503, "Service Unavailable",
+                "the server is busy with other large request bodies; retry later");
+    }
+
+    private static byte[] concat(byte[] head, byte[] tail) {
+        if (tail.length == 0) {
+            return head;
+        }
+        byte[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 
     private static boolean isJson(HttpServletRequest request) {

@@ -20,12 +20,13 @@ public final class FetchException extends Exception {
     }
 
     /**
-     * Nothing more could be read yet: the pages already being counted take the heap budget for
-     * large pages. The job comes back after {@code retryAfter}, without using an attempt.
+     * Nothing more could be read yet: the pages and texts already being counted take the heap
+     * budget for large documents. The job comes back after {@code retryAfter}, without using an
+     * attempt.
      */
     public static FetchException memoryBusy(java.time.Duration retryAfter) {
         return new FetchException(ErrorCode.TIMEOUT, true, null,
-                "waiting for room for large pages (tally.fetch.large-page-heap-percent)", null, retryAfter);
+                "waiting for room for large documents (tally.fetch.large-page-heap-percent)", null, retryAfter);
     }
 
     private FetchException(ErrorCode code, boolean retryable, Integer httpStatus, String message, Throwable cause,

@@ -1,6 +1,7 @@
 package dev.tally.fetch;
 
 import dev.tally.job.ErrorCode;
+import dev.tally.memory.HeapBudget;
 import dev.tally.text.DocumentType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,7 +58,7 @@ import org.apache.hc.core5.util.Timeout;
  * to {@link #MAX_CRAWL_DELAY}). Waiting for a slot counts against the fetch's deadline: a fetch that
  * cannot start in time fails with TIMEOUT (retryable), and an interrupt ends the wait at once.
  *
- * <p>Memory: a page above 256 KiB is read only with room for it in the {@link PageMemoryBudget},
+ * <p>Memory: a page above 256 KiB is read only with room for it in the {@link HeapBudget},
  * which the returned {@link FetchedPage} holds until it is closed; a fetch that finds none soon is
  * deferred, like one that finds no turn at its host.
  *
@@ -101,6 +102,13 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
      */
     static final Duration MAX_CRAWL_DELAY = Duration.ofSeconds(30);
 
+    /**
+     * The heap a large page takes, in multiples of its size, while its body, its text (two bytes
+     * per char in the worst case) and its document tree are all alive: a 10 MB HTML page allocates
+     * about 98 MB while counted (MemoryBenchmark), part of which is garbage before the end.
+     */
+    static final int PAGE_WEIGHT = 8;
+
     private final FetchProperties properties;
     private final long maxBytes;
     private final UrlPolicy urlPolicy;
@@ -110,7 +118,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
     private final long intervalNanos;
     /** Null when robots.txt is not respected. */
     private final RobotsCache robots;
-    private final PageMemoryBudget memory;
+    private final HeapBudget memory;
 
     HttpPageFetcher(FetchProperties properties) {
         this(properties, new AddressPolicy(properties.allowPrivateNetworks()), SystemDefaultDnsResolver.INSTANCE);
@@ -118,12 +126,12 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
 
     /** @param systemResolver the resolver behind the guard; tests use it to map names to addresses */
     HttpPageFetcher(FetchProperties properties, AddressPolicy addressPolicy, DnsResolver systemResolver) {
-        this(properties, addressPolicy, systemResolver, PageMemoryBudget.ofHeapPercent(properties.largePageHeapPercent()));
+        this(properties, addressPolicy, systemResolver, HeapBudget.ofHeapPercent(properties.largePageHeapPercent(), PAGE_WEIGHT));
     }
 
     /** @param memory the heap budget for large pages; tests make it small */
     HttpPageFetcher(FetchProperties properties, AddressPolicy addressPolicy, DnsResolver systemResolver,
-                    PageMemoryBudget memory) {
+                    HeapBudget memory) {
         this.properties = properties;
         this.memory = memory;
         this.maxBytes = properties.maxBytes().toBytes();
@@ -167,11 +175,6 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         this.intervalNanos = properties.perHostInterval().toNanos();
         this.throttle = new HostThrottle(properties.perHostConcurrency(), Math.max(intervalNanos, MAX_CRAWL_DELAY.toNanos()));
         this.robots = properties.respectRobots() ? new RobotsCache(properties.robotsCacheTtl(), properties.userAgent()) : null;
-    }
-
-    /** The heap reserved now by large pages being fetched or counted. */
-    long largePagesReservedBytes() {
-        return memory.reservedBytes();
     }
 
     /** The per-host limits; tests occupy slots through it. */
@@ -299,7 +302,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
     }
 
     /** A body read, with the room it holds in the heap budget for large pages (null if small). */
-    private record Body(byte[] bytes, PageMemoryBudget.Reservation reservation) {
+    private record Body(byte[] bytes, HeapBudget.Reservation reservation) {
 
         void release() {
             if (reservation != null) {
@@ -310,7 +313,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
 
     /**
      * Reads at most maxBytes + 1 decompressed bytes, so a bomb is never inflated beyond that. A
-     * large body is read only with room for it in the heap budget ({@link PageMemoryBudget}); the
+     * large body is read only with room for it in the heap budget ({@link HeapBudget}); the
      * room is given back here if reading fails, else by the page's {@link FetchedPage#close()}.
      */
     private Body readBody(HttpEntity entity, Watchdog watchdog) throws IOException, FetchException, InterruptedException {
@@ -321,7 +324,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         if (declared > maxBytes) {
             throw tooLarge();
         }
-        PageMemoryBudget.Reservation reservation = memory.isLarge(declared) ? reserve(declared, watchdog) : null;
+        HeapBudget.Reservation reservation = memory.isLarge(declared) ? reserve(declared, watchdog) : null;
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(declared >= 0 ? declared : BUFFER_SIZE, maxBytes));
             byte[] buffer = new byte[BUFFER_SIZE];
@@ -366,9 +369,9 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
      * Waits a little for room in the heap budget for a large page, like a turn at a busy host:
      * a job that gets none soon goes back to the queue without using an attempt.
      */
-    private PageMemoryBudget.Reservation reserve(long pageBytes, Watchdog watchdog) throws FetchException, InterruptedException {
+    private HeapBudget.Reservation reserve(long pageBytes, Watchdog watchdog) throws FetchException, InterruptedException {
         long waitLimit = turnWaitLimit(watchdog);
-        PageMemoryBudget.Reservation reservation = memory.reserve(pageBytes, waitLimit);
+        HeapBudget.Reservation reservation = memory.reserve(pageBytes, waitLimit);
         if (reservation == null) {
             throw noTurn(waitLimit, watchdog, FetchException::memoryBusy, "waiting for room for large pages");
         }

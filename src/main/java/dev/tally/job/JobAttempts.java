@@ -3,7 +3,6 @@ package dev.tally.job;
 import dev.tally.job.JobClaims.ClaimRequest;
 import dev.tally.job.JobResults.SucceededAttempt;
 import dev.tally.text.Histogram;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,9 +70,9 @@ public class JobAttempts {
         return repository.extendLease(job.id(), job.owner(), now().plus(lease));
     }
 
-    /** The submitted text of a text job. */
-    public Optional<String> textOf(ClaimedJob job) {
-        return repository.text(job.id()).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+    /** The submitted text of a text job, as stored: UTF-8. */
+    public Optional<byte[]> textOf(ClaimedJob job) {
+        return repository.text(job.id());
     }
 
     /**

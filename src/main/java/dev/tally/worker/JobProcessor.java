@@ -8,11 +8,14 @@ import dev.tally.job.ErrorCode;
 import dev.tally.job.JobAttempts;
 import dev.tally.job.JobError;
 import dev.tally.job.JobSource;
+import dev.tally.memory.HeapBudget;
 import dev.tally.text.Histogram;
 import dev.tally.text.TextAnalyzer;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -28,17 +31,24 @@ class JobProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
 
+    /** How long a large text waits for room in the heap budget before its job goes back to the queue. */
+    static final Duration TEXT_MEMORY_WAIT = Duration.ofSeconds(2);
+
     private final JobAttempts attempts;
     private final PageFetcher fetcher;
     private final TextAnalyzer analyzer;
+    private final HeapBudget documentMemory;
     private final RetryProperties retry;
     private final Backoff backoff;
     private final Clock clock;
 
-    JobProcessor(JobAttempts attempts, PageFetcher fetcher, TextAnalyzer analyzer, RetryProperties retry, Clock clock) {
+    /** @param documentMemory the heap budget for large documents, shared with the page fetcher */
+    JobProcessor(JobAttempts attempts, PageFetcher fetcher, TextAnalyzer analyzer, HeapBudget documentMemory,
+                 RetryProperties retry, Clock clock) {
         this.attempts = attempts;
         this.fetcher = fetcher;
         this.analyzer = analyzer;
+        this.documentMemory = documentMemory;
         this.retry = retry;
         this.backoff = new Backoff(retry.initialBackoff(), retry.maxBackoff());
         this.clock = clock;
@@ -76,23 +86,48 @@ class JobProcessor {
         }
     }
 
-    /** Fetches (or loads) and counts; only this part of an attempt may be interrupted. */
+    /** Fetches (or loads) and counts; only the fetch and the count may be interrupted. */
     private Histogram count(ClaimedJob job, InterruptGate gate) throws FetchException, InterruptedException {
-        String text = null;
         if (job.source().type() == JobSource.Type.TEXT) {
-            text = attempts.textOf(job).orElseThrow(
-                    () -> new FetchException(ErrorCode.INTERNAL, false, "the submitted text is missing"));
+            return countText(job, gate);
         }
         gate.open();
-        try {
-            if (text != null) {
-                return analyzer.countText(text);
-            }
-            try (FetchedPage page = fetcher.fetch(URI.create(job.source().url()))) {
-                return analyzer.countDocument(page.body(), page.type(), page.charset());
-            }
+        try (FetchedPage page = fetcher.fetch(URI.create(job.source().url()))) {
+            return analyzer.countDocument(page.body(), page.type(), page.charset());
         } finally {
             gate.shut();
+        }
+    }
+
+    /**
+     * Counts a submitted text from its stored UTF-8. A large text first takes room in the heap
+     * budget, as a large page does: it is reserved as many bytes as it has chars, which at the
+     * budget's weight covers its UTF-8 (up to three bytes a char) and the counter's table twice
+     * over. No room within {@link #TEXT_MEMORY_WAIT}: the job goes back to the queue for a second
+     * or two, without using an attempt.
+     */
+    private Histogram countText(ClaimedJob job, InterruptGate gate) throws FetchException, InterruptedException {
+        Integer chars = job.source().length();
+        HeapBudget.Reservation room = null;
+        if (chars != null && documentMemory.isLarge(chars)) {
+            room = documentMemory.reserve(chars, System.nanoTime() + TEXT_MEMORY_WAIT.toNanos());
+            if (room == null) {
+                throw FetchException.memoryBusy(Duration.ofMillis(1000 + ThreadLocalRandom.current().nextLong(1000)));
+            }
+        }
+        try {
+            byte[] text = attempts.textOf(job).orElseThrow(
+                    () -> new FetchException(ErrorCode.INTERNAL, false, "the submitted text is missing"));
+            gate.open();
+            try {
+                return analyzer.countUtf8(text);
+            } finally {
+                gate.shut();
+            }
+        } finally {
+            if (room != null) {
+                room.release();
+            }
         }
     }
 

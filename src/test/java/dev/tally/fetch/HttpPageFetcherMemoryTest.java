@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tally.job.ErrorCode;
+import dev.tally.memory.HeapBudget;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -24,16 +25,16 @@ import org.junit.jupiter.api.Timeout;
 class HttpPageFetcherMemoryTest {
 
     private static final long KIB = 1024;
-    private static final long ONE_PAGE = PageMemoryBudget.WEIGHT * TestServer.LARGE_PAGE_BYTES;
+    private static final long ONE_PAGE = HttpPageFetcher.PAGE_WEIGHT * TestServer.LARGE_PAGE_BYTES;
 
     private TestServer server;
-    private PageMemoryBudget budget;
+    private HeapBudget budget;
     private HttpPageFetcher fetcher;
 
     @BeforeEach
     void start() throws IOException {
         server = new TestServer();
-        budget = new PageMemoryBudget(500 * KIB, 16 * KIB);
+        budget = new HeapBudget(500 * KIB, 16 * KIB, HttpPageFetcher.PAGE_WEIGHT);
         fetcher = fetcher(FetcherTestSupport.properties(true));
     }
 
@@ -78,7 +79,7 @@ class HttpPageFetcherMemoryTest {
             }
         });
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> FetcherTestSupport.isInside(worker.get(), PageMemoryBudget.class, "reserve"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> FetcherTestSupport.isInside(worker.get(), HeapBudget.class, "reserve"));
         assertThat(second).isNotDone();
         first.close();
 

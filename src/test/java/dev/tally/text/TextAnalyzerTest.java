@@ -35,6 +35,29 @@ class TextAnalyzerTest {
     }
 
     @Test
+    void countsSubmittedTextFromItsStoredUtf8AsFromTheString() {
+        for (String text : List.of(
+                "The cat and the hat. THE END, and that's that!",
+                "Cr\u00e8me br\u00fbl\u00e9e, na\u00efve caf\u00e9; \u00c9COLE \u00e9cole. Don\u2019t don't 'quoted' rock'n'roll",
+                "Cafe\u0301 and caf\u00e9 are one word; \u0130stanbul, stra\u00dfe, \u03a3\u03bf\u03c6\u03af\u03b1, \u65e5\u672c\u8a9e",
+                "emoji \ud83d\ude00 between words, and a math letter \ud835\udc00 inside x\ud835\udc00y",
+                "a lone surrogate \ud800 splits, as does U+FFFD \ufffd here; \ufeffleading BOM-like char",
+                "word ".repeat(5_000) + "longwordlongwordlongwordlongword ".repeat(300))) {
+            byte[] stored = text.getBytes(StandardCharsets.UTF_8);
+
+            assertThat(analyzer.countUtf8(stored)).as(text.substring(0, Math.min(40, text.length())))
+                    .isEqualTo(analyzer.countText(text));
+        }
+    }
+
+    @Test
+    void countsMalformedUtf8AsSeparators() {
+        byte[] bytes = {'o', 'n', 'e', (byte) 0xC3, 't', 'w', 'o', (byte) 0xFF, 'o', 'n', 'e'};
+
+        assertThat(analyzer.countUtf8(bytes)).isEqualTo(Histogram.of(Map.of("one", 2L, "two", 1L)));
+    }
+
+    @Test
     void servesConcurrentCallsIndependently() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

@@ -1,0 +1,141 @@
+package dev.tally.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.memory.HeapBudget;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Large JSON bodies take room in the heap budget while their request is handled, and wait for it;
+ * the rest of the filter (413, 400) is specified through a real server in ProblemResponsesTest.
+ */
+class RequestBodyLimitFilterTest {
+
+    private static final long KIB = 1024;
+    private static final long LIMIT = 4 * 1024 * KIB;
+    /** Bodies above 16 KiB are large; room for 1 MiB, eight times a body's size each. */
+    private final HeapBudget memory = new HeapBudget(1024 * KIB, 16 * KIB, RequestBodyLimitFilter.BODY_WEIGHT);
+    private final RequestBodyLimitFilter filter = new RequestBodyLimitFilter(
+            LIMIT, new Problems(JsonMapper.builder().build()), memory, Duration.ofMillis(100));
+    private final AtomicLong reservedWhileHandled = new AtomicLong(-1);
+
+    @Test
+    void aLargeBodyHoldsEightTimesItsSizeUntilItsRequestIsAnswered() throws Exception {
+        byte[] body = textSubmission(100 * KIB);
+        var response = new MockHttpServletResponse();
+
+        filter.doFilter(post(body, true), response, recordingChain());
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(reservedWhileHandled.get()).isEqualTo(roundedUpToKib(8 * body.length));
+        assertThat(memory.reservedBytes()).isZero();
+    }
+
+    @Test
+    void aChunkedLargeBodyReservesOnceItPassesTheThresholdThenKeepsRoomForItsSize() throws Exception {
+        byte[] body = textSubmission(100 * KIB);
+
+        filter.doFilter(post(body, false), new MockHttpServletResponse(), recordingChain());
+
+        assertThat(reservedWhileHandled.get()).isEqualTo(roundedUpToKib(8 * body.length));
+        assertThat(memory.reservedBytes()).isZero();
+    }
+
+    @Test
+    void smallBodiesTakeNoRoom() throws Exception {
+        filter.doFilter(post(textSubmission(10 * KIB), true), new MockHttpServletResponse(), recordingChain());
+
+        assertThat(reservedWhileHandled.get()).isZero();
+    }
+
+    @Test
+    void refusesALargeBodyWith503AndRetryAfterWhenNoRoomFreesInTime() throws Exception {
+        HeapBudget.Reservation other = memory.reserve(100 * KIB, System.nanoTime());
+        var response = new MockHttpServletResponse();
+        var chain = recordingChain();
+
+        filter.doFilter(post(textSubmission(100 * KIB), true), response, chain);
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("2");
+        assertThat(response.getContentType()).isEqualTo("application/problem+json");
+        assertThat(response.getContentAsString()).contains("\"status\":503");
+        assertThat(chain.getRequest()).as("not handled").isNull();
+        other.release();
+        assertThat(memory.reservedBytes()).isZero();
+    }
+
+    @Test
+    void aLargeBodyWaitsForRoomThatFreesWithinTheWait() throws Exception {
+        var slowFilter = new RequestBodyLimitFilter(LIMIT, new Problems(JsonMapper.builder().build()), memory,
+                Duration.ofSeconds(10));
+        HeapBudget.Reservation other = memory.reserve(100 * KIB, System.nanoTime());
+        Thread releaser = new Thread(() -> {
+            sleep(200);
+            other.release();
+        });
+        releaser.start();
+        var response = new MockHttpServletResponse();
+
+        slowFilter.doFilter(post(textSubmission(100 * KIB), true), response, recordingChain());
+
+        releaser.join();
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(reservedWhileHandled.get()).isEqualTo(roundedUpToKib(8 * textSubmission(100 * KIB).length));
+    }
+
+    private MockFilterChain recordingChain() {
+        return new MockFilterChain() {
+            @Override
+            public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response)
+                    throws java.io.IOException, jakarta.servlet.ServletException {
+                reservedWhileHandled.set(memory.reservedBytes());
+                assertThat(request.getInputStream().readAllBytes()).isNotEmpty();
+                super.doFilter(request, response);
+            }
+        };
+    }
+
+    /** A POST of {@code body} as JSON, with its Content-Length declared or (chunked) not. */
+    private static MockHttpServletRequest post(byte[] body, boolean declareLength) {
+        var request = new MockHttpServletRequest("POST", "/api/v1/jobs") {
+            @Override
+            public long getContentLengthLong() {
+                return declareLength ? body.length : -1;
+            }
+
+            @Override
+            public int getContentLength() {
+                return declareLength ? body.length : -1;
+            }
+        };
+        request.setContentType("application/json");
+        request.setContent(body);
+        return request;
+    }
+
+    /** {"text": "..."} of about {@code bytes} bytes of English words. */
+    private static byte[] textSubmission(long bytes) {
+        String words = "the quick brown fox jumps over the lazy dog ".repeat((int) (bytes / 44));
+        return ("{\"text\":\"" + words + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static long roundedUpToKib(long bytes) {
+        return (bytes + 1023) / 1024 * 1024;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
