@@ -51,11 +51,15 @@ class OpenApiConfiguration {
         operation.setResponses(responses);
         problem(responses, "400", "invalid request (malformed JSON, unknown field, bad parameter)");
         problem(responses, "500", "unexpected error");
-        problem(responses, "503", "the job store is unavailable; see Retry-After");
+        boolean submit = path.equals("/api/v1/jobs") && method == PathItem.HttpMethod.POST;
+        problem(responses, "503", submit
+                ? "the job store is unavailable, the service is at its limit of unfinished jobs, or no room frees "
+                        + "within 10 s for a body over 256 KiB (tally.api.large-body-heap-percent); see Retry-After"
+                : "the job store is unavailable; see Retry-After");
         if (path.contains("{id}")) {
             problem(responses, "404", "no such job (or a malformed id)");
         }
-        if (path.equals("/api/v1/jobs") && method == PathItem.HttpMethod.POST) {
+        if (submit) {
             operation.setSummary("Submit a job (url or text); 202 once durably stored");
             operation.addParametersItem(new HeaderParameter().name("Idempotency-Key").required(false)
                     .description("1..255 printable ASCII characters; a repeat within 24 h returns the same job")
