@@ -40,6 +40,14 @@ class OperationsEndpointsTest {
     }
 
     @Test
+    void exposesTheRoomTakenByLargeBodiesPagesAndTexts() {
+        Api.Response response = api.get("/actuator/prometheus");
+
+        assertThat(response.body()).contains("tally_api_large_bodies_reserved_bytes")
+                .contains("tally_fetch_large_pages_reserved_bytes");
+    }
+
+    @Test
     void describesTheApiInOpenApi() {
         Api.Response response = api.get("/v3/api-docs");
         assertThat(response.status()).isEqualTo(200);

@@ -121,6 +121,18 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void storesAndReadsBackATextOfSeveralMegabytesByteForByte() {
+        byte[] text = "Plain words, caf\u00e9 and na\u00efve ones, fill this long submitted text. "
+                .repeat(40_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Job job = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.text(text.length), null, 0, 1, now, now,
+                null, null, null, null, "client-a");
+
+        repository.insert(job, text);
+
+        assertThat(repository.text(job.id())).hasValueSatisfying(stored -> assertThat(stored).isEqualTo(text));
+    }
+
+    @Test
     void onlyOneOfManyConcurrentClaimsWins() throws Exception {
         Job job = queuedUrlJob("https://example.com/");
         repository.insert(job, null);
