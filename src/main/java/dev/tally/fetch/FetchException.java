@@ -20,6 +20,14 @@ public final class FetchException extends Exception {
     }
 
     /**
+     * How long a deferred job stays out of the queue: 1 to 2 s, jittered, so that jobs deferred
+     * together do not all come back at once.
+     */
+    public static java.time.Duration shortDeferral() {
+        return java.time.Duration.ofMillis(1000 + java.util.concurrent.ThreadLocalRandom.current().nextLong(1000));
+    }
+
+    /**
      * Nothing more could be read yet: the pages and texts already being counted take the heap
      * budget for large documents. The job comes back after {@code retryAfter}, without using an
      * attempt.

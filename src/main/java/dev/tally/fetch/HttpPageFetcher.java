@@ -246,8 +246,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
                                          java.util.function.Function<java.time.Duration, FetchException> deferral,
                                          String waitingFor) {
         if (waitLimit < watchdog.deadline) {
-            long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(1000);
-            return deferral.apply(java.time.Duration.ofMillis(1000 + jitter));
+            return deferral.apply(FetchException.shortDeferral());
         }
         return new FetchException(ErrorCode.TIMEOUT, true,
                 "the page did not load within " + seconds(watchdog) + " (" + waitingFor + ")");

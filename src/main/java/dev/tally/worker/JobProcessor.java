@@ -15,7 +15,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -112,7 +111,7 @@ class JobProcessor {
         if (chars != null && documentMemory.isLarge(chars)) {
             room = documentMemory.reserve(chars, System.nanoTime() + TEXT_MEMORY_WAIT.toNanos());
             if (room == null) {
-                throw FetchException.memoryBusy(Duration.ofMillis(1000 + ThreadLocalRandom.current().nextLong(1000)));
+                throw FetchException.memoryBusy(FetchException.shortDeferral());
             }
         }
         try {

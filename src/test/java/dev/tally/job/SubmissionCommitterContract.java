@@ -100,9 +100,7 @@ abstract class SubmissionCommitterContract {
     @Test
     void commitsSubmissionsThatArriveDuringACommitTogether() throws Exception {
         start(1, 100, Duration.ofSeconds(30));
-        gated.close();
-        Future<Job> first = callers.submit(() -> submit(urlJob("client-a")));
-        await(() -> gated.waiting() == 1);
+        Future<Job> first = aCommitHeldAtTheStore();
         List<Future<Job>> during = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             during.add(callers.submit(() -> submit(textJob("client-b"))));
@@ -122,9 +120,7 @@ abstract class SubmissionCommitterContract {
     @Test
     void boundsTheTextCommittedInOneTransaction() throws Exception {
         start(1, 100, Duration.ofSeconds(30));
-        gated.close();
-        Future<Job> first = callers.submit(() -> submit(urlJob("client-a")));
-        await(() -> gated.waiting() == 1);
+        Future<Job> first = aCommitHeldAtTheStore();
         // Six texts of 400 KB: two fit under the bound, a third would pass it.
         byte[] text = "word ".repeat(80_000).getBytes(StandardCharsets.UTF_8);
         List<Future<Job>> large = new ArrayList<>();
@@ -193,10 +189,8 @@ abstract class SubmissionCommitterContract {
     @Test
     void refusesSubmissionsBeyondThePendingBoundAsOverload() throws Exception {
         start(1, 5, Duration.ofSeconds(30));
-        gated.close();
         List<Future<Job>> accepted = new ArrayList<>();
-        accepted.add(callers.submit(() -> submit(urlJob("client-a"))));
-        await(() -> gated.waiting() == 1);
+        accepted.add(aCommitHeldAtTheStore());
         for (int i = 0; i < 5; i++) {
             accepted.add(callers.submit(() -> submit(urlJob("client-a"))));
         }
@@ -215,9 +209,7 @@ abstract class SubmissionCommitterContract {
     @Test
     void aSubmissionNotTakenWithinTheCommitTimeoutIsWithdrawnAndNotStored() throws Exception {
         start(1, 100, Duration.ofMillis(300));
-        gated.close();
-        Future<Job> inProgress = callers.submit(() -> submit(urlJob("client-a")));
-        await(() -> gated.waiting() == 1);
+        Future<Job> inProgress = aCommitHeldAtTheStore();
         Job late = urlJob("client-a");
 
         assertThatThrownBy(() -> committer.commit(late, null))
@@ -235,6 +227,14 @@ abstract class SubmissionCommitterContract {
         committer = new SubmissionCommitter(inserts, new DataSourceTransactionManager(gated),
                 new SubmitProperties(256, maxPending, writers, commitTimeout), meters, "");
         committer.start();
+    }
+
+    /** Closes the store's gate and submits a URL job, whose commit then waits at the gate. */
+    private Future<Job> aCommitHeldAtTheStore() throws InterruptedException {
+        gated.close();
+        Future<Job> held = callers.submit(() -> submit(urlJob("client-a")));
+        await(() -> gated.waiting() == 1);
+        return held;
     }
 
     private Job submit(Job job) {
