@@ -3,7 +3,11 @@ package dev.tally.api;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tally.job.Job;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.WebRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,5 +33,22 @@ class FinishedJobBodies {
             return json.writeValueAsBytes(JobView.of(job, JobView.DEFAULT_TOP));
         }
         return bodies.get(job, j -> json.writeValueAsBytes(JobView.of(j, JobView.DEFAULT_TOP)));
+    }
+
+    /**
+     * Answers a poll of {@code job}'s default representation: 304 when the request's conditions say
+     * the client has it (Spring's own precondition handling: If-None-Match, If-Modified-Since, and
+     * the 412 of If-Match), else 200 with ETag, Last-Modified and the pre-rendered body, written
+     * without the message converters (which would re-read the Last-Modified header just written).
+     * JSON whatever the Accept header, as the contract's poll always was.
+     */
+    void answer(Job job, WebRequest request, HttpServletResponse response) throws IOException {
+        if (request.checkNotModified(ETags.of(job, JobView.DEFAULT_TOP), job.updatedAt().toEpochMilli())) {
+            return;
+        }
+        byte[] body = render(job);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 }

@@ -117,28 +117,17 @@ class JobController {
         boolean park = waitSeconds != null && waitSeconds > 0 && !job.status().isTerminal()
                 && (ifNoneMatch == null || ETags.matches(ifNoneMatch, ETags.of(job, top)));
         if (!park) {
-            // Answers 304 itself, or sets ETag and Last-Modified for the 200 below.
-            if (request.checkNotModified(ETags.of(job, top), job.updatedAt().toEpochMilli())) {
+            if (top == JobView.DEFAULT_TOP) {
+                bodies.answer(job, request, response);
                 return null;
             }
-            if (top == JobView.DEFAULT_TOP) {
-                writeJson(response, bodies.render(job));
+            // Answers 304 itself, or sets ETag and Last-Modified for the 200 below.
+            if (request.checkNotModified(ETags.of(job, top), job.updatedAt().toEpochMilli())) {
                 return null;
             }
             return ok(job, top);
         }
         return longPoll(job, top, waitSeconds, ifNoneMatch);
-    }
-
-    /**
-     * The most frequent request of all, a poll, answered with the job's pre-rendered JSON body
-     * without the message-converter round (which re-reads the Last-Modified header just written):
-     * about a sixth of a poll's server time. JSON whatever the Accept header, as before.
-     */
-    private static void writeJson(HttpServletResponse response, byte[] body) throws IOException {
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
     }
 
     /**

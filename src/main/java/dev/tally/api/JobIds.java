@@ -10,15 +10,24 @@ final class JobIds {
     }
 
     static UUID parse(String value) {
-        if (value == null || value.length() != 36) {
+        UUID id = parseOrNull(value);
+        if (id == null) {
             throw new JobNotFoundException(null);
+        }
+        return id;
+    }
+
+    /** The id, or null when {@code value} is not a canonical UUID. */
+    static UUID parseOrNull(String value) {
+        if (value == null || value.length() != 36) {
+            return null;
         }
         for (int i = 0; i < 36; i++) {
             char c = value.charAt(i);
             boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
             boolean ok = dash ? c == '-' : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
             if (!ok) {
-                throw new JobNotFoundException(null);
+                return null;
             }
         }
         return UUID.fromString(value);
