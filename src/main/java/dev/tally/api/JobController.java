@@ -1,15 +1,11 @@
 package dev.tally.api;
 
-import dev.tally.fetch.InvalidUrlException;
-import dev.tally.fetch.UrlPolicy;
 import dev.tally.job.Job;
 import dev.tally.job.JobNotFoundException;
 import dev.tally.job.JobPage;
 import dev.tally.job.JobStatus;
 import dev.tally.job.Jobs;
 import dev.tally.job.ListCursor;
-import dev.tally.job.NewJob;
-import dev.tally.job.Submission;
 import dev.tally.job.WordsPage;
 import dev.tally.security.CurrentClient;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,7 +15,6 @@ import jakarta.validation.constraints.Min;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,15 +53,15 @@ class JobController {
 
 
     private final Jobs jobs;
-    private final UrlPolicy urlPolicy;
+    private final JobSubmissions submissions;
     private final JobWatchers watchers;
     private final JobEventStreams eventStreams;
     private final FinishedJobBodies bodies;
 
-    JobController(Jobs jobs, UrlPolicy urlPolicy, JobWatchers watchers, JobEventStreams eventStreams,
+    JobController(Jobs jobs, JobSubmissions submissions, JobWatchers watchers, JobEventStreams eventStreams,
                   FinishedJobBodies bodies) {
         this.jobs = jobs;
-        this.urlPolicy = urlPolicy;
+        this.submissions = submissions;
         this.watchers = watchers;
         this.eventStreams = eventStreams;
         this.bodies = bodies;
@@ -75,36 +70,7 @@ class JobController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobView> submit(@RequestBody SubmitJobRequest request,
                                    @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-        String client = CurrentClient.id();
-        NewJob newJob = validated(request).ownedBy(client);
-        Job job;
-        boolean replayed = false;
-        if (idempotencyKey == null) {
-            job = jobs.submit(newJob);
-        } else {
-            Submission submission = jobs.submit(newJob, client, checkedKey(idempotencyKey));
-            job = submission.job();
-            replayed = submission.replayed();
-        }
-        var response = ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id()));
-        if (replayed) {
-            response.header("Idempotent-Replayed", "true");
-        }
-        return response.body(JobView.of(job, JobView.DEFAULT_TOP));
-    }
-
-    /** 1..255 printable ASCII characters, as the contract says. */
-    private static String checkedKey(String key) {
-        if (key.isEmpty() || key.length() > 255) {
-            throw new InvalidRequestException("Idempotency-Key must be 1 to 255 printable ASCII characters");
-        }
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (c < 0x20 || c > 0x7E) {
-                throw new InvalidRequestException("Idempotency-Key must be 1 to 255 printable ASCII characters");
-            }
-        }
-        return key;
+        return JobSubmissions.accepted(submissions.submit(request, idempotencyKey));
     }
 
     @GetMapping("/{id}")
@@ -240,33 +206,6 @@ class JobController {
             throw new JobNotFoundException(jobId);
         }
         return ResponseEntity.noContent().build();
-    }
-
-    private NewJob validated(SubmitJobRequest request) {
-        if (request == null) {
-            throw new InvalidRequestException("the body must be a JSON object with url or text");
-        }
-        boolean hasUrl = request.url() != null;
-        boolean hasText = request.text() != null;
-        if (hasUrl == hasText) {
-            throw new InvalidRequestException("exactly one of url and text is required");
-        }
-        String callback = request.callbackUrl() == null ? null : checkUrl(request.callbackUrl(), "callbackUrl");
-        if (hasUrl) {
-            return NewJob.ofUrl(checkUrl(request.url(), "url"), callback);
-        }
-        if (request.text().isEmpty()) {
-            throw new InvalidRequestException("text must not be empty");
-        }
-        return NewJob.ofText(request.text(), callback);
-    }
-
-    private String checkUrl(String value, String field) {
-        try {
-            return urlPolicy.check(value, field).toString();
-        } catch (InvalidUrlException e) {
-            throw new InvalidRequestException(e.getMessage());
-        }
     }
 
     /** The caller's job: another client's job is as unknown as one that never existed. */

@@ -44,6 +44,8 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     static final int BODY_WEIGHT = 8;
     /** How long a large body waits for room before it is refused with 503. */
     static final Duration LARGE_BODY_WAIT = Duration.ofSeconds(10);
+    /** The request attribute holding a JSON body read and checked here. */
+    private static final String JSON_BODY = RequestBodyLimitFilter.class.getName() + ".jsonBody";
     private static final String RETRY_AFTER_SECONDS = "2";
 
     private final long limit;
@@ -124,12 +126,21 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
                 problems.write(response, 400, "Malformed request body", "the body is not valid UTF-8");
                 return;
             }
+            request.setAttribute(JSON_BODY, body);
             chain.doFilter(new BufferedRequest(request, body), response);
         } finally {
             if (reservation != null) {
                 reservation.release();
             }
         }
+    }
+
+    /**
+     * The JSON body this filter read, within the limit and strictly UTF-8, for a filter after it;
+     * null when the request had none. The request's input stream still gives the same bytes.
+     */
+    static byte[] jsonBody(HttpServletRequest request) {
+        return request.getAttribute(JSON_BODY) instanceof byte[] body ? body : null;
     }
 
     private HeapBudget.Reservation reserve(long bodyBytes) throws IOException {
