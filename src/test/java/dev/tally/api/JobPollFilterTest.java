@@ -95,7 +95,9 @@ class JobPollFilterTest {
         for (String[] conditions : List.of(new String[0], new String[] {"If-None-Match", etag},
                 new String[] {"If-None-Match", "W/" + etag}, new String[] {"If-None-Match", "\"0-10\""},
                 new String[] {"If-Modified-Since", lastModified}, new String[] {"If-Match", "\"0-10\""},
-                new String[] {"Accept", "text/csv"})) {
+                new String[] {"Accept", "text/csv"}, new String[] {"If-None-Match", etag + ", \"0-10\""},
+                new String[] {"If-None-Match", etag, "If-Match", "\"0-10\""},
+                new String[] {"If-None-Match", etag, "If-Unmodified-Since", "Thu, 01 Jan 2026 00:00:00 GMT"})) {
             Api.Response fast = api.get(plain, conditions);
             Api.Response mvc = api.get(throughMvc, conditions);
 
