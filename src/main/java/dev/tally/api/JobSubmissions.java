@@ -42,15 +42,11 @@ class JobSubmissions {
 
     /** The {@code 202}: Location, Idempotent-Replayed on a replay, and the job with its default top words. */
     static ResponseEntity<JobView> accepted(Submission submission) {
-        var response = ResponseEntity.accepted().location(location(submission));
+        var response = ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + submission.job().id()));
         if (submission.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }
         return response.body(JobView.of(submission.job(), JobView.DEFAULT_TOP));
-    }
-
-    static URI location(Submission submission) {
-        return URI.create("/api/v1/jobs/" + submission.job().id());
     }
 
     /** 1..255 printable ASCII characters, as the contract says. */

@@ -18,6 +18,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
@@ -86,12 +87,10 @@ class JobSubmitFilter implements Filter {
             }
             return;
         }
-        byte[] answer = json.writeValueAsBytes(JobSubmissions.accepted(submission).getBody());
-        response.setStatus(HttpServletResponse.SC_ACCEPTED);
-        response.setHeader(HttpHeaders.LOCATION, JobSubmissions.location(submission).toString());
-        if (submission.replayed()) {
-            response.setHeader("Idempotent-Replayed", "true");
-        }
+        ResponseEntity<JobView> accepted = JobSubmissions.accepted(submission);
+        byte[] answer = json.writeValueAsBytes(accepted.getBody());
+        response.setStatus(accepted.getStatusCode().value());
+        accepted.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setContentLength(answer.length);
         response.getOutputStream().write(answer);
