@@ -38,8 +38,8 @@ class FinishedJobBodies {
 
     /**
      * Answers a poll of {@code job}'s default representation: 304 when the request's conditions say
-     * the client has it (Spring's own precondition handling: If-None-Match, If-Modified-Since, and
-     * the 412 of If-Match), else 200 with ETag, Last-Modified and the pre-rendered body, written
+     * the client has it (as Spring's {@code checkNotModified} decides, including its 412 for a
+     * failed If-Unmodified-Since), else 200 with ETag, Last-Modified and the pre-rendered body, written
      * without the message converters (which would re-read the Last-Modified header just written).
      * JSON whatever the Accept header, as the contract's poll always was.
      */
@@ -64,8 +64,9 @@ class FinishedJobBodies {
     }
 
     /**
-     * Exactly one If-None-Match header, naming exactly this ETag (strong or weak), and no If-Match
-     * or If-Unmodified-Since (which take precedence and are left to Spring).
+     * Exactly one If-None-Match header, naming exactly this ETag (strong or weak; Spring does not
+     * answer 304 to {@code *} on a GET), and no If-Unmodified-Since, which Spring checks first and
+     * may answer with 412. (If-Match, Spring ignores on a GET.)
      */
     private static boolean isPlainRevalidation(WebRequest request, String etag) {
         String[] ifNoneMatch = request.getHeaderValues(HttpHeaders.IF_NONE_MATCH);
@@ -74,7 +75,6 @@ class FinishedJobBodies {
         }
         String tag = ifNoneMatch[0];
         boolean same = tag.equals(etag) || (tag.length() == etag.length() + 2 && tag.startsWith("W/") && tag.endsWith(etag));
-        return same && request.getHeader(HttpHeaders.IF_MATCH) == null
-                && request.getHeader(HttpHeaders.IF_UNMODIFIED_SINCE) == null;
+        return same && request.getHeader(HttpHeaders.IF_UNMODIFIED_SINCE) == null;
     }
 }

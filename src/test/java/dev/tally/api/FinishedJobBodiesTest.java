@@ -20,6 +20,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.mock.http.MockHttpOutputMessage;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -80,6 +83,50 @@ class FinishedJobBodiesTest {
 
         assertThat(cached).isEqualTo(asMvcWritesIt(job));
         assertThat(cached.get("startedAt").isNull()).isTrue();
+    }
+
+    @Test
+    void answersEveryConditionalPollAsSpringsCheckNotModifiedDoes() throws Exception {
+        Job job = new Job(UUID.randomUUID(), JobStatus.SUCCEEDED, JobSource.text(11), null, 1, 3,
+                CREATED, CREATED.plusSeconds(2), CREATED.plusMillis(1), CREATED.plusSeconds(2),
+                new JobSummary(2, 2, List.of(new WordCount("hello", 1), new WordCount("world", 1))), null,
+                NewJob.ANONYMOUS);
+        String etag = ETags.of(job, JobView.DEFAULT_TOP);
+        String after = "Sat, 01 Jan 2028 00:00:00 GMT";
+        String before = "Thu, 01 Jan 2026 00:00:00 GMT";
+        List<String[]> conditions = List.of(new String[0],
+                new String[] {"If-None-Match", etag}, new String[] {"If-None-Match", "W/" + etag},
+                new String[] {"If-None-Match", "*"}, new String[] {"If-None-Match", "\"0-10\", " + etag},
+                new String[] {"If-None-Match", "\"0-10\""}, new String[] {"If-None-Match", etag, "If-None-Match", "\"0-10\""},
+                new String[] {"If-None-Match", etag, "If-Match", "\"0-10\""},
+                new String[] {"If-None-Match", etag, "If-Unmodified-Since", before},
+                new String[] {"If-None-Match", etag, "If-Modified-Since", after},
+                new String[] {"If-None-Match", "\"0-10\"", "If-Modified-Since", after},
+                new String[] {"If-Modified-Since", after}, new String[] {"If-Modified-Since", before});
+        for (String[] headers : conditions) {
+            var answered = new MockHttpServletResponse();
+            var reference = new MockHttpServletResponse();
+            MockHttpServletRequest request = poll(headers);
+
+            bodies.answer(job, new ServletWebRequest(request, answered), answered);
+            boolean notModified = new ServletWebRequest(poll(headers), reference)
+                    .checkNotModified(etag, job.updatedAt().toEpochMilli());
+
+            String what = String.join(": ", headers);
+            assertThat(answered.getStatus()).as(what).isEqualTo(reference.getStatus());
+            assertThat(answered.getHeader("ETag")).as(what).isEqualTo(reference.getHeader("ETag"));
+            assertThat(answered.getHeader("Last-Modified")).as(what).isEqualTo(reference.getHeader("Last-Modified"));
+            assertThat(answered.getContentAsByteArray()).as(what)
+                    .isEqualTo(notModified ? new byte[0] : bodies.render(job));
+        }
+    }
+
+    private static MockHttpServletRequest poll(String... headers) {
+        var request = new MockHttpServletRequest("GET", "/api/v1/jobs/any");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.addHeader(headers[i], headers[i + 1]);
+        }
+        return request;
     }
 
     /** The body Spring MVC writes for the job's representation, with the converter it picks for JSON. */
