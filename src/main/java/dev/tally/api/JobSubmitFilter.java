@@ -126,6 +126,9 @@ class JobSubmitFilter implements Filter {
         if (contentType == null) {
             return false;
         }
+        if (contentType.equalsIgnoreCase(MediaType.APPLICATION_JSON_VALUE)) {
+            return true; // nearly every submission: no copies of the header
+        }
         String type = contentType.replace(" ", "").toLowerCase(Locale.ROOT);
         return type.equals("application/json") || type.equals("application/json;charset=utf-8");
     }
