@@ -1,0 +1,46 @@
+package dev.tally.store;
+
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Upkeep of the embedded store's file ({@code tally.store.*}); PostgreSQL ignores these.
+ *
+ * @param housekeepingInterval time between rounds of H2's own file housekeeping (it rewrites mostly
+ *     dead chunks, frees dead ones and moves chunks so the file can shrink); {@code 0} turns the
+ *     upkeep off, and the file then grows until Tally restarts
+ * @param chunkRetention how long a written chunk stays untouched before its space may be reused
+ *     (H2's {@code RETENTION_TIME}, 45 s by default); the file holds about the bytes written in
+ *     this time
+ * @param syncInterval time between forcing the file to disk; shorter than {@code chunkRetention},
+ *     so a chunk is on the disk before older chunks it replaced are overwritten
+ */
+@Validated
+@ConfigurationProperties("tally.store")
+public record StoreProperties(
+        @NotNull @DefaultValue("200ms") Duration housekeepingInterval,
+        @NotNull @DefaultValue("2s") Duration chunkRetention,
+        @NotNull @DefaultValue("500ms") Duration syncInterval) {
+
+    public StoreProperties {
+        if (housekeepingInterval != null && housekeepingInterval.isNegative()) {
+            throw new IllegalArgumentException("tally.store.housekeeping-interval must not be negative");
+        }
+        if (syncInterval != null && syncInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("tally.store.sync-interval must be at least 1ms");
+        }
+        if (chunkRetention != null && syncInterval != null && chunkRetention.compareTo(syncInterval.multipliedBy(2)) < 0) {
+            // A chunk's space is reused once it is this old; the chunks that replaced its pages must
+            // have been forced to disk by then, or a power cut could leave neither version readable.
+            throw new IllegalArgumentException(
+                    "tally.store.chunk-retention must be at least twice tally.store.sync-interval");
+        }
+    }
+
+    boolean housekeeps() {
+        return !housekeepingInterval.isZero();
+    }
+}

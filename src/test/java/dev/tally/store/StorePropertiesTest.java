@@ -1,0 +1,29 @@
+package dev.tally.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class StorePropertiesTest {
+
+    @Test
+    void refusesAChunkRetentionShorterThanTwoSyncIntervals() {
+        // Space of a replaced chunk must not be reused before its replacement has been forced to disk.
+        assertThatThrownBy(() -> new StoreProperties(Duration.ofMillis(200), Duration.ofMillis(1500), Duration.ofSeconds(1)))
+                .hasMessageContaining("tally.store.chunk-retention");
+    }
+
+    @Test
+    void refusesANegativeHousekeepingInterval() {
+        assertThatThrownBy(() -> new StoreProperties(Duration.ofMillis(-1), Duration.ofSeconds(2), Duration.ofMillis(250)))
+                .hasMessageContaining("tally.store.housekeeping-interval");
+    }
+
+    @Test
+    void treatsAZeroHousekeepingIntervalAsOff() {
+        assertThat(new StoreProperties(Duration.ZERO, Duration.ofSeconds(2), Duration.ofMillis(250)).housekeeps()).isFalse();
+        assertThat(new StoreProperties(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(250)).housekeeps()).isTrue();
+    }
+}
