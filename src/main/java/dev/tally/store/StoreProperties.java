@@ -9,9 +9,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Upkeep of the embedded store's file ({@code tally.store.*}); PostgreSQL ignores these.
  *
- * @param housekeepingInterval time between rounds of H2's own file housekeeping (it rewrites mostly
- *     dead chunks, frees dead ones and moves chunks so the file can shrink); {@code 0} turns the
- *     upkeep off, and the file then grows until Tally restarts
+ * @param housekeepingInterval time between rounds that rewrite the live pages of mostly dead chunks
+ *     (up to 1 MiB each), so the chunks die and their space is reused; {@code 0} turns the upkeep
+ *     off, and the file then grows by nearly every commit until Tally restarts
  * @param chunkRetention how long a written chunk stays untouched before its space may be reused
  *     (H2's {@code RETENTION_TIME}, 45 s by default); the file holds about the bytes written in
  *     this time
@@ -21,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("tally.store")
 public record StoreProperties(
-        @NotNull @DefaultValue("200ms") Duration housekeepingInterval,
+        @NotNull @DefaultValue("100ms") Duration housekeepingInterval,
         @NotNull @DefaultValue("2s") Duration chunkRetention,
         @NotNull @DefaultValue("500ms") Duration syncInterval) {
 
@@ -29,15 +29,20 @@ public record StoreProperties(
         if (housekeepingInterval != null && housekeepingInterval.isNegative()) {
             throw new IllegalArgumentException("tally.store.housekeeping-interval must not be negative");
         }
-        if (syncInterval != null && syncInterval.toMillis() < 1) {
-            throw new IllegalArgumentException("tally.store.sync-interval must be at least 1ms");
+        if (syncInterval != null && syncInterval.isNegative()) {
+            throw new IllegalArgumentException("tally.store.sync-interval must not be negative");
         }
-        if (chunkRetention != null && syncInterval != null && chunkRetention.compareTo(syncInterval.multipliedBy(2)) < 0) {
+        if (chunkRetention != null && syncInterval != null && !syncInterval.isZero()
+                && chunkRetention.compareTo(syncInterval.multipliedBy(2)) < 0) {
             // A chunk's space is reused once it is this old; the chunks that replaced its pages must
             // have been forced to disk by then, or a power cut could leave neither version readable.
             throw new IllegalArgumentException(
                     "tally.store.chunk-retention must be at least twice tally.store.sync-interval");
         }
+    }
+
+    boolean syncs() {
+        return !syncInterval.isZero();
     }
 
     boolean housekeeps() {

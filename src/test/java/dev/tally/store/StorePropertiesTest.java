@@ -16,6 +16,13 @@ class StorePropertiesTest {
     }
 
     @Test
+    void acceptsAnyChunkRetentionWhenTheFileIsNeverForcedToDisk() {
+        var properties = new StoreProperties(Duration.ofMillis(200), Duration.ofMillis(100), Duration.ZERO);
+
+        assertThat(properties.syncs()).isFalse();
+    }
+
+    @Test
     void refusesANegativeHousekeepingInterval() {
         assertThatThrownBy(() -> new StoreProperties(Duration.ofMillis(-1), Duration.ofSeconds(2), Duration.ofMillis(250)))
                 .hasMessageContaining("tally.store.housekeeping-interval");
