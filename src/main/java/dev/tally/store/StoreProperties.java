@@ -15,8 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param chunkRetention how long a written chunk stays untouched before its space may be reused
  *     (H2's {@code RETENTION_TIME}, 45 s by default); the file holds about the bytes written in
  *     this time
- * @param syncInterval time between forcing the file to disk; shorter than {@code chunkRetention},
- *     so a chunk is on the disk before older chunks it replaced are overwritten
+ * @param syncInterval time between forcing the file to disk, at most half of {@code chunkRetention}
+ *     (what H2's long default assumes of the operating system's write-back, made certain);
+ *     {@code 0}: never forced
  */
 @Validated
 @ConfigurationProperties("tally.store")
@@ -29,13 +30,16 @@ public record StoreProperties(
         if (housekeepingInterval != null && housekeepingInterval.isNegative()) {
             throw new IllegalArgumentException("tally.store.housekeeping-interval must not be negative");
         }
+        if (chunkRetention != null && (chunkRetention.isNegative() || chunkRetention.toMillis() > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("tally.store.chunk-retention must be between 0 and 24 days");
+        }
         if (syncInterval != null && syncInterval.isNegative()) {
             throw new IllegalArgumentException("tally.store.sync-interval must not be negative");
         }
         if (chunkRetention != null && syncInterval != null && !syncInterval.isZero()
                 && chunkRetention.compareTo(syncInterval.multipliedBy(2)) < 0) {
-            // A chunk's space is reused once it is this old; the chunks that replaced its pages must
-            // have been forced to disk by then, or a power cut could leave neither version readable.
+            // A dead chunk's space is reused once the chunk is this old; H2's 45 s default assumes
+            // the newer chunks are on the disk by then, which the syncs make true for a short one.
             throw new IllegalArgumentException(
                     "tally.store.chunk-retention must be at least twice tally.store.sync-interval");
         }

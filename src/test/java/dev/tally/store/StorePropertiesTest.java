@@ -23,6 +23,14 @@ class StorePropertiesTest {
     }
 
     @Test
+    void refusesAChunkRetentionH2CannotTake() {
+        assertThatThrownBy(() -> new StoreProperties(Duration.ofMillis(200), Duration.ofDays(30), Duration.ofMillis(250)))
+                .hasMessageContaining("tally.store.chunk-retention");
+        assertThatThrownBy(() -> new StoreProperties(Duration.ofMillis(200), Duration.ofSeconds(-1), Duration.ZERO))
+                .hasMessageContaining("tally.store.chunk-retention");
+    }
+
+    @Test
     void refusesANegativeHousekeepingInterval() {
         assertThatThrownBy(() -> new StoreProperties(Duration.ofMillis(-1), Duration.ofSeconds(2), Duration.ofMillis(250)))
                 .hasMessageContaining("tally.store.housekeeping-interval");
