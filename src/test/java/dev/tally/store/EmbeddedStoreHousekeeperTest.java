@@ -1,6 +1,7 @@
 package dev.tally.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -115,6 +116,18 @@ class EmbeddedStoreHousekeeperTest {
         assertThat(meters.get("tally.store.file.size").gauge().value()).isPositive();
         assertThat(meters.get("tally.store.file.fill").gauge().value()).isBetween(0.0, 100.0);
         assertThat(meters.get("tally.store.chunks.fill").gauge().value()).isBetween(0.0, 100.0);
+    }
+
+    @Test
+    void timesItsRounds() {
+        JdbcDataSource dataSource = fileDatabase("rounds");
+        var meters = new SimpleMeterRegistry();
+        housekeeper = new EmbeddedStoreHousekeeper(dataSource, QUICK, meters);
+
+        housekeeper.start();
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> meters.get("tally.store.housekeeping").timer().count() >= 3);
     }
 
     @Test
