@@ -14,7 +14,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.stereotype.Component;
@@ -53,11 +52,10 @@ class SubmissionCommitter implements SmartLifecycle {
     private volatile boolean running;
 
     SubmissionCommitter(JobBatchInserts inserts, PlatformTransactionManager transactionManager,
-                        SubmitProperties properties, MeterRegistry meters,
-                        @Value("${spring.datasource.url:}") String datasourceUrl) {
+                        SubmitProperties properties, MeterRegistry meters) {
         this.inserts = inserts;
         this.properties = properties;
-        this.writerCount = properties.writersFor(datasourceUrl);
+        this.writerCount = properties.writerCount();
         this.queue = new ArrayBlockingQueue<>(properties.maxPending());
         this.transactions = new TransactionTemplate(transactionManager);
         // Statements get the same bound as the callers, so a hung store cannot hold a writer forever.

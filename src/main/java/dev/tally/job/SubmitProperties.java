@@ -14,9 +14,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxBatch most submissions committed in one transaction
  * @param maxPending most submissions waiting for a commit; beyond it submissions get 503 with Retry-After
- * @param writers transactions committing submissions at once; 0 picks for the store: 1 on the
- *     embedded H2 (it writes one commit at a time anyway, and fewer, larger batches cost less),
- *     2 on PostgreSQL (one batch is sent while the other's commit is flushed)
+ * @param writers transactions committing submissions at once; 0 picks for the store, which is 1
+ *     on both: the embedded H2 writes one commit at a time anyway, and on PostgreSQL a second
+ *     writer measured the same rate with a p99 half again as long (its transactions contend for
+ *     the same newest index pages; benchmarks.md)
  * @param commitTimeout how long a submission waits for its commit before it is answered 503
  */
 @Validated
@@ -34,11 +35,8 @@ public record SubmitProperties(
         }
     }
 
-    /** {@link #writers()}, with 0 resolved for the store at {@code datasourceUrl}. */
-    int writersFor(String datasourceUrl) {
-        if (writers > 0) {
-            return writers;
-        }
-        return datasourceUrl != null && datasourceUrl.startsWith("jdbc:postgresql:") ? 2 : 1;
+    /** {@link #writers()}, with 0 resolved. */
+    int writerCount() {
+        return writers > 0 ? writers : 1;
     }
 }

@@ -225,7 +225,7 @@ abstract class SubmissionCommitterContract {
     private void start(int writers, int maxPending, Duration commitTimeout) {
         var inserts = new JobBatchInserts(new JdbcTemplate(gated), new JobRepository(store.jdbc, true));
         committer = new SubmissionCommitter(inserts, new DataSourceTransactionManager(gated),
-                new SubmitProperties(256, maxPending, writers, commitTimeout), meters, "");
+                new SubmitProperties(256, maxPending, writers, commitTimeout), meters);
         committer.start();
     }
 

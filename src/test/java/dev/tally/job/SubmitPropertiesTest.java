@@ -9,12 +9,9 @@ import org.junit.jupiter.api.Test;
 class SubmitPropertiesTest {
 
     @Test
-    void picksOneWriterForTheEmbeddedStoreAndTwoForPostgresUnlessSet() {
-        var automatic = new SubmitProperties(256, 10_000, 0, Duration.ofSeconds(10));
-
-        assertThat(automatic.writersFor("jdbc:h2:file:./data/tally;WRITE_DELAY=0")).isEqualTo(1);
-        assertThat(automatic.writersFor("jdbc:postgresql://db/tally")).isEqualTo(2);
-        assertThat(new SubmitProperties(256, 10_000, 3, Duration.ofSeconds(10)).writersFor("jdbc:h2:mem:x")).isEqualTo(3);
+    void usesOneWriterUnlessSet() {
+        assertThat(new SubmitProperties(256, 10_000, 0, Duration.ofSeconds(10)).writerCount()).isEqualTo(1);
+        assertThat(new SubmitProperties(256, 10_000, 3, Duration.ofSeconds(10)).writerCount()).isEqualTo(3);
     }
 
     @Test
