@@ -63,7 +63,7 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
             return;
         }
         FileStore<?> fileStore = store.getFileStore();
-        registerGauges(fileStore);
+        registerGauges(store, fileStore);
         fileStore.setRetentionTime(Math.toIntExact(properties.chunkRetention().toMillis()));
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tally-store-upkeep");
@@ -78,17 +78,24 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
                 every, every, TimeUnit.MILLISECONDS);
         if (properties.syncs()) {
             long syncEvery = properties.syncInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(() -> runQuietly(() -> sync(store)), syncEvery, syncEvery, TimeUnit.MILLISECONDS);
+            Timer syncs = Timer.builder("tally.store.sync")
+                    .description("forced writes of the embedded store's file to disk (tally.store.sync-interval)")
+                    .register(meters);
+            scheduler.scheduleWithFixedDelay(() -> runQuietly(() -> syncs.record(() -> sync(store))),
+                    syncEvery, syncEvery, TimeUnit.MILLISECONDS);
         }
     }
 
-    private void registerGauges(FileStore<?> fileStore) {
-        Gauge.builder("tally.store.file.size", fileStore, FileStore::size).baseUnit("bytes")
+    /** The gauges read NaN once the store is closed (a manual {@code SHUTDOWN} under a running Tally). */
+    private void registerGauges(MVStore store, FileStore<?> fileStore) {
+        Gauge.builder("tally.store.file.size", fileStore, f -> store.isClosed() ? Double.NaN : f.size()).baseUnit("bytes")
                 .description("size of the embedded store's file").register(meters);
-        Gauge.builder("tally.store.file.fill", fileStore, FileStore::getFillRate).baseUnit("percent")
+        Gauge.builder("tally.store.file.fill", fileStore, f -> store.isClosed() ? Double.NaN : f.getFillRate())
+                .baseUnit("percent")
                 .description("share of the embedded store's file taken by chunks (the rest is free space)")
                 .register(meters);
-        Gauge.builder("tally.store.chunks.fill", fileStore, FileStore::getChunksFillRate).baseUnit("percent")
+        Gauge.builder("tally.store.chunks.fill", fileStore, f -> store.isClosed() ? Double.NaN : f.getChunksFillRate())
+                .baseUnit("percent")
                 .description("share of the chunks' bytes still live (the rest is reclaimed by housekeeping)")
                 .register(meters);
     }

@@ -131,6 +131,46 @@ class EmbeddedStoreHousekeeperTest {
     }
 
     @Test
+    void forcesTheFileToDiskOnItsSchedule() {
+        JdbcDataSource dataSource = fileDatabase("syncs");
+        var meters = new SimpleMeterRegistry();
+        housekeeper = new EmbeddedStoreHousekeeper(dataSource, QUICK, meters);
+
+        housekeeper.start();
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> meters.get("tally.store.sync").timer().count() >= 3);
+    }
+
+    @Test
+    void forcesNoWritesToDiskWhenTheSyncIntervalIsZero() {
+        JdbcDataSource dataSource = fileDatabase("nosyncs");
+        var meters = new SimpleMeterRegistry();
+        housekeeper = new EmbeddedStoreHousekeeper(dataSource,
+                new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ZERO), meters);
+
+        housekeeper.start();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> meters.get("tally.store.housekeeping").timer().count() >= 3);
+
+        assertThat(meters.find("tally.store.sync").timer()).isNull();
+    }
+
+    @Test
+    void readsNothingFromAStoreShutDownUnderIt() throws SQLException {
+        JdbcDataSource dataSource = fileDatabase("shutdown");
+        var meters = new SimpleMeterRegistry();
+        housekeeper = new EmbeddedStoreHousekeeper(dataSource, QUICK, meters);
+        housekeeper.start();
+
+        keepOpen.createStatement().execute("SHUTDOWN");
+        keepOpen = null;
+
+        assertThat(meters.get("tally.store.file.size").gauge().value()).isNaN();
+        assertThat(meters.get("tally.store.chunks.fill").gauge().value()).isNaN();
+    }
+
+    @Test
     void leavesAnInMemoryDatabaseAlone() {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:upkeep;DB_CLOSE_DELAY=-1");
