@@ -30,6 +30,23 @@ class WordTableTest {
     }
 
     @Test
+    void ordersFrequentAndRareWordsByCountThenBytes() {
+        // Counts on both sides of the counting sort's bound (1,024), with ties on each side.
+        Map<String, Long> counts = new HashMap<>();
+        String[] words = {"the", "of", "and", "to", "internationally", "a", "in", "caf\u00E9", "is", "be", "zebra", "yak"};
+        long[] times = {3_000, 3_000, 1_025, 1_024, 1_024, 1_023, 2, 2, 1, 1, 1_025, 1};
+        WordTable table = new WordTable();
+        for (int i = 0; i < words.length; i++) {
+            for (long t = 0; t < times[i]; t++) {
+                add(table, words[i]);
+            }
+            counts.put(words[i], times[i]);
+        }
+
+        assertThat(table.toHistogram()).isEqualTo(Histogram.of(counts));
+    }
+
+    @Test
     void countsAWordTheSameFromAnyOffsetAndInAnyAsciiCase() {
         WordTable table = new WordTable();
         for (int offset = 0; offset < 20; offset++) {
