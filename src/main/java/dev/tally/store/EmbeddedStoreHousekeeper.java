@@ -4,9 +4,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -70,34 +72,36 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        long every = properties.housekeepingInterval().toMillis();
-        Timer rounds = Timer.builder("tally.store.housekeeping")
-                .description("rounds of the embedded store's housekeeping (commits wait while one rewrites chunks)")
-                .register(meters);
-        scheduler.scheduleWithFixedDelay(() -> runQuietly(() -> rounds.record(() -> compact(store))),
-                every, every, TimeUnit.MILLISECONDS);
+        scheduleTimed("tally.store.housekeeping",
+                "rounds of the embedded store's housekeeping (commits wait while one rewrites chunks)",
+                properties.housekeepingInterval(), () -> compact(store));
         if (properties.syncs()) {
-            long syncEvery = properties.syncInterval().toMillis();
-            Timer syncs = Timer.builder("tally.store.sync")
-                    .description("forced writes of the embedded store's file to disk (tally.store.sync-interval)")
-                    .register(meters);
-            scheduler.scheduleWithFixedDelay(() -> runQuietly(() -> syncs.record(() -> sync(store))),
-                    syncEvery, syncEvery, TimeUnit.MILLISECONDS);
+            scheduleTimed("tally.store.sync",
+                    "forced writes of the embedded store's file to disk (tally.store.sync-interval)",
+                    properties.syncInterval(), () -> sync(store));
         }
+    }
+
+    /** Runs {@code task} every {@code interval}, timed by the timer {@code name}; a failure waits for the next run. */
+    private void scheduleTimed(String name, String description, Duration interval, Runnable task) {
+        Timer timer = Timer.builder(name).description(description).register(meters);
+        long every = interval.toMillis();
+        scheduler.scheduleWithFixedDelay(() -> runQuietly(() -> timer.record(task)), every, every, TimeUnit.MILLISECONDS);
     }
 
     /** The gauges read NaN once the store is closed (a manual {@code SHUTDOWN} under a running Tally). */
     private void registerGauges(MVStore store, FileStore<?> fileStore) {
-        Gauge.builder("tally.store.file.size", fileStore, f -> store.isClosed() ? Double.NaN : f.size()).baseUnit("bytes")
-                .description("size of the embedded store's file").register(meters);
-        Gauge.builder("tally.store.file.fill", fileStore, f -> store.isClosed() ? Double.NaN : f.getFillRate())
-                .baseUnit("percent")
-                .description("share of the embedded store's file taken by chunks (the rest is free space)")
-                .register(meters);
-        Gauge.builder("tally.store.chunks.fill", fileStore, f -> store.isClosed() ? Double.NaN : f.getChunksFillRate())
-                .baseUnit("percent")
-                .description("share of the chunks' bytes still live (the rest is reclaimed by housekeeping)")
-                .register(meters);
+        gauge(store, fileStore, "tally.store.file.size", "bytes", "size of the embedded store's file", FileStore::size);
+        gauge(store, fileStore, "tally.store.file.fill", "percent",
+                "share of the embedded store's file taken by chunks (the rest is free space)", FileStore::getFillRate);
+        gauge(store, fileStore, "tally.store.chunks.fill", "percent",
+                "share of the chunks' bytes still live (the rest is reclaimed by housekeeping)", FileStore::getChunksFillRate);
+    }
+
+    private void gauge(MVStore store, FileStore<?> fileStore, String name, String unit, String description,
+                       ToDoubleFunction<FileStore<?>> reading) {
+        Gauge.builder(name, fileStore, f -> store.isClosed() ? Double.NaN : reading.applyAsDouble(f))
+                .baseUnit(unit).description(description).register(meters);
     }
 
     /** The store of an H2 database this process opened from a file, or null. */

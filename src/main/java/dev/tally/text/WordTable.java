@@ -214,7 +214,7 @@ final class WordTable {
      */
     private static long[] byCount(long[] counts, long maxCount) {
         int n = counts.length;
-        int[] starts = new int[BUCKETED_COUNTS + 2];
+        int[] starts = new int[BUCKETED_COUNTS + 1];
         int frequent = 0;
         for (long count : counts) {
             if (count > BUCKETED_COUNTS) {

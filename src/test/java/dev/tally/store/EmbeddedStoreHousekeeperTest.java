@@ -107,11 +107,7 @@ class EmbeddedStoreHousekeeperTest {
 
     @Test
     void publishesTheFileSizeAndFillRates() {
-        JdbcDataSource dataSource = fileDatabase("gauges");
-        var meters = new SimpleMeterRegistry();
-        housekeeper = new EmbeddedStoreHousekeeper(dataSource, QUICK, meters);
-
-        housekeeper.start();
+        var meters = startOnFile("gauges", QUICK);
 
         assertThat(meters.get("tally.store.file.size").gauge().value()).isPositive();
         assertThat(meters.get("tally.store.file.fill").gauge().value()).isBetween(0.0, 100.0);
@@ -120,11 +116,7 @@ class EmbeddedStoreHousekeeperTest {
 
     @Test
     void timesItsRounds() {
-        JdbcDataSource dataSource = fileDatabase("rounds");
-        var meters = new SimpleMeterRegistry();
-        housekeeper = new EmbeddedStoreHousekeeper(dataSource, QUICK, meters);
-
-        housekeeper.start();
+        var meters = startOnFile("rounds", QUICK);
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> meters.get("tally.store.housekeeping").timer().count() >= 3);
@@ -132,11 +124,7 @@ class EmbeddedStoreHousekeeperTest {
 
     @Test
     void forcesTheFileToDiskOnItsSchedule() {
-        JdbcDataSource dataSource = fileDatabase("syncs");
-        var meters = new SimpleMeterRegistry();
-        housekeeper = new EmbeddedStoreHousekeeper(dataSource, QUICK, meters);
-
-        housekeeper.start();
+        var meters = startOnFile("syncs", QUICK);
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> meters.get("tally.store.sync").timer().count() >= 3);
@@ -144,12 +132,7 @@ class EmbeddedStoreHousekeeperTest {
 
     @Test
     void forcesNoWritesToDiskWhenTheSyncIntervalIsZero() {
-        JdbcDataSource dataSource = fileDatabase("nosyncs");
-        var meters = new SimpleMeterRegistry();
-        housekeeper = new EmbeddedStoreHousekeeper(dataSource,
-                new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ZERO), meters);
-
-        housekeeper.start();
+        var meters = startOnFile("nosyncs", new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ZERO));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> meters.get("tally.store.housekeeping").timer().count() >= 3);
 
@@ -158,10 +141,7 @@ class EmbeddedStoreHousekeeperTest {
 
     @Test
     void readsNothingFromAStoreShutDownUnderIt() throws SQLException {
-        JdbcDataSource dataSource = fileDatabase("shutdown");
-        var meters = new SimpleMeterRegistry();
-        housekeeper = new EmbeddedStoreHousekeeper(dataSource, QUICK, meters);
-        housekeeper.start();
+        var meters = startOnFile("shutdown", QUICK);
 
         keepOpen.createStatement().execute("SHUTDOWN");
         keepOpen = null;
@@ -214,6 +194,14 @@ class EmbeddedStoreHousekeeperTest {
             settings.next();
             return Long.parseLong(settings.getString(1));
         }
+    }
+
+    /** Starts the upkeep on a new file database; returns the registry it reports to. */
+    private SimpleMeterRegistry startOnFile(String name, StoreProperties properties) {
+        var meters = new SimpleMeterRegistry();
+        housekeeper = new EmbeddedStoreHousekeeper(fileDatabase(name), properties, meters);
+        housekeeper.start();
+        return meters;
     }
 
     /** An H2 file database as Tally opens it, kept open by one connection for the test's length. */
