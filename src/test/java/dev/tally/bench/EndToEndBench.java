@@ -1,37 +1,59 @@
 package dev.tally.bench;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * End-to-end throughput: submits N URL jobs for one page (served locally) from 16 client threads
- * and measures the time until every one of them has SUCCEEDED. Not a test: run by
+ * End-to-end throughput: submits N URL jobs for one page (served locally), each for a URL of its
+ * own, and measures the time until every one of them has SUCCEEDED. Not a test: run by
  * scripts/bench-load; loopback only.
  *
- * Unreported rounds run first for WARMUP_SECONDS (default 0), in this JVM, so that both the
- * service and this client are measured after their JIT has compiled the path.
+ * <p>The submissions are made by wrk (bench/wrk/e2e.lua, 16 connections), the load generator of
+ * every other phase, which costs the shared cores a tenth of what a Java client did (the JDK's
+ * HttpClient took 0.19 ms of CPU per job, a tenth of the machine's); this class watches the jobs
+ * with the list API until none is queued or running, then reads each job once, after the clock
+ * stops, to check it SUCCEEDED and to take its latency from its own timestamps (createdAt to
+ * finishedAt).
+ *
+ * <p>Unreported rounds run first for WARMUP_SECONDS (default 0), so that the service is measured
+ * after its JIT has compiled the path.
  *
  * <p>Besides the rate, the round reports the CPU time spent per job by the whole machine (service,
- * client, page server, database and broker), by this client and, given SERVER_PID, by the
- * service (Linux /proc): figures that move far less than the rate when the machine is noisy, so
- * they are the ones to compare two versions by.
+ * client, page server, database and broker), by the client (this JVM and wrk) and, given
+ * SERVER_PID, by the service (Linux /proc): figures that move far less than the rate when the
+ * machine is noisy, so they are the ones to compare two versions by.
  *
  * <pre>usage: EndToEndBench BASE_URL PAGE_URL JOBS [WARMUP_SECONDS] [SERVER_PID]</pre>
  */
 public final class EndToEndBench {
 
-    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
+    private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z]+)\"");
+    private static final Pattern CREATED = Pattern.compile("\"createdAt\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern FINISHED = Pattern.compile("\"finishedAt\"\\s*:\\s*\"([^\"]+)\"");
+    /** wrk's connections and threads for the submissions. */
+    private static final int CONNECTIONS = 16;
+    private static final int WRK_THREADS = 2;
+    /**
+     * How long wrk waits for an answer. Its default (2 s) is shorter than a submission can take
+     * while the JIT is cold, and a request it gives up on is never answered (nor retried), so the
+     * round would never see all its answers; a round whose answers stop coming fails after wrk's
+     * whole run (-d).
+     */
+    private static final String WRK_TIMEOUT = "60s";
+    private static final String WRK_DURATION = "300s";
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
@@ -56,40 +78,18 @@ public final class EndToEndBench {
     private record Round(String line, boolean allSucceeded) {
     }
 
+    /** The answers to one round's submissions: the accepted jobs' ids and how many were refused. */
+    private record Submitted(List<String> ids, int errors) {
+    }
+
     /** Submits {@code jobs} jobs and waits until none is queued or running. */
     private static Round round(HttpClient http, String base, String page, int jobs, long serverPid) throws Exception {
-        long clientCpuBefore = cpuNanos(ProcessHandle.current().pid());
+        long clientCpuBefore = ownAndChildrenCpuNanos();
         long serverCpuBefore = cpuNanos(serverPid);
         long machineCpuBefore = machineCpuNanos();
-        var ids = new ConcurrentLinkedQueue<String>();
-        var failures = new AtomicInteger();
-        ExecutorService clients = Executors.newFixedThreadPool(16);
         long start = System.nanoTime();
-        var next = new AtomicInteger();
-        for (int t = 0; t < 16; t++) {
-            clients.execute(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < jobs) {
-                    try {
-                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + page + "?n=" + i + "\"}")).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        Matcher m = ID.matcher(response.body());
-                        if (response.statusCode() == 202 && m.find()) {
-                            ids.add(m.group(1));
-                        } else {
-                            failures.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        failures.incrementAndGet();
-                    }
-                }
-            });
-        }
-        clients.shutdown();
-        clients.awaitTermination(10, TimeUnit.MINUTES);
-        double submitted = (System.nanoTime() - start) / 1e9;
+        Submitted submitted = submitWithWrk(base, page, jobs);
+        double submittedSeconds = (System.nanoTime() - start) / 1e9;
         // Done when nothing of ours is queued or running any more.
         while (busy(http, base, "QUEUED") || busy(http, base, "RUNNING")) {
             Thread.sleep(20);
@@ -98,22 +98,94 @@ public final class EndToEndBench {
             }
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double clientCpuMs = (cpuNanos(ProcessHandle.current().pid()) - clientCpuBefore) / 1e6;
+        double clientCpuMs = (ownAndChildrenCpuNanos() - clientCpuBefore) / 1e6;
         double serverCpuMs = (cpuNanos(serverPid) - serverCpuBefore) / 1e6;
         double machineCpuMs = (machineCpuNanos() - machineCpuBefore) / 1e6;
         int succeeded = 0;
-        for (String id : ids) {
+        long[] latencies = new long[submitted.ids().size()];
+        for (String id : submitted.ids()) {
             String body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + id + "?top=0"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            succeeded += body.contains("\"SUCCEEDED\"") ? 1 : 0;
+            if ("SUCCEEDED".equals(field(STATUS, body))) {
+                latencies[succeeded++] = Duration.between(Instant.parse(field(CREATED, body)),
+                        Instant.parse(field(FINISHED, body))).toMillis();
+            }
         }
+        Arrays.sort(latencies, 0, succeeded);
         return new Round(String.format("end-to-end: %d jobs for %s: all submitted in %.1f s, all finished in %.1f s = %.0f jobs/s; "
+                        + "job latency (createdAt to finishedAt) p50 %d ms, p99 %d ms, max %d ms; "
                         + "succeeded %d, failed or lost %d, submit errors %d; CPU per job: machine %.2f ms, client %.2f ms%s",
-                jobs, page, submitted, elapsed, ids.size() / elapsed, succeeded, ids.size() - succeeded, failures.get(),
+                jobs, page, submittedSeconds, elapsed, submitted.ids().size() / elapsed,
+                percentile(latencies, succeeded, 50), percentile(latencies, succeeded, 99),
+                succeeded == 0 ? 0 : latencies[succeeded - 1],
+                succeeded, submitted.ids().size() - succeeded, submitted.errors(),
                 machineCpuMs / jobs, clientCpuMs / jobs, serverPid < 0 ? "" : String.format(", service %.2f ms", serverCpuMs / jobs)),
                 succeeded == jobs);
     }
 
+    /**
+     * Runs wrk with bench/wrk/e2e.lua until it has answered every one of the {@code jobs}
+     * submissions, then stops it (wrk runs for its whole duration otherwise).
+     */
+    private static Submitted submitWithWrk(String base, String page, int jobs) throws Exception {
+        String scripts = System.getenv().getOrDefault("TALLY_WRK_DIR", "bench/wrk");
+        ProcessBuilder builder = new ProcessBuilder("wrk", "-t" + WRK_THREADS, "-c" + CONNECTIONS, "-d" + WRK_DURATION,
+                "--timeout", WRK_TIMEOUT, "-s", scripts + "/e2e.lua", base)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("TALLY_E2E_PAGE", page);
+        builder.environment().put("TALLY_E2E_JOBS", Integer.toString(jobs));
+        builder.environment().put("TALLY_E2E_THREADS", Integer.toString(WRK_THREADS));
+        Process wrk = builder.start();
+        List<String> ids = new ArrayList<>(jobs);
+        int errors = 0;
+        try (BufferedReader answers = new BufferedReader(new InputStreamReader(wrk.getInputStream(), StandardCharsets.US_ASCII))) {
+            String line;
+            while (ids.size() + errors < jobs && (line = answers.readLine()) != null) {
+                if (line.startsWith("ID ")) {
+                    ids.add(line.substring(3));
+                } else if (line.startsWith("ERROR ")) {
+                    errors++;
+                }
+            }
+        } finally {
+            wrk.destroy();
+            wrk.waitFor();
+        }
+        if (ids.size() + errors < jobs) {
+            throw new IllegalStateException("wrk ended after " + (ids.size() + errors) + " of " + jobs + " answers");
+        }
+        return new Submitted(ids, errors);
+    }
+
+    private static String field(Pattern pattern, String json) {
+        Matcher m = pattern.matcher(json);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** The {@code p}th percentile (nearest rank) of the first {@code n} sorted values, 0 if none. */
+    private static long percentile(long[] sorted, int n, int p) {
+        return n == 0 ? 0 : sorted[Math.max(0, (int) Math.ceil(p / 100.0 * n) - 1)];
+    }
+
+    /** User and system CPU time of this JVM and of the children it has waited for (wrk). */
+    private static long ownAndChildrenCpuNanos() {
+        try {
+            String[] fields = statFields(ProcessHandle.current().pid());
+            long ticks = 0;
+            for (int i = 11; i <= 14; i++) { // utime, stime, cutime, cstime
+                ticks += Long.parseLong(fields[i]);
+            }
+            return ticks * 10_000_000L;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The fields of /proc/PID/stat after the command name (which may hold spaces). */
+    private static String[] statFields(long pid) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
 
     /** User and system CPU time of a process so far (Linux /proc), or 0 when unknown. */
     private static long cpuNanos(long pid) {
@@ -121,9 +193,7 @@ public final class EndToEndBench {
             return 0;
         }
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
-            // Fields after the command name (which may hold spaces) start after its closing parenthesis.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = statFields(pid);
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
             return ticks * 10_000_000L; // USER_HZ is 100 on Linux
         } catch (java.io.IOException | RuntimeException e) {
