@@ -32,19 +32,17 @@ final class HistogramCodec {
     /** Both stored forms of {@code histogram}: its first {@code topLimit} entries and all of them. */
     static Stored encode(Histogram histogram, int topLimit) {
         var entries = new EntryBytes(Math.max(64, Math.min(histogram.distinctWords(), 1 << 20) * 8));
-        int n = histogram.distinctWords();
-        int topEnd = -1;
-        for (int i = 0; i < n; i++) {
-            if (i == topLimit) {
-                topEnd = entries.length;
+        int[] topEnd = {-1};
+        histogram.forEachUtf8((index, word, offset, length, count) -> {
+            if (index == topLimit) {
+                topEnd[0] = entries.length;
             }
-            entries.writeVarLong(histogram.count(i));
-            byte[] word = histogram.word(i).getBytes(StandardCharsets.UTF_8);
-            entries.writeVarLong(word.length);
-            entries.write(word);
-        }
+            entries.writeVarLong(count);
+            entries.writeVarLong(length);
+            entries.write(word, offset, length);
+        });
         byte[] all = HistogramCompression.compress(entries.bytes, entries.length);
-        return new Stored(topEnd < 0 ? all : HistogramCompression.compress(entries.bytes, topEnd), all);
+        return new Stored(topEnd[0] < 0 ? all : HistogramCompression.compress(entries.bytes, topEnd[0]), all);
     }
 
     /** The entries before compressing: a growing byte array. */
@@ -66,10 +64,10 @@ final class HistogramCodec {
             bytes[length++] = (byte) value;
         }
 
-        void write(byte[] word) {
-            ensure(word.length);
-            System.arraycopy(word, 0, bytes, length, word.length);
-            length += word.length;
+        void write(byte[] word, int offset, int wordLength) {
+            ensure(wordLength);
+            System.arraycopy(word, offset, bytes, length, wordLength);
+            length += wordLength;
         }
 
         private void ensure(int more) {

@@ -1,5 +1,6 @@
 package dev.tally.text;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -10,26 +11,35 @@ import java.util.Objects;
  * point (the order of the API's {@code topWords} and {@code /words}).
  *
  * <p>Entries are held in two parallel arrays rather than as objects per entry, so that a
- * histogram of a million distinct words costs little more than the words themselves.
+ * histogram of a million distinct words costs little more than the words themselves. A histogram
+ * counted from text holds its words as UTF-8, back to back in one array, and makes a word's String
+ * only when {@link #word} asks for it: storing a result reads the bytes ({@link #forEachUtf8}), so
+ * most words never become Strings at all.
  *
  * <p>To rebuild a histogram from stored data, read the entries back in histogram order and use
  * {@link #ofSorted(String[], long[])}; {@link #of(Map)} sorts arbitrary counts.
  */
 public final class Histogram {
 
-    private static final Histogram EMPTY = new Histogram(new String[0], new long[0], 0);
+    private static final Histogram EMPTY = new Histogram(new String[0], new long[0], 0, null, null);
 
     /** Below this size, insertion sort beats merging. */
     private static final int INSERTION_SORT_THRESHOLD = 16;
 
+    /** The words; with {@link #utf8}, each made on first use (null until then). */
     private final String[] words;
     private final long[] counts;
     private final long totalWords;
+    /** The words as UTF-8, word {@code i} at {@code [offsets[i], offsets[i + 1])}; null if held as Strings only. */
+    private final byte[] utf8;
+    private final int[] offsets;
 
-    private Histogram(String[] words, long[] counts, long totalWords) {
+    private Histogram(String[] words, long[] counts, long totalWords, byte[] utf8, int[] offsets) {
         this.words = words;
         this.counts = counts;
         this.totalWords = totalWords;
+        this.utf8 = utf8;
+        this.offsets = offsets;
     }
 
     /** A histogram with no words. */
@@ -61,7 +71,7 @@ public final class Histogram {
                 throw new IllegalArgumentException("entries " + (i - 1) + " and " + i + " are not in histogram order");
             }
         }
-        return ownWords.length == 0 ? EMPTY : new Histogram(ownWords, ownCounts, total);
+        return ownWords.length == 0 ? EMPTY : new Histogram(ownWords, ownCounts, total, null, null);
     }
 
     /**
@@ -92,18 +102,31 @@ public final class Histogram {
         }
         long total = validatedTotal(words, counts);
         sort(words, counts);
-        return new Histogram(words, counts, total);
+        return new Histogram(words, counts, total, null, null);
     }
 
     /**
-     * Wraps distinct words and their counts that the caller has already put in histogram order,
-     * without copying or checking the order: the caller hands over both arrays.
+     * Wraps distinct words, given as UTF-8, and their counts, that the caller has already put in
+     * histogram order, without copying or checking the order: the caller hands over the arrays.
+     *
+     * @param utf8 the words back to back, word {@code i} at {@code [offsets[i], offsets[i + 1])}
+     * @param offsets one more than there are words
      */
-    static Histogram inOrder(String[] words, long[] counts) {
-        if (words.length == 0) {
+    static Histogram inOrderUtf8(byte[] utf8, int[] offsets, long[] counts) {
+        if (counts.length == 0) {
             return EMPTY;
         }
-        return new Histogram(words, counts, validatedTotal(words, counts));
+        if (offsets.length != counts.length + 1) {
+            throw new IllegalArgumentException("offsets must be one more than counts: " + offsets.length);
+        }
+        long total = 0;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] < 1) {
+                throw new IllegalArgumentException("count " + i + " is below 1: " + counts[i]);
+            }
+            total = Math.addExact(total, counts[i]);
+        }
+        return new Histogram(new String[counts.length], counts, total, utf8, offsets);
     }
 
     /** The number of word occurrences counted. */
@@ -118,7 +141,39 @@ public final class Histogram {
 
     /** The word at position {@code index} in histogram order. */
     public String word(int index) {
-        return words[Objects.checkIndex(index, words.length)];
+        String word = words[Objects.checkIndex(index, words.length)];
+        if (word == null) {
+            // Made once; a race makes equal Strings, and a String is safe to share without locks.
+            word = new String(utf8, offsets[index], offsets[index + 1] - offsets[index], StandardCharsets.UTF_8);
+            words[index] = word;
+        }
+        return word;
+    }
+
+    /**
+     * Hands every entry, in histogram order, to {@code entries} with its word as UTF-8, without
+     * making Strings of words held as UTF-8. The bytes are valid only during the call.
+     */
+    public void forEachUtf8(Utf8Entries entries) {
+        for (int i = 0; i < counts.length; i++) {
+            if (utf8 != null) {
+                entries.accept(i, utf8, offsets[i], offsets[i + 1] - offsets[i], counts[i]);
+            } else {
+                byte[] word = words[i].getBytes(StandardCharsets.UTF_8);
+                entries.accept(i, word, 0, word.length, counts[i]);
+            }
+        }
+    }
+
+    /** Receives a histogram's entries from {@link #forEachUtf8}. */
+    @FunctionalInterface
+    public interface Utf8Entries {
+
+        /**
+         * @param index the entry's position in histogram order
+         * @param bytes holds the word's UTF-8 at {@code [offset, offset + length)}
+         */
+        void accept(int index, byte[] bytes, int offset, int length, long count);
     }
 
     /** The count at position {@code index} in histogram order. */
@@ -142,22 +197,33 @@ public final class Histogram {
         Objects.checkFromToIndex(fromIndex, toIndex, words.length);
         WordCount[] slice = new WordCount[toIndex - fromIndex];
         for (int i = fromIndex; i < toIndex; i++) {
-            slice[i - fromIndex] = new WordCount(words[i], counts[i]);
+            slice[i - fromIndex] = new WordCount(word(i), counts[i]);
         }
         return List.of(slice);
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Histogram that
-                && totalWords == that.totalWords
-                && Arrays.equals(counts, that.counts)
-                && Arrays.equals(words, that.words);
+        if (!(other instanceof Histogram that)
+                || totalWords != that.totalWords
+                || !Arrays.equals(counts, that.counts)) {
+            return false;
+        }
+        for (int i = 0; i < counts.length; i++) {
+            if (!word(i).equals(that.word(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(words) + Arrays.hashCode(counts);
+        int hash = 0;
+        for (int i = 0; i < counts.length; i++) {
+            hash = 31 * hash + word(i).hashCode();
+        }
+        return 31 * hash + Arrays.hashCode(counts);
     }
 
     @Override

@@ -190,7 +190,8 @@ final class WordTable {
             order[i] = (int) (keys[i] & ((1 << INDEX_BITS) - 1));
         }
         // From here on a run's count is read from its keys, and counts is the arena sort's scratch.
-        String[] strings = new String[n];
+        // Every word is in the arena, but those of up to eight bytes: n blocks hold those.
+        Utf8Words out = new Utf8Words(arenaLength + (long) n * Long.BYTES + PADDING, n);
         long[] sortedCounts = new long[n];
         for (int from = 0; from < n; ) {
             long countKey = keys[from] >>> INDEX_BITS;
@@ -199,10 +200,11 @@ final class WordTable {
                 to++;
             }
             Arrays.fill(sortedCounts, from, to, maxCount - countKey);
-            sortRun(entries, order, keys, counts, strings, from, to);
+            sortRun(entries, order, keys, counts, out, from, to);
             from = to;
-        }        arena = null;
-        return Histogram.inOrder(strings, sortedCounts);
+        }
+        arena = null;
+        return Histogram.inOrderUtf8(out.bytes, out.offsets, sortedCounts);
     }
 
     /**
@@ -246,16 +248,16 @@ final class WordTable {
     }
 
     /**
-     * Puts the words of the run {@code order[from, to)}, which share their count, into
-     * {@code strings[from, to)} in byte order. Words of up to eight bytes (most of a run) are
+     * Appends the words of the run {@code order[from, to)}, which share their count, to
+     * {@code out} in byte order. Words of up to eight bytes (most of a run) are
      * sorted as their bytes read big-endian, with no entry number, so {@code keys[from, to)} can
      * hold them; the others by {@link Entries#sortByBytes} (with {@code scratch}); then the two
      * are merged. An arena word is longer than eight bytes, so a short word equal to its first
      * eight bytes goes first.
      */
-    private static void sortRun(Entries entries, int[] order, long[] keys, long[] scratch, String[] strings, int from, int to) {
+    private static void sortRun(Entries entries, int[] order, long[] keys, long[] scratch, Utf8Words out, int from, int to) {
         if (to - from == 1) {
-            strings[from] = entries.string(order[from]);
+            entries.appendTo(out, order[from]);
             return;
         }
         int shortEnd = from;
@@ -277,11 +279,11 @@ final class WordTable {
         int a = from;
         // The first eight bytes of the next arena word, big-endian, read once per arena word.
         long arenaHead = a < arenaEnd ? Long.reverseBytes(entries.blockAt(order[a], 0)) : 0;
-        for (int out = from; out < to; out++) {
+        for (int i = from; i < to; i++) {
             if (a == arenaEnd || s < shortEnd && Long.compareUnsigned(keys[s] ^ Long.MIN_VALUE, arenaHead) <= 0) {
-                strings[out] = entries.shortString(Long.reverseBytes(keys[s++] ^ Long.MIN_VALUE));
+                out.appendShort(Long.reverseBytes(keys[s++] ^ Long.MIN_VALUE));
             } else {
-                strings[out] = entries.string(order[a++]);
+                entries.appendTo(out, order[a++]);
                 if (a < arenaEnd) {
                     arenaHead = Long.reverseBytes(entries.blockAt(order[a], 0));
                 }
@@ -399,7 +401,6 @@ final class WordTable {
         private final long[] words;
         private final boolean[] inArena;
         private final byte[] arena;
-        private final byte[] scratch = new byte[Long.BYTES];
 
         Entries(long[] words, boolean[] inArena, byte[] arena) {
             this.words = words;
@@ -407,20 +408,24 @@ final class WordTable {
             this.arena = arena;
         }
 
+        /** The word of the entry as a String (for histograms too large for the byte sort). */
         String string(int e) {
             long word = words[e];
             if (inArena[e]) {
                 return new String(arena, (int) (word >>> 32), (int) word, StandardCharsets.UTF_8);
             }
-            return shortString(word);
+            byte[] bytes = new byte[Long.BYTES];
+            AsciiBlock.write(bytes, 0, word);
+            return new String(bytes, 0, Utf8Words.shortLength(word), StandardCharsets.UTF_8);
         }
 
-        /** The string of a word of up to eight bytes, given as its zero-padded block. */
-        String shortString(long word) {
-            AsciiBlock.write(scratch, 0, word);
-            // No zero bytes in a word: its length is where the zero padding starts.
-            int length = (Long.SIZE - Long.numberOfLeadingZeros(word) + 7) >>> 3;
-            return new String(scratch, 0, length, StandardCharsets.UTF_8);
+        void appendTo(Utf8Words out, int e) {
+            long word = words[e];
+            if (inArena[e]) {
+                out.append(arena, (int) (word >>> 32), (int) word);
+            } else {
+                out.appendShort(word);
+            }
         }
 
         /**
@@ -493,6 +498,43 @@ final class WordTable {
             }
             long block = AsciiBlock.read(arena, (int) (location >>> 32) + at);
             return remaining >= Long.BYTES ? block : block & AsciiBlock.lowBytes(remaining);
+        }
+    }
+
+    /** A histogram's words as UTF-8, appended in histogram order, back to back. */
+    private static final class Utf8Words {
+
+        final byte[] bytes;
+        final int[] offsets;
+        private int count;
+        private int length;
+
+        /** Room for words of {@code capacity} bytes in all, with a block to spare, and their offsets. */
+        Utf8Words(long capacity, int words) {
+            if (capacity > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("histogram words exceed an array: " + capacity + " bytes");
+            }
+            bytes = new byte[(int) capacity];
+            offsets = new int[words + 1];
+        }
+
+        /** Appends a word of up to eight bytes, given as its zero-padded block. */
+        void appendShort(long word) {
+            // A whole block: the bytes past the word are overwritten by the next one.
+            AsciiBlock.write(bytes, length, word);
+            length += shortLength(word);
+            offsets[++count] = length;
+        }
+
+        void append(byte[] source, int offset, int wordLength) {
+            System.arraycopy(source, offset, bytes, length, wordLength);
+            length += wordLength;
+            offsets[++count] = length;
+        }
+
+        /** The length of a word of up to eight bytes: no zero bytes in a word, so where the padding starts. */
+        static int shortLength(long word) {
+            return (Long.SIZE - Long.numberOfLeadingZeros(word) + 7) >>> 3;
         }
     }
 }

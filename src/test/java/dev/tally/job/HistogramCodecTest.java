@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.text.Histogram;
+import dev.tally.text.TextAnalyzer;
 import dev.tally.text.WordCount;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,25 @@ class HistogramCodecTest {
         List<WordCount> restored = HistogramCodec.decode(HistogramCodec.encode(histogram, Integer.MAX_VALUE).all(), 0, 100);
 
         assertThat(restored).containsExactlyElementsOf(histogram.top(100));
+    }
+
+    @Test
+    void storesACountedHistogramAsTheSameHistogramBuiltFromStrings() {
+        // A counted histogram hands its words over as UTF-8; one rebuilt from strings encodes them.
+        Histogram counted = new TextAnalyzer().countText("The caf\u00E9 serves the internationalization team \uD835\uDC00x caf\u00E9 the");
+        String[] words = new String[counted.distinctWords()];
+        long[] counts = new long[counted.distinctWords()];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = counted.word(i);
+            counts[i] = counted.count(i);
+        }
+
+        HistogramCodec.Stored fromBytes = HistogramCodec.encode(counted, 2);
+        HistogramCodec.Stored fromStrings = HistogramCodec.encode(Histogram.ofSorted(words, counts), 2);
+
+        assertThat(fromBytes.all()).isEqualTo(fromStrings.all());
+        assertThat(fromBytes.top()).isEqualTo(fromStrings.top());
+        assertThat(HistogramCodec.decode(fromBytes.all(), 0, 100)).containsExactlyElementsOf(counted.top(100));
     }
 
     @Test

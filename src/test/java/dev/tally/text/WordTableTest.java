@@ -3,7 +3,9 @@ package dev.tally.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,33 @@ class WordTableTest {
         Histogram histogram = table.toHistogram();
 
         assertThat(histogram.top(3)).containsExactly(new WordCount("extraordinarilylong", 20), new WordCount("short", 20));
+    }
+
+    @Test
+    void handsOverEveryWordAsUtf8InHistogramOrderWithoutChangingIt() {
+        Map<String, Long> counts = new HashMap<>();
+        String[] words = {"the", "caf\u00E9", "internationalization", "\uD835\uDC00x", "z", "eightchr", "ninechars"};
+        WordTable table = new WordTable();
+        for (int i = 0; i < words.length; i++) {
+            for (int t = 0; t <= i % 3; t++) {
+                add(table, words[i]);
+            }
+            counts.put(words[i], (long) (i % 3 + 1));
+        }
+        Histogram counted = table.toHistogram();
+        Histogram reference = Histogram.of(counts);
+        List<String> handedOver = new ArrayList<>();
+        List<Long> handedOverCounts = new ArrayList<>();
+
+        counted.forEachUtf8((index, bytes, offset, length, count) -> {
+            assertThat(index).isEqualTo(handedOver.size());
+            handedOver.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
+            handedOverCounts.add(count);
+        });
+
+        assertThat(handedOver).containsExactlyElementsOf(reference.top(words.length).stream().map(WordCount::word).toList());
+        assertThat(handedOverCounts).containsExactlyElementsOf(reference.top(words.length).stream().map(WordCount::count).toList());
+        assertThat(counted).isEqualTo(reference).hasSameHashCodeAs(reference);
     }
 
     private static void add(WordTable table, String word) {
