@@ -150,6 +150,7 @@ final class WordTable {
         long[] words = new long[n];
         boolean[] inArena = new boolean[n];
         long maxCount = 0;
+        long shortBytes = 0;
         for (int i = 0, e = 0; i < slots.length; i += SLOT) {
             long key = slots[i];
             if (key != 0) {
@@ -164,6 +165,7 @@ final class WordTable {
                     inArena[e] = true;
                 } else {
                     words[e] = AsciiBlock.fromTableForm(key);
+                    shortBytes += Utf8Words.shortLength(words[e]);
                 }
                 maxCount = Math.max(maxCount, counts[e]);
                 e++;
@@ -190,8 +192,8 @@ final class WordTable {
             order[i] = (int) (keys[i] & ((1 << INDEX_BITS) - 1));
         }
         // From here on a run's count is read from its keys, and counts is the arena sort's scratch.
-        // Every word is in the arena, but those of up to eight bytes: n blocks hold those.
-        Utf8Words out = new Utf8Words(arenaLength + (long) n * Long.BYTES + PADDING, n);
+        // Every word is in the arena, but those of up to eight bytes; a block to spare at the end.
+        Utf8Words out = new Utf8Words(arenaLength + shortBytes + Long.BYTES, n);
         long[] sortedCounts = new long[n];
         for (int from = 0; from < n; ) {
             long countKey = keys[from] >>> INDEX_BITS;
@@ -509,7 +511,7 @@ final class WordTable {
         private int count;
         private int length;
 
-        /** Room for words of {@code capacity} bytes in all, with a block to spare, and their offsets. */
+        /** Room for {@code capacity} bytes (the words and a block to spare) and the words' offsets. */
         Utf8Words(long capacity, int words) {
             if (capacity > Integer.MAX_VALUE - 16) {
                 throw new IllegalStateException("histogram words exceed an array: " + capacity + " bytes");
