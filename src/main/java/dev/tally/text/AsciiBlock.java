@@ -126,6 +126,11 @@ final class AsciiBlock {
         return block ^ (del >>> 2);
     }
 
+    /** The length of a word of up to eight bytes in its zero-padded block: words have no zero bytes. */
+    static int wordLength(long block) {
+        return (Long.SIZE - Long.numberOfLeadingZeros(block) + 7) >>> 3;
+    }
+
     /** A mask of the low {@code bytes} bytes, for 1 <= bytes <= 8. */
     static long lowBytes(int bytes) {
         return -1L >>> (Long.SIZE - 8 * bytes);

@@ -155,13 +155,15 @@ public final class Histogram {
      * making Strings of words held as UTF-8. The bytes are valid only during the call.
      */
     public void forEachUtf8(Utf8Entries entries) {
-        for (int i = 0; i < counts.length; i++) {
-            if (utf8 != null) {
+        if (utf8 != null) {
+            for (int i = 0; i < counts.length; i++) {
                 entries.accept(i, utf8, offsets[i], offsets[i + 1] - offsets[i], counts[i]);
-            } else {
-                byte[] word = words[i].getBytes(StandardCharsets.UTF_8);
-                entries.accept(i, word, 0, word.length, counts[i]);
             }
+            return;
+        }
+        for (int i = 0; i < counts.length; i++) {
+            byte[] word = words[i].getBytes(StandardCharsets.UTF_8);
+            entries.accept(i, word, 0, word.length, counts[i]);
         }
     }
 

@@ -165,7 +165,7 @@ final class WordTable {
                     inArena[e] = true;
                 } else {
                     words[e] = AsciiBlock.fromTableForm(key);
-                    shortBytes += Utf8Words.shortLength(words[e]);
+                    shortBytes += AsciiBlock.wordLength(words[e]);
                 }
                 maxCount = Math.max(maxCount, counts[e]);
                 e++;
@@ -335,8 +335,7 @@ final class WordTable {
         ensureArena(2 * Long.BYTES);
         AsciiBlock.write(arena, arenaLength, first);
         AsciiBlock.write(arena, arenaLength + Long.BYTES, second);
-        // No zero bytes in a word: its length is where the zero padding starts.
-        int length = Long.BYTES + (Long.SIZE - Long.numberOfLeadingZeros(second) + 7) / Long.BYTES;
+        int length = Long.BYTES + AsciiBlock.wordLength(second);
         long location = (long) arenaLength << 32 | length;
         arenaLength += length;
         return location;
@@ -418,7 +417,7 @@ final class WordTable {
             }
             byte[] bytes = new byte[Long.BYTES];
             AsciiBlock.write(bytes, 0, word);
-            return new String(bytes, 0, Utf8Words.shortLength(word), StandardCharsets.UTF_8);
+            return new String(bytes, 0, AsciiBlock.wordLength(word), StandardCharsets.UTF_8);
         }
 
         void appendTo(Utf8Words out, int e) {
@@ -524,7 +523,7 @@ final class WordTable {
         void appendShort(long word) {
             // A whole block: the bytes past the word are overwritten by the next one.
             AsciiBlock.write(bytes, length, word);
-            length += shortLength(word);
+            length += AsciiBlock.wordLength(word);
             offsets[++count] = length;
         }
 
@@ -532,11 +531,6 @@ final class WordTable {
             System.arraycopy(source, offset, bytes, length, wordLength);
             length += wordLength;
             offsets[++count] = length;
-        }
-
-        /** The length of a word of up to eight bytes: no zero bytes in a word, so where the padding starts. */
-        static int shortLength(long word) {
-            return (Long.SIZE - Long.numberOfLeadingZeros(word) + 7) >>> 3;
         }
     }
 }
