@@ -62,6 +62,33 @@ final class GroupCommit<T, R> {
         return pending.outcome();
     }
 
+    /**
+     * Writes {@code items} (in order, with whatever else is waiting) and returns their results, in
+     * order, once all are committed; if any item's write failed, throws that failure.
+     */
+    List<R> writeAll(List<T> items) {
+        List<Pending<T, R>> mine = new ArrayList<>(items.size());
+        for (T item : items) {
+            var pending = new Pending<T, R>(item);
+            mine.add(pending);
+            waiting.add(pending);
+        }
+        leader.lock();
+        try {
+            // The queue is first in, first out: once the last of them is written, all are.
+            while (!mine.get(mine.size() - 1).done) {
+                writeWaiting();
+            }
+        } finally {
+            leader.unlock();
+        }
+        List<R> results = new ArrayList<>(mine.size());
+        for (Pending<T, R> pending : mine) {
+            results.add(pending.outcome());
+        }
+        return results;
+    }
+
     /** How many items wait for a leader now. */
     int waiting() {
         return waiting.size();

@@ -56,13 +56,21 @@ public class JobAttempts {
     }
 
     /**
-     * Claims one queued job, whether due or not (a dispatched message names it). Claims made by
-     * concurrent callers at the same time share one transaction.
+     * Claims the named jobs that are still queued, whether due or not (dispatch messages name
+     * them), in one transaction shared with the claims of concurrent callers.
+     *
+     * @return the jobs claimed, in the order named; a job not queued (running elsewhere, finished,
+     *     cancelled or gone) is left out
      */
-    public Optional<ClaimedJob> claim(UUID id, String owner, Duration lease) {
-        Optional<ClaimedJob> job = namedClaims.write(new ClaimRequest(id, owner, lease));
-        job.ifPresent(j -> events.publishEvent(new JobChangedEvent(id, JobStatus.RUNNING)));
-        return job;
+    public List<ClaimedJob> claimAll(List<UUID> ids, String owner, Duration lease) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Optional<ClaimedJob>> outcomes = namedClaims.writeAll(ids.stream()
+                .map(id -> new ClaimRequest(id, owner, lease)).toList());
+        List<ClaimedJob> claimed = outcomes.stream().flatMap(Optional::stream).toList();
+        claimed.forEach(j -> events.publishEvent(new JobChangedEvent(j.id(), JobStatus.RUNNING)));
+        return claimed;
     }
 
     /** Extends the lease; false means stop: the job was cancelled, deleted or taken over. */

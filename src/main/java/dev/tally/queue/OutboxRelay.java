@@ -8,7 +8,6 @@ import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +25,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Publishes the transactional outbox to RabbitMQ: locks a batch of due dispatch records,
- * publishes them as persistent messages, waits for the broker's publisher confirms, and only then
+ * publishes them as persistent messages of up to {@code tally.rabbitmq.jobs-per-message} job ids
+ * each ({@link JobIdsMessage}), waits for the broker's publisher confirms, and only then
  * deletes the records in the same transaction. Runs on every API node at once safely (locked
  * records are skipped). While the broker is down, records simply wait; nothing is lost.
  */
@@ -77,12 +77,13 @@ class OutboxRelay implements SmartLifecycle {
 
     private void publish(List<DispatchRecord> records) {
         rabbit.invoke(channel -> {
-            for (DispatchRecord record : records) {
+            for (int from = 0; from < records.size(); from += properties.jobsPerMessage()) {
+                List<DispatchRecord> chunk = records.subList(from, Math.min(records.size(), from + properties.jobsPerMessage()));
                 MessageProperties props = new MessageProperties();
                 props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
                 props.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
-                props.setMessageId("dispatch-" + record.id());
-                byte[] body = record.jobId().toString().getBytes(StandardCharsets.US_ASCII);
+                props.setMessageId("dispatch-" + chunk.get(0).id());
+                byte[] body = JobIdsMessage.encode(chunk.stream().map(DispatchRecord::jobId).toList());
                 channel.send(properties.exchange(), properties.routingKey(), new Message(body, props));
             }
             channel.waitForConfirmsOrDie(properties.confirmTimeout().toMillis());

@@ -17,6 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * @param prefix prefix of every exchange and queue name, so deployments can share a broker
  * @param deliveryLimit redeliveries after which the broker parks a message in the dead-letter queue
  * @param relayBatchSize outbox records published per transaction
+ * @param jobsPerMessage most jobs one message names (a relayed batch goes out in messages of up
+ *     to this many ids), so that the broker's cost per message is shared by the jobs
+ * @param consumers threads of each worker process taking messages from the queue; they only
+ *     claim the jobs and hand them to the worker threads ({@code tally.worker.concurrency})
  * @param relayInterval how often the relay looks for due records when nothing woke it
  * @param confirmTimeout how long the relay waits for the broker's publisher confirms
  * @param stuckAfter a queued job this long past its due time without a pending dispatch is sent again
@@ -27,6 +31,8 @@ public record RabbitQueueProperties(
         @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,100}") @DefaultValue("tally") String prefix,
         @Min(1) @Max(1000) @DefaultValue("10") int deliveryLimit,
         @Min(1) @Max(10_000) @DefaultValue("200") int relayBatchSize,
+        @Min(1) @Max(JobIdsMessage.MAX_IDS) @DefaultValue("20") int jobsPerMessage,
+        @Min(1) @Max(64) @DefaultValue("2") int consumers,
         @NotNull @DefaultValue("500ms") Duration relayInterval,
         @NotNull @DefaultValue("10s") Duration confirmTimeout,
         @NotNull @DefaultValue("5m") Duration stuckAfter) {

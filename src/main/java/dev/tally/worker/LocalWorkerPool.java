@@ -7,11 +7,7 @@ import dev.tally.job.JobStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import dev.tally.signal.WakeSignal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +33,9 @@ class LocalWorkerPool implements SmartLifecycle {
     private final RetryProperties retry;
     private final boolean exclusiveStore;
     private final String owner = "local-" + UUID.randomUUID();
-    private final Semaphore slots;
     private final WakeSignal wakeUp = new WakeSignal();
     private volatile boolean running;
-    private ExecutorService workers;
+    private WorkerThreads workers;
     private Thread pump;
 
     /**
@@ -54,7 +49,6 @@ class LocalWorkerPool implements SmartLifecycle {
         this.properties = properties;
         this.retry = retry;
         this.exclusiveStore = exclusiveStore;
-        this.slots = new Semaphore(properties.concurrency());
     }
 
     @EventListener
@@ -70,9 +64,7 @@ class LocalWorkerPool implements SmartLifecycle {
 
     @Override
     public void start() {
-        var threadIds = new AtomicInteger();
-        workers = Executors.newFixedThreadPool(properties.concurrency(),
-                r -> daemon(r, "tally-worker-" + threadIds.incrementAndGet()));
+        workers = new WorkerThreads(runner, properties.concurrency());
         running = true;
         if (exclusiveStore) {
             int handedBack = attempts.releaseAbandoned(owner, true, retry.maxAttempts());
@@ -94,7 +86,7 @@ class LocalWorkerPool implements SmartLifecycle {
         long lastClaim = System.nanoTime();
         while (running) {
             try {
-                int free = slots.availablePermits();
+                int free = workers.free();
                 if (backlog && free > 0 && free < batch && System.nanoTime() - lastClaim < MAX_CLAIM_DEFERRAL_NANOS) {
                     wakeUp.await(Duration.ofMillis(1));
                     continue;
@@ -104,15 +96,11 @@ class LocalWorkerPool implements SmartLifecycle {
                     lastClaim = System.nanoTime();
                     List<ClaimedJob> jobs = attempts.claimDue(owner, free, properties.lease());
                     for (ClaimedJob job : jobs) {
-                        slots.acquire();
-                        workers.execute(() -> {
-                            try {
-                                runner.run(job);
-                            } finally {
-                                slots.release();
-                                wake();
-                            }
-                        });
+                        // A slot is free for each (at most the free count was claimed); only a
+                        // stop could refuse one, and the pump stops before the threads do.
+                        if (!workers.take() || !workers.start(job, this::wake)) {
+                            attempts.release(job);
+                        }
                     }
                     claimed = jobs.size();
                     backlog = claimed == free;
@@ -146,17 +134,7 @@ class LocalWorkerPool implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(properties.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.info("{} job(s) still running after the shutdown grace period; handing them back", runner.inFlight());
-                runner.interruptAll();
-                workers.awaitTermination(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            runner.interruptAll();
-            Thread.currentThread().interrupt();
-        }
+        workers.stop(properties.shutdownGrace());
     }
 
     @Override

@@ -1,105 +1,170 @@
 package dev.tally.worker;
 
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.tally.job.ClaimedJob;
 import dev.tally.job.JobAttempts;
+import dev.tally.queue.JobIdsMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.TransactionException;
 
 /**
- * A competing consumer of the jobs queue ({@code tally.queue=rabbitmq}). A message only names a
- * job; the job row decides: the worker claims the job with a conditional update and a lease,
- * processes it, and acks after the outcome is committed. A duplicate delivery (the job is running
- * elsewhere or finished) is acked and ignored; a message that names no job id is rejected and
- * parked in the dead-letter queue. The broker's delivery limit parks messages that keep coming back.
+ * A competing consumer of the jobs queue ({@code tally.queue=rabbitmq}). A message only names
+ * jobs ({@link JobIdsMessage}); the job rows decide. For each slot of a free worker thread the
+ * consumer claims one of the named jobs (as many at once as threads are free, in one transaction:
+ * a conditional update and a lease) and hands it to that thread; the message is acked once every
+ * job it names was claimed or found not queued. A job that is not queued (running elsewhere,
+ * finished, cancelled or deleted: a duplicate delivery) is ignored; a message that names no job
+ * id is rejected and parked in the dead-letter queue. A worker that dies with jobs claimed
+ * leaves them to their leases; a message it had not acked goes back to the queue, and its
+ * jobs already claimed are then ignored as duplicates.
  */
-class RabbitJobConsumer {
+class RabbitJobConsumer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RabbitJobConsumer.class);
 
     private final JobAttempts attempts;
-    private final AttemptRunner runner;
     private final WorkerProperties properties;
     private final UnclaimedJobs unclaimed;
     private final String owner = "rabbit-" + UUID.randomUUID();
     private final Counter poison;
     private final Counter duplicates;
+    private final WorkerThreads workers;
 
     RabbitJobConsumer(JobAttempts attempts, AttemptRunner runner, WorkerProperties properties, UnclaimedJobs unclaimed,
                       MeterRegistry meters) {
         this.attempts = attempts;
-        this.runner = runner;
         this.properties = properties;
         this.unclaimed = unclaimed;
         this.poison = Counter.builder("tally.queue.poison").description("messages parked in the dead-letter queue")
                 .register(meters);
         this.duplicates = Counter.builder("tally.queue.duplicates")
-                .description("deliveries ignored because the job was not queued").register(meters);
+                .description("jobs named by deliveries but ignored because they were not queued").register(meters);
+        this.workers = new WorkerThreads(runner, properties.concurrency());
     }
 
     @RabbitListener(id = "tally-jobs", queues = "${tally.rabbitmq.prefix:tally}.jobs", ackMode = "MANUAL",
-            concurrency = "${tally.worker.concurrency:8}")
+            concurrency = "${tally.rabbitmq.consumers:2}")
     void onMessage(Message message, Channel channel) throws IOException {
         long tag = message.getMessageProperties().getDeliveryTag();
-        Optional<UUID> jobId = jobIdOf(message);
-        if (jobId.isEmpty()) {
+        Optional<List<UUID>> jobIds = JobIdsMessage.decode(message.getBody());
+        if (jobIds.isEmpty()) {
             log.warn("parking a message that names no job (message id {})", message.getMessageProperties().getMessageId());
             poison.increment();
             channel.basicReject(tag, false);
             return;
         }
+        boolean requeue = false;
         try {
-            claimAndRun(jobId.get());
+            requeue = !claimAndStart(jobIds.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            requeue = true;
         } finally {
-            // Acked on every path, also when something throws: with manual acks the container
+            // Stopping before every named job was claimed: the message goes back to the queue (of
+            // its jobs, those claimed here run here, and the next delivery ignores them). Acked on
+            // every other path, also when something throws: with manual acks the container
             // neither acks nor rejects a message whose listener failed, so the message would stay
             // with this consumer, unacked, taking a prefetch slot for as long as the channel
-            // lives, and its job would wait for the reconciler. The job's fate is in the store.
-            channel.basicAck(tag, false);
+            // lives, and its jobs would wait for the reconciler. The jobs' fate is in the store.
+            if (requeue) {
+                requeue(channel, tag);
+            } else {
+                channel.basicAck(tag, false);
+            }
         }
     }
 
-    private void claimAndRun(UUID jobId) {
-        Optional<ClaimedJob> claimed;
+    private static void requeue(Channel channel, long tag) throws IOException {
         try {
-            claimed = attempts.claim(jobId, owner, properties.lease());
-        } catch (DataAccessException | TransactionException e) {
-            // The store is down (no connection or transaction to be had, or a statement or the
-            // commit failed): the job stays QUEUED in the store (or RUNNING under a lease nobody
-            // renews, should the commit have gone through). Requeueing the message would only burn
-            // deliveries while the store is down; instead the job gets a new dispatch record as
-            // soon as the store answers (or, failing that, from the reconciler or its lease).
-            boolean remembered = unclaimed.add(jobId);
-            log.warn("could not claim job {} (store unavailable: {}); it will be dispatched again {}", jobId,
-                    e.getMessage(), remembered ? "once the store answers" : "by the reconciler");
-            return;
+            channel.basicReject(tag, true);
+        } catch (ShutdownSignalException e) {
+            // The container closed the channel already, which sends the message back all the same.
+            log.debug("message {} goes back to the queue with its closed channel", tag);
         }
-        if (claimed.isEmpty()) {
-            duplicates.increment();
-            return;
-        }
-        runner.run(claimed.get());
     }
 
-    private static Optional<UUID> jobIdOf(Message message) {
-        String body = new String(message.getBody(), StandardCharsets.US_ASCII).trim();
-        if (body.length() != 36) {
-            return Optional.empty();
+    /**
+     * Claims the named jobs a free thread at a time (more at once when more are free) and starts
+     * them.
+     *
+     * @return false when the worker threads stopped before every job was claimed or found taken
+     */
+    private boolean claimAndStart(List<UUID> jobIds) throws InterruptedException {
+        for (int next = 0; next < jobIds.size(); ) {
+            if (!workers.take()) {
+                return false;
+            }
+            int slots = 1 + workers.takeFree(jobIds.size() - next - 1);
+            List<UUID> batch = jobIds.subList(next, next + slots);
+            List<ClaimedJob> claimed;
+            try {
+                claimed = attempts.claimAll(batch, owner, properties.lease());
+            } catch (DataAccessException | TransactionException e) {
+                workers.giveBack(slots);
+                rememberUnclaimed(jobIds.subList(next, jobIds.size()), e);
+                return true;
+            }
+            next += slots;
+            workers.giveBack(slots - claimed.size());
+            duplicates.increment(batch.size() - claimed.size());
+            for (ClaimedJob job : claimed) {
+                if (!workers.start(job, () -> { })) {
+                    attempts.release(job);
+                }
+            }
         }
-        try {
-            return Optional.of(UUID.fromString(body));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
+        return true;
+    }
+
+    /**
+     * The store is down (no connection or transaction to be had, or a statement or the commit
+     * failed): the jobs stay QUEUED in the store (or RUNNING under a lease nobody renews, should
+     * the commit have gone through). Requeueing the message would only burn deliveries while the
+     * store is down; instead the jobs get new dispatch records as soon as the store answers (or,
+     * failing that, from the reconciler or their leases).
+     */
+    private void rememberUnclaimed(List<UUID> jobIds, RuntimeException e) {
+        int remembered = 0;
+        for (UUID id : jobIds) {
+            if (unclaimed.add(id)) {
+                remembered++;
+            }
         }
+        log.warn("could not claim {} job(s) (store unavailable: {}); {} will be dispatched again once the store answers,"
+                + " the rest by the reconciler", jobIds.size(), e.getMessage(), remembered);
+    }
+
+    @Override
+    public void start() {
+        // The threads exist from construction: the listener container may deliver before this runs.
+    }
+
+    @Override
+    public void stop() {
+        workers.stop(properties.shutdownGrace());
+    }
+
+    @Override
+    public boolean isRunning() {
+        return !workers.isStopped();
+    }
+
+    @Override
+    public int getPhase() {
+        // Stop with the local pool's phase: after the listener container stopped delivering, before
+        // the web server and the data source go away.
+        return SmartLifecycle.DEFAULT_PHASE - 1024;
     }
 }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.amqp.rabbit.config.ContainerCustomizer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -17,6 +18,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnRole(Role.WORKER)
 class WorkerConfiguration {
+
+    /** How long a stopping listener container waits for its listeners (see {@link #promptConsumerShutdown()}). */
+    static final Duration CONSUMER_SHUTDOWN = Duration.ofSeconds(2);
 
     @Bean
     @ConditionalOnProperty(name = "tally.queue", havingValue = "local", matchIfMissing = true)
@@ -38,11 +42,16 @@ class WorkerConfiguration {
         return new UnclaimedJobs(dispatches, meters);
     }
 
-    /** Lets a stopping consumer finish its running jobs for the shutdown grace period. */
+    /**
+     * Listener threads only claim jobs and hand them to the worker threads, which have the shutdown
+     * grace period of their own ({@link RabbitJobConsumer#stop()}); a listener still waiting for a
+     * free worker thread when this runs out lets its message go back to the queue (the container
+     * closes its channel), where another worker finds the jobs not claimed here.
+     */
     @Bean
     @ConditionalOnProperty(name = "tally.queue", havingValue = "rabbitmq")
-    ContainerCustomizer<SimpleMessageListenerContainer> gracefulJobConsumers(WorkerProperties properties) {
-        return container -> container.setShutdownTimeout(properties.shutdownGrace().toMillis());
+    ContainerCustomizer<SimpleMessageListenerContainer> promptConsumerShutdown() {
+        return container -> container.setShutdownTimeout(CONSUMER_SHUTDOWN.toMillis());
     }
 
     /** An embedded H2 database opened in-process (not through a server) belongs to this process alone. */

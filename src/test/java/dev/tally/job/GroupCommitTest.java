@@ -58,6 +58,18 @@ class GroupCommitTest {
         assertThat(singles.get()).isEqualTo(1);
     }
 
+    @Test
+    void writesSeveralItemsOfOneCallerInBatchesOfAtMostTheLimitAndAnswersInTheirOrder() {
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(4, this::doubled, this::heldBackSingle, e -> false);
+        release.countDown();
+
+        List<Integer> results = commit.writeAll(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+
+        assertThat(results).containsExactly(2, 4, 6, 8, 10, 12, 14, 16, 18, 20);
+        assertThat(batches).containsExactly(List.of(1, 2, 3, 4), List.of(5, 6, 7, 8), List.of(9, 10));
+        assertThat(singles.get()).isZero();
+    }
+
     /** The first write (alone) waits until the three others are queued behind it. */
     private List<Future<Integer>> writeFourHoldingTheFirst(GroupCommit<Integer, Integer> commit) throws Exception {
         List<Future<Integer>> results = new ArrayList<>();
