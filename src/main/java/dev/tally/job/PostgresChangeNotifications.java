@@ -32,9 +32,10 @@ import org.springframework.stereotype.Component;
  * and the finished-job cache learn of a change on any node within milliseconds, without polling
  * the table.
  *
- * <p>Announcements are sent by one thread, in order, as many as are pending in one statement, so
- * thousands of changes a second cost a few statements rather than one round trip each on the
- * thread that made the change. The queue is bounded: if it is full, an announcement is dropped
+ * <p>Announcements are sent by one thread, in order: as many as are pending in one statement, packed
+ * many to a notification ({@link ChangeNotices}), so thousands of changes a second cost a few
+ * statements and tens of notifications rather than one round trip each on the thread that made
+ * the change. The queue is bounded: if it is full, an announcement is dropped
  * and other nodes fall back to their timeouts (long-polls) and expiry (cache), as when the
  * notification connection is down.
  */
@@ -86,7 +87,7 @@ class PostgresChangeNotifications implements SmartLifecycle {
     }
 
     private void enqueue(String change) {
-        if (!pending.offer(node + ":" + change)) {
+        if (!pending.offer(change)) {
             log.debug("change notification queue full; dropping {}", change);
         }
     }
@@ -101,7 +102,7 @@ class PostgresChangeNotifications implements SmartLifecycle {
                 }
                 batch.add(first);
                 pending.drainTo(batch, MAX_PER_STATEMENT - 1);
-                send(batch);
+                send(ChangeNotices.pack(node, batch));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -157,17 +158,22 @@ class PostgresChangeNotifications implements SmartLifecycle {
     }
 
     private void dispatch(String payload) {
-        String[] parts = payload.split(":");
-        if (parts.length != 3 || parts[0].equals(node)) {
+        if (ChangeNotices.node(payload).equals(node)) {
             return;
         }
+        ChangeNotices.read(payload).ifPresent(notice -> notice.changes().forEach(this::publish));
+    }
+
+    private void publish(String change) {
+        int colon = change.indexOf(':');
         try {
-            UUID id = UUID.fromString(parts[1]);
-            events.publishEvent(DELETED.equals(parts[2])
+            UUID id = UUID.fromString(change.substring(0, Math.max(0, colon)));
+            String status = change.substring(colon + 1);
+            events.publishEvent(DELETED.equals(status)
                     ? new JobDeletedEvent(id, false)
-                    : new JobChangedEvent(id, JobStatus.valueOf(parts[2]), false));
+                    : new JobChangedEvent(id, JobStatus.valueOf(status), false));
         } catch (IllegalArgumentException e) {
-            log.debug("ignoring malformed job change notification {}", payload);
+            log.debug("ignoring malformed job change notice {}", change);
         }
     }
 

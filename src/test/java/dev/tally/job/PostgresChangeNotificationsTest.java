@@ -1,0 +1,91 @@
+package dev.tally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Infrastructure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Two nodes' change notifications over the machine's real PostgreSQL: what one node changes, the
+ * other learns, in order, however many changes come at once; a node ignores its own notices.
+ * Other processes may share the channel, so only this test's job ids are looked at.
+ */
+class PostgresChangeNotificationsTest {
+
+    private final JdbcTemplate jdbc = new JdbcTemplate(
+            new DriverManagerDataSource(Infrastructure.postgresUrl(), Infrastructure.postgresUser(), ""));
+    private final List<Object> heardByA = new CopyOnWriteArrayList<>();
+    private final List<Object> heardByB = new CopyOnWriteArrayList<>();
+    private final List<PostgresChangeNotifications> nodes = new ArrayList<>();
+
+    @AfterEach
+    void stopNodes() {
+        nodes.forEach(PostgresChangeNotifications::stop);
+    }
+
+    @Test
+    void aBurstOfChangesOnOneNodeReachesTheOtherInOrderAndNotItsSender() {
+        PostgresChangeNotifications a = startNode(heardByA);
+        startNode(heardByB);
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            ids.add(UUID.randomUUID());
+        }
+        Set<UUID> mine = Set.copyOf(ids);
+
+        for (UUID id : ids) {
+            a.announce(new JobChangedEvent(id, JobStatus.SUCCEEDED));
+        }
+        a.announce(new JobDeletedEvent(ids.get(0), true));
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> heardOf(heardByB, mine).size() == ids.size() + 1);
+        List<Object> heard = heardOf(heardByB, mine);
+        assertThat(heard.subList(0, ids.size()))
+                .isEqualTo(ids.stream().map(id -> (Object) new JobChangedEvent(id, JobStatus.SUCCEEDED, false)).toList());
+        assertThat(heard.get(ids.size())).isEqualTo(new JobDeletedEvent(ids.get(0), false));
+        assertThat(heardOf(heardByA, mine)).as("the sender's own notices").isEmpty();
+    }
+
+    @Test
+    void aNoticeInTheOneChangeFormOfEarlierVersionsIsHeard() {
+        startNode(heardByB);
+        UUID id = UUID.randomUUID();
+
+        jdbc.execute("SELECT pg_notify('" + PostgresChangeNotifications.CHANNEL + "', 'oldnode1:" + id + ":RUNNING')");
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !heardOf(heardByB, Set.of(id)).isEmpty());
+        assertThat(heardOf(heardByB, Set.of(id))).containsExactly(new JobChangedEvent(id, JobStatus.RUNNING, false));
+    }
+
+    private PostgresChangeNotifications startNode(List<Object> heard) {
+        int listening = listeners();
+        var node = new PostgresChangeNotifications(jdbc, heard::add, Infrastructure.postgresUrl(),
+                Infrastructure.postgresUser(), "");
+        node.start();
+        nodes.add(node);
+        // Notices sent before its LISTEN are not for it: wait until it listens.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listeners() > listening);
+        return node;
+    }
+
+    private int listeners() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM pg_stat_activity WHERE query = 'LISTEN "
+                + PostgresChangeNotifications.CHANNEL + "'", Integer.class);
+    }
+
+    private static List<Object> heardOf(List<Object> heard, Set<UUID> ids) {
+        return heard.stream().filter(e -> ids.contains(e instanceof JobChangedEvent c ? c.jobId()
+                : e instanceof JobDeletedEvent d ? d.jobId() : null)).collect(Collectors.toList());
+    }
+}
