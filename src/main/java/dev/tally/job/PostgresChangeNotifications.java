@@ -33,9 +33,9 @@ import org.springframework.stereotype.Component;
  * the table.
  *
  * <p>Announcements are sent by one thread, in order: as many as are pending in one statement, packed
- * many to a notification ({@link ChangeNotices}), so thousands of changes a second cost a few
- * statements and tens of notifications rather than one round trip each on the thread that made
- * the change. The queue is bounded: if it is full, an announcement is dropped
+ * many to a notification ({@link ChangeNotices}), at most one statement per 5 ms while changes keep
+ * coming, so thousands of changes a second cost a few hundred statements and notifications rather
+ * than one round trip each on the thread that made the change. The queue is bounded: if it is full, an announcement is dropped
  * and other nodes fall back to their timeouts (long-polls) and expiry (cache), as when the
  * notification connection is down.
  */
@@ -47,6 +47,13 @@ class PostgresChangeNotifications implements SmartLifecycle {
     private static final String DELETED = "DELETED";
     private static final int MAX_PENDING = 100_000;
     private static final int MAX_PER_STATEMENT = 1_000;
+    /**
+     * The least time between two statements while changes keep coming: what a statement costs
+     * (here a round trip, in PostgreSQL and in every listening node a notification to wake for)
+     * is paid per statement, not per change, and changes made one by one would otherwise go one
+     * per statement. A change after a quiet moment goes at once.
+     */
+    private static final long MIN_SEND_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final Logger log = LoggerFactory.getLogger(PostgresChangeNotifications.class);
 
     private final JdbcTemplate jdbc;
@@ -94,14 +101,20 @@ class PostgresChangeNotifications implements SmartLifecycle {
 
     private void sendLoop() {
         List<String> batch = new ArrayList<>(MAX_PER_STATEMENT);
+        long lastSend = System.nanoTime() - MIN_SEND_INTERVAL_NANOS;
         while (running || !pending.isEmpty()) {
             try {
                 String first = pending.poll(500, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
+                long gather = lastSend + MIN_SEND_INTERVAL_NANOS - System.nanoTime();
+                if (gather > 0 && running) {
+                    TimeUnit.NANOSECONDS.sleep(gather);
+                }
                 batch.add(first);
                 pending.drainTo(batch, MAX_PER_STATEMENT - 1);
+                lastSend = System.nanoTime();
                 send(ChangeNotices.pack(node, batch));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
