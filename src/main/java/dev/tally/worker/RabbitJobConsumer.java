@@ -40,18 +40,20 @@ class RabbitJobConsumer implements SmartLifecycle {
     private final String owner = "rabbit-" + UUID.randomUUID();
     private final Counter poison;
     private final Counter duplicates;
-    private final WorkerThreads workers;
+    private final AttemptRunner runner;
+    /** Made at each start (the lifecycle starts this before the listener container delivers). */
+    private volatile WorkerThreads workers;
 
     RabbitJobConsumer(JobAttempts attempts, AttemptRunner runner, WorkerProperties properties, UnclaimedJobs unclaimed,
                       MeterRegistry meters) {
         this.attempts = attempts;
         this.properties = properties;
         this.unclaimed = unclaimed;
+        this.runner = runner;
         this.poison = Counter.builder("tally.queue.poison").description("messages parked in the dead-letter queue")
                 .register(meters);
         this.duplicates = Counter.builder("tally.queue.duplicates")
                 .description("jobs named by deliveries but ignored because they were not queued").register(meters);
-        this.workers = new WorkerThreads(runner, properties.concurrency());
     }
 
     @RabbitListener(id = "tally-jobs", queues = "${tally.rabbitmq.prefix:tally}.jobs", ackMode = "MANUAL",
@@ -102,6 +104,10 @@ class RabbitJobConsumer implements SmartLifecycle {
      * @return false when the worker threads stopped before every job was claimed or found taken
      */
     private boolean claimAndStart(List<UUID> jobIds) throws InterruptedException {
+        WorkerThreads workers = this.workers;
+        if (workers == null) {
+            return false;
+        }
         for (int next = 0; next < jobIds.size(); ) {
             if (!workers.take()) {
                 return false;
@@ -148,17 +154,21 @@ class RabbitJobConsumer implements SmartLifecycle {
 
     @Override
     public void start() {
-        // The threads exist from construction: the listener container may deliver before this runs.
+        workers = new WorkerThreads(runner, properties.concurrency());
     }
 
     @Override
     public void stop() {
-        workers.stop(properties.shutdownGrace());
+        WorkerThreads stopping = workers;
+        if (stopping != null) {
+            stopping.stop(properties.shutdownGrace());
+        }
     }
 
     @Override
     public boolean isRunning() {
-        return !workers.isStopped();
+        WorkerThreads current = workers;
+        return current != null && !current.isStopped();
     }
 
     @Override
