@@ -27,6 +27,11 @@ final class HistogramCodec {
 
     /** A histogram's two stored forms; {@code top} and {@code all} are the same array when it has no more entries than the top. */
     record Stored(byte[] top, byte[] all) {
+
+        /** Whether the top holds every entry (then it is the same array as {@code all}). */
+        boolean topIsAll() {
+            return top == all;
+        }
     }
 
     /** Both stored forms of {@code histogram}: its first {@code topLimit} entries and all of them. */

@@ -89,8 +89,10 @@ public class JobAttempts {
      */
     public boolean succeed(ClaimedJob job, Histogram histogram) {
         HistogramCodec.Stored stored = HistogramCodec.encode(histogram, Jobs.MAX_TOP_WORDS);
+        // A histogram of no more words than the top is stored once, as the top words.
+        byte[] all = stored.topIsAll() ? null : stored.all();
         boolean done = results.write(new SucceededAttempt(job.id(), job.owner(), histogram.totalWords(),
-                histogram.distinctWords(), stored.top(), stored.all()));
+                histogram.distinctWords(), stored.top(), all));
         return announce(done, job.id(), JobStatus.SUCCEEDED);
     }
 

@@ -178,8 +178,13 @@ class JobRepository {
                 .append(" j.created_at DESC, j.id DESC LIMIT :limit").toString();
     }
 
+    /**
+     * The stored full histogram of a succeeded job: its own row, or the top words when they hold
+     * every word (such a result stores no separate histogram row); empty if the job has no result.
+     */
     Optional<byte[]> histogram(UUID id) {
-        return jdbc.sql("SELECT data FROM job_histogram WHERE job_id = :id")
+        return jdbc.sql("SELECT COALESCE(h.data, r.top_words) FROM job_result r"
+                        + " LEFT JOIN job_histogram h ON h.job_id = r.job_id WHERE r.job_id = :id")
                 .param("id", id)
                 .query((rs, n) -> rs.getBytes(1))
                 .optional();
@@ -260,10 +265,12 @@ class JobRepository {
                 .param("distinct", distinctWords)
                 .param("top", top)
                 .update();
-        jdbc.sql("INSERT INTO job_histogram (job_id, data) VALUES (:id, :data)")
-                .param("id", id)
-                .param("data", histogram)
-                .update();
+        if (histogram != null) {
+            jdbc.sql("INSERT INTO job_histogram (job_id, data) VALUES (:id, :data)")
+                    .param("id", id)
+                    .param("data", histogram)
+                    .update();
+        }
         deleteText(id);
         recordWebhook(id, JobStatus.SUCCEEDED, now);
         return true;

@@ -68,9 +68,12 @@ class JobResults {
                                     .addValue("distinct", r.distinctWords())
                                     .addValue("top", r.topWords()))
                             .toArray(SqlParameterSource[]::new));
-            jdbc.batchUpdate("INSERT INTO job_histogram (job_id, data) VALUES (:id, :data)",
-                    stored.stream().map(r -> new MapSqlParameterSource("id", r.id()).addValue("data", r.histogram()))
-                            .toArray(SqlParameterSource[]::new));
+            SqlParameterSource[] histograms = stored.stream().filter(r -> r.histogram() != null)
+                    .map(r -> new MapSqlParameterSource("id", r.id()).addValue("data", r.histogram()))
+                    .toArray(SqlParameterSource[]::new);
+            if (histograms.length > 0) {
+                jdbc.batchUpdate("INSERT INTO job_histogram (job_id, data) VALUES (:id, :data)", histograms);
+            }
             List<UUID> ids = stored.stream().map(SucceededAttempt::id).toList();
             jdbc.update("DELETE FROM job_text WHERE job_id IN (:ids)", new MapSqlParameterSource("ids", PaddedIds.padded(ids)));
             // Most jobs ask for no callback: find the few that do, and record their webhooks.
@@ -88,7 +91,8 @@ class JobResults {
      *
      * @param owner the lease holder; the result is stored only if it still holds the job
      * @param topWords the encoded top words, shown with the job
-     * @param histogram the encoded full histogram
+     * @param histogram the encoded full histogram, or null when {@code topWords} holds every word
+     *     (no separate row is stored; {@link JobRepository#histogram} reads the top words then)
      */
     record SucceededAttempt(UUID id, String owner, long totalWords, int distinctWords, byte[] topWords,
                             byte[] histogram) {

@@ -118,6 +118,27 @@ class JobLifecycleApiTest {
     }
 
     @Test
+    void pagesThroughAHistogramOfMoreWordsThanTheTopHolds() {
+        // 150 distinct words, "w000" once, "w001" twice, ... up to 3 times, so the order is known.
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            text.append(String.format(" w%03d", i).repeat(1 + i % 3));
+        }
+        String id = finishedTextJob(text.toString().strip());
+
+        Api.Response first = api.get("/api/v1/jobs/" + id + "/words?limit=100");
+        assertThat(first.json().get("distinctWords").asLong()).isEqualTo(150);
+        List<String> all = new ArrayList<>(words(first.json().get("words")));
+        Api.Response second = api.get(first.json().get("next").asString());
+        all.addAll(words(second.json().get("words")));
+
+        assertThat(second.json().get("next").isNull()).isTrue();
+        assertThat(all).hasSize(150).doesNotHaveDuplicates();
+        assertThat(all.subList(0, 3)).containsExactly("w002", "w005", "w008");
+        assertThat(all.get(149)).isEqualTo("w147");
+    }
+
+    @Test
     void streamsTheHistogramAsCsvWhenAsked() {
         String id = finishedTextJob("to be or not to be");
 

@@ -197,6 +197,24 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void aResultWhoseTopWordsHoldEveryWordIsStoredOnceAndReadAsTheFullHistogram() {
+        List<Job> jobs = runningJobs(2);
+        byte[] top = SOME_RESULT;
+
+        assertThat(repository.succeed(jobs.get(0).id(), "w1", now, 2, 1, top, null)).isTrue();
+        assertThat(results.succeedAll(List.of(new JobResults.SucceededAttempt(jobs.get(1).id(), "w1", 2, 1, top, null)), now))
+                .containsExactly(true);
+
+        for (Job job : jobs) {
+            assertThat(repository.histogram(job.id())).hasValueSatisfying(data -> assertThat(data).isEqualTo(top));
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM job_histogram").query(Integer.class).single())
+                .as("no separate histogram rows").isZero();
+        repository.delete(jobs.get(0).id());
+        assertThat(repository.histogram(jobs.get(0).id())).isEmpty();
+    }
+
+    @Test
     void aWorkerThatLostItsLeaseCannotFinishTheJob() {
         Job job = queuedUrlJob("https://example.com/");
         repository.insert(job, null);
