@@ -32,12 +32,12 @@ import org.springframework.stereotype.Component;
  * and the finished-job cache learn of a change on any node within milliseconds, without polling
  * the table.
  *
- * <p>Announcements are sent by one thread, in order: as many as are pending in one statement, packed
- * many to a notification ({@link ChangeNotices}), at most one statement per 5 ms while changes keep
- * coming, so thousands of changes a second cost a few hundred statements and notifications rather
- * than one round trip each on the thread that made the change. The queue is bounded: if it is full, an announcement is dropped
- * and other nodes fall back to their timeouts (long-polls) and expiry (cache), as when the
- * notification connection is down.
+ * <p>Announcements are sent by one thread, in order: as many as are pending in one statement,
+ * packed many to a notification ({@link ChangeNotices}), at most one statement per 5 ms while
+ * changes keep coming, so thousands of changes a second cost a few hundred statements and
+ * notifications rather than one round trip each on the thread that made the change. The queue is
+ * bounded: if it is full, an announcement is dropped and other nodes fall back to their timeouts
+ * (long-polls) and expiry (cache), as when the notification connection is down.
  */
 @Component
 @ConditionalOnExpression("'${spring.datasource.url:}'.startsWith('jdbc:postgresql:')")
