@@ -49,17 +49,7 @@ final class GroupCommit<T, R> {
 
     /** Writes {@code item} (with whatever else is waiting) and returns its result once committed. */
     R write(T item) {
-        var pending = new Pending<T, R>(item);
-        waiting.add(pending);
-        leader.lock();
-        try {
-            while (!pending.done) {
-                writeWaiting();
-            }
-        } finally {
-            leader.unlock();
-        }
-        return pending.outcome();
+        return writeAll(List.of(item)).get(0);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.tally.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
@@ -8,9 +9,9 @@ import dev.tally.support.TestSite;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,16 +42,11 @@ class BatchedDispatchTest {
     private static final String SCHEMA = Infrastructure.uniqueName("batched");
     private static final String PREFIX = Infrastructure.uniqueName("tally-batched");
     private static final int WORKER_THREADS = 2;
+    private static final Duration BROKER_WAIT = Duration.ofSeconds(20);
 
     @DynamicPropertySource
     static void distributed(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", Infrastructure::postgresUser);
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("tally.queue", () -> "rabbitmq");
-        registry.add("tally.rabbitmq.prefix", () -> PREFIX);
-        registry.add("spring.rabbitmq.host", Infrastructure::rabbitHost);
-        registry.add("spring.rabbitmq.port", Infrastructure::rabbitPort);
+        Infrastructure.registerDistributed(registry, SCHEMA, PREFIX);
         registry.add("tally.rabbitmq.jobs-per-message", () -> "20");
         registry.add("tally.worker.concurrency", () -> String.valueOf(WORKER_THREADS));
         registry.add("tally.fetch.allow-private-networks", () -> "true");
@@ -104,7 +100,7 @@ class BatchedDispatchTest {
         }
 
         assertThat(relay.relayAll()).isEqualTo(45);
-        await(() -> queuedMessages() == 3, "the broker to hold the three messages");
+        await("the broker to hold the three messages").atMost(BROKER_WAIT).until(() -> queuedMessages() == 3);
         listeners.getListenerContainer("tally-jobs").start();
 
         for (String id : ids) {
@@ -113,11 +109,11 @@ class BatchedDispatchTest {
             assertThat(job.get("attempts").asInt()).isEqualTo(1);
             assertThat(job.get("result").get("totalWords").asInt()).isEqualTo(7);
         }
-        await(() -> queuedMessages() == 0, "every message to be acked");
+        await("every message to be acked").atMost(BROKER_WAIT).until(() -> queuedMessages() == 0);
     }
 
     @Test
-    void aMessageOfSixJobsIsClaimedOnlyAsFastAsWorkerThreadsComeFree() {
+    void aMessageOfSixJobsIsClaimedOnlyAsFastAsWorkerThreadsComeFree() throws InterruptedException {
         TestSite site = TestSite.get();
         site.slowHtml("/batched/slow", 400, "<p>worth the wait</p>");
         List<String> ids = new ArrayList<>();
@@ -125,7 +121,7 @@ class BatchedDispatchTest {
             ids.add(submit("{\"url\":\"" + site.url("/batched/slow?n=" + i) + "\"}"));
         }
         assertThat(relay.relayAll()).isEqualTo(6);
-        await(() -> queuedMessages() == 1, "the broker to hold the one message");
+        await("the broker to hold the one message").atMost(BROKER_WAIT).until(() -> queuedMessages() == 1);
 
         listeners.getListenerContainer("tally-jobs").start();
         int mostRunning = 0;
@@ -136,7 +132,7 @@ class BatchedDispatchTest {
             int running = states.getOrDefault("RUNNING", 0);
             mostRunning = Math.max(mostRunning, running);
             sawQueuedWhileThreadsBusy |= running == WORKER_THREADS && states.getOrDefault("QUEUED", 0) > 0;
-            sleep(10);
+            Thread.sleep(10);
         }
 
         assertThat(finished(ids)).as("every job done").isEqualTo(ids.size());
@@ -159,7 +155,7 @@ class BatchedDispatchTest {
     }
 
     private Map<String, Integer> states(List<String> ids) {
-        Map<String, Integer> counts = new java.util.HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
         jdbc.sql("SELECT status, COUNT(*) FROM job WHERE CAST(id AS VARCHAR(36)) IN (:ids) GROUP BY status")
                 .param("ids", ids)
                 .query((rs, n) -> counts.put(rs.getString(1), rs.getInt(2)))
@@ -170,24 +166,5 @@ class BatchedDispatchTest {
     private int finished(List<String> ids) {
         Map<String, Integer> states = states(ids);
         return states.getOrDefault("SUCCEEDED", 0) + states.getOrDefault("FAILED", 0);
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

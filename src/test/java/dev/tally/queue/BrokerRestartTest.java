@@ -32,15 +32,9 @@ class BrokerRestartTest {
 
     @DynamicPropertySource
     static void distributed(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", Infrastructure::postgresUser);
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("tally.queue", () -> "rabbitmq");
-        registry.add("tally.rabbitmq.prefix", () -> PREFIX);
+        Infrastructure.registerDistributed(registry, SCHEMA, PREFIX);
         registry.add("tally.rabbitmq.relay-interval", () -> "200ms");
         registry.add("tally.worker.concurrency", () -> "2");
-        registry.add("spring.rabbitmq.host", Infrastructure::rabbitHost);
-        registry.add("spring.rabbitmq.port", Infrastructure::rabbitPort);
     }
 
     @BeforeAll

@@ -39,13 +39,7 @@ class RabbitDispatchTest {
 
     @DynamicPropertySource
     static void distributed(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", Infrastructure::postgresUser);
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("tally.queue", () -> "rabbitmq");
-        registry.add("tally.rabbitmq.prefix", () -> PREFIX);
-        registry.add("spring.rabbitmq.host", Infrastructure::rabbitHost);
-        registry.add("spring.rabbitmq.port", Infrastructure::rabbitPort);
+        Infrastructure.registerDistributed(registry, SCHEMA, PREFIX);
         registry.add("tally.worker.lease", () -> "3s");
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Where the machine's real PostgreSQL and RabbitMQ are, and fresh names on them so test runs
@@ -76,6 +77,20 @@ public final class Infrastructure {
         } finally {
             connections.destroy();
         }
+    }
+
+    /**
+     * The properties that put a Spring test context on PostgreSQL (schema {@code schema}) and
+     * RabbitMQ (names prefixed {@code prefix}), as {@link #distributedArgs} does for a process.
+     */
+    public static void registerDistributed(DynamicPropertyRegistry registry, String schema, String prefix) {
+        registry.add("spring.datasource.url", () -> postgresUrl() + "?currentSchema=" + schema);
+        registry.add("spring.datasource.username", Infrastructure::postgresUser);
+        registry.add("spring.flyway.schemas", () -> schema);
+        registry.add("tally.queue", () -> "rabbitmq");
+        registry.add("tally.rabbitmq.prefix", () -> prefix);
+        registry.add("spring.rabbitmq.host", Infrastructure::rabbitHost);
+        registry.add("spring.rabbitmq.port", Infrastructure::rabbitPort);
     }
 
     /**
