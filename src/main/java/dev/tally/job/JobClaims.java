@@ -1,6 +1,7 @@
 package dev.tally.job;
 
-import static dev.tally.job.JobRepository.allowedFrom;
+import static dev.tally.job.JobRepository.allowedFromById;
+import static dev.tally.job.JobRepository.statusById;
 import static dev.tally.job.JobRepository.ts;
 
 import java.time.Duration;
@@ -33,8 +34,11 @@ class JobClaims {
             + " lease_owner = :owner, lease_expires_at = :lease, next_attempt_at = NULL,"
             + " started_at = COALESCE(started_at, :now), updated_at = :now";
 
-    private static final String READ_BACK = "SELECT id, source_type, source_url, text_length, attempts FROM job"
-            + " WHERE id IN (:ids) AND status = 'RUNNING' AND lease_owner = :owner AND lease_expires_at = :lease";
+    /** The claim of one job named by id (a message's), one of a JDBC batch. */
+    static final String CLAIM_BY_ID = CLAIM_SET + " WHERE id = :id AND " + allowedFromById(JobTransition.CLAIM);
+
+    static final String READ_BACK = "SELECT id, source_type, source_url, text_length, attempts FROM job"
+            + " WHERE id IN (:ids) AND " + statusById(JobStatus.RUNNING) + " AND lease_owner = :owner AND lease_expires_at = :lease";
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -70,7 +74,7 @@ class JobClaims {
             return List.of();
         }
         var params = claimParams(owner, now, leaseUntil).addValue("ids", PaddedIds.padded(due));
-        jdbc.update(CLAIM_SET + " WHERE id IN (:ids) AND " + allowedFrom(JobTransition.CLAIM), params);
+        jdbc.update(CLAIM_SET + " WHERE id IN (:ids) AND " + allowedFromById(JobTransition.CLAIM), params);
         return readBack(params, due);
     }
 
@@ -94,7 +98,7 @@ class JobClaims {
                 .map(requests::get)
                 .map(r -> claimParams(r.owner(), now, now.plus(r.lease())).addValue("id", r.id()))
                 .toArray(SqlParameterSource[]::new);
-        int[] counts = jdbc.batchUpdate(CLAIM_SET + " WHERE id = :id AND " + allowedFrom(JobTransition.CLAIM), batch);
+        int[] counts = jdbc.batchUpdate(CLAIM_BY_ID, batch);
         // Read back per owner and lease (in practice one group: the process's consumer).
         boolean[] won = new boolean[requests.size()];
         Map<List<Object>, List<UUID>> claimedByLease = new LinkedHashMap<>();

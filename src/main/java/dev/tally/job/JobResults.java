@@ -1,6 +1,6 @@
 package dev.tally.job;
 
-import static dev.tally.job.JobRepository.allowedFrom;
+import static dev.tally.job.JobRepository.allowedFromById;
 import static dev.tally.job.JobRepository.ts;
 
 import java.time.Instant;
@@ -26,11 +26,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 class JobResults {
 
-    private static final String SUCCEED = "UPDATE job SET status = '" + JobTransition.SUCCEED.target().name() + "',"
+    static final String SUCCEED = "UPDATE job SET status = '" + JobTransition.SUCCEED.target().name() + "',"
             + " version = version + 1, updated_at = :now, finished_at = :now,"
             + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, error_code = NULL,"
             + " error_message = NULL, error_retryable = NULL, error_http_status = NULL"
-            + " WHERE id = :id AND lease_owner = :owner AND " + allowedFrom(JobTransition.SUCCEED);
+            + " WHERE id = :id AND lease_owner = :owner AND " + allowedFromById(JobTransition.SUCCEED);
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transactions;

@@ -1,6 +1,13 @@
 package dev.tally.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -30,5 +37,36 @@ class PostgresJobStoreTest extends JobStoreContract {
     @Override
     protected boolean isolatesBySchema() {
         return true;
+    }
+
+    @Test
+    void changesJobsNamedByIdThroughThePrimaryKeyWhenTheStatisticsSawNoQueue() {
+        // Statistics taken while every job had finished (the queue empty, as between bursts), then
+        // a burst of queued jobs: a plain status test tied with the id lookup at one estimated row,
+        // and PostgreSQL read the whole backlog from the status index for each claim.
+        jdbc.sql("INSERT INTO job (id, status, source_type, source_url, attempts, version, created_at, updated_at, finished_at)"
+                + " SELECT gen_random_uuid(), 'SUCCEEDED', 'URL', 'https://example.com/page/' || n, 1, 3, now(), now(), now()"
+                + " FROM generate_series(1, 20000) n").update();
+        jdbc.sql("ANALYZE job").update();
+        jdbc.sql("INSERT INTO job (id, status, source_type, source_url, attempts, version, created_at, updated_at, next_attempt_at)"
+                + " SELECT gen_random_uuid(), 'QUEUED', 'URL', 'https://example.com/burst/' || n, 0, 1, now(), now(), now()"
+                + " FROM generate_series(1, 5000) n").update();
+        var now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID());
+
+        String claim = plan(jdbc.sql("EXPLAIN " + JobClaims.CLAIM_BY_ID)
+                .param("owner", "worker-1").param("lease", now).param("now", now).param("id", ids.get(0)));
+        String readBack = plan(jdbc.sql("EXPLAIN " + JobClaims.READ_BACK)
+                .param("ids", ids).param("owner", "worker-1").param("lease", now));
+        String succeed = plan(jdbc.sql("EXPLAIN " + JobResults.SUCCEED)
+                .param("now", now).param("id", ids.get(0)).param("owner", "worker-1"));
+
+        assertThat(List.of(claim, readBack, succeed)).allSatisfy(plan -> assertThat(plan)
+                .contains("job_pkey")
+                .doesNotContain("job_due_idx"));
+    }
+
+    private static String plan(org.springframework.jdbc.core.simple.JdbcClient.StatementSpec explain) {
+        return String.join("\n", explain.query(String.class).list());
     }
 }
