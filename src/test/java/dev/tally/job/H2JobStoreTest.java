@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -63,5 +64,18 @@ class H2JobStoreTest extends JobStoreContract {
         String plan = jdbc.sql("EXPLAIN " + JobClaims.dueQuery(false)).param("limit", 8).query(String.class).single();
 
         assertThat(plan).contains("JOB_DUE_IDX").contains("/* index sorted */").doesNotContain("FOR UPDATE");
+    }
+
+    @Test
+    void changesAJobNamedByIdThroughThePrimaryKey() {
+        var now = OffsetDateTime.now(ZoneOffset.UTC);
+        String claim = jdbc.sql("EXPLAIN " + JobClaims.CLAIM_BY_ID)
+                .param("owner", "worker-1").param("lease", now).param("now", now).param("id", UUID.randomUUID())
+                .query(String.class).single();
+        String succeed = jdbc.sql("EXPLAIN " + JobResults.SUCCEED)
+                .param("now", now).param("id", UUID.randomUUID()).param("owner", "worker-1")
+                .query(String.class).single();
+
+        assertThat(List.of(claim, succeed)).allSatisfy(plan -> assertThat(plan).contains("PRIMARY_KEY"));
     }
 }
