@@ -32,6 +32,14 @@ class JobRepository {
 
     private static final String FROM = " FROM job j LEFT JOIN job_result r ON r.job_id = j.id ";
 
+    /**
+     * Queued jobs due before {@code :before} with no pending dispatch record, oldest first: from the
+     * due index, each checked against the outbox's job index (V10).
+     */
+    static final String STUCK = "SELECT j.id FROM job j WHERE j.status = 'QUEUED' AND j.next_attempt_at < :before"
+            + " AND NOT EXISTS (SELECT 1 FROM job_dispatch d WHERE d.job_id = j.id)"
+            + " ORDER BY j.next_attempt_at LIMIT :limit";
+
     private final JdbcClient jdbc;
     private final boolean outbox;
 
@@ -134,9 +142,7 @@ class JobRepository {
      */
     @Transactional
     List<UUID> redispatchStuck(Instant dueBefore, Instant now, int limit) {
-        List<UUID> ids = jdbc.sql("SELECT j.id FROM job j WHERE j.status = 'QUEUED' AND j.next_attempt_at < :before"
-                        + " AND NOT EXISTS (SELECT 1 FROM job_dispatch d WHERE d.job_id = j.id)"
-                        + " ORDER BY j.next_attempt_at LIMIT :limit")
+        List<UUID> ids = jdbc.sql(STUCK)
                 .param("before", ts(dueBefore))
                 .param("limit", limit)
                 .query((rs, n) -> rs.getObject(1, UUID.class))
