@@ -37,6 +37,7 @@ class JobClaims {
     /** The claim of one job named by id (a message's), one of a JDBC batch. */
     static final String CLAIM_BY_ID = CLAIM_SET + " WHERE id = :id AND " + allowedFromById(JobTransition.CLAIM);
 
+    /** The jobs of a claim, read back by the lease the claim gave them. */
     static final String READ_BACK = "SELECT id, source_type, source_url, text_length, attempts FROM job"
             + " WHERE id IN (:ids) AND " + statusById(JobStatus.RUNNING) + " AND lease_owner = :owner AND lease_expires_at = :lease";
 
