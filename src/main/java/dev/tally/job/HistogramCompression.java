@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Compresses stored histograms with zstd at level 1, and reads both zstd and zlib data (results
  * stored before zstd, or by a process whose platform has no zstd native library, which falls back
  * to zlib). zstd at level 1 takes a half to a third of the time of zlib at its fastest level, at
- * a size 5 % larger (docs/benchmarks.md), and sizes its tables to the input.
+ * a size 5 % larger (docs/benchmarks-history.md), and sizes its tables to the input.
  *
  * <p>Compression contexts hold native memory and are reused through small pools.
  */

@@ -17,7 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param writers transactions committing submissions at once; 0 picks for the store, which is 1
  *     on both: the embedded H2 writes one commit at a time anyway, and on PostgreSQL a second
  *     writer measured the same rate with a p99 half again as long (its transactions contend for
- *     the same newest index pages; benchmarks.md)
+ *     the same newest index pages; docs/benchmarks-history.md)
  * @param commitTimeout how long a submission waits for its commit before it is answered 503
  */
 @Validated

@@ -124,7 +124,7 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
      * next commit, so those chunks die and their space is reused. Commits wait while a round runs,
      * so each moves little: H2's own round moves up to a quarter of its 19 MB write buffer, and run
      * from here it doubled the submission p99 (29 to 78 ms at c=64); 1 MiB every 100 ms kept it at
-     * 38-44 ms with the same file size (benchmarks.md).
+     * 38-44 ms with the same file size (docs/benchmarks-history.md).
      */
     private static void compact(MVStore store) {
         if (!store.isClosed()) {
