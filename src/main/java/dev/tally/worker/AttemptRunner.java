@@ -2,6 +2,9 @@ package dev.tally.worker;
 
 import dev.tally.job.ClaimedJob;
 import dev.tally.job.JobAttempts;
+import dev.tally.job.JobChangedEvent;
+import dev.tally.job.JobDeletedEvent;
+import dev.tally.job.JobStatus;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,14 +14,18 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Runs claimed jobs on the caller's thread while keeping their leases alive. The heartbeat renews
  * each running job's lease every third of it; when renewal fails the job was cancelled, deleted or
  * taken over, so its attempt is stopped (interrupted while fetching or counting, never inside a
- * store call: see {@link InterruptGate}) and its result will be discarded. A job interrupted by
- * shutdown is handed back to the queue.
+ * store call: see {@link InterruptGate}) and its result will be discarded. A cancellation or
+ * deletion this node hears of (made here, or on another node sharing the store) stops the attempt
+ * at once, so the worker and the site's connection are free without waiting up to a third of a
+ * lease for the heartbeat; the heartbeat still catches what no notice reaches. A job interrupted
+ * by shutdown is handed back to the queue.
  */
 @Component
 class AttemptRunner implements SmartLifecycle {
@@ -66,6 +73,28 @@ class AttemptRunner implements SmartLifecycle {
     /** Interrupts every running attempt (shutdown grace is over); they hand their jobs back. */
     void interruptAll() {
         running.values().forEach(r -> r.gate.requestStop());
+    }
+
+    @EventListener
+    void stopIfCancelled(JobChangedEvent event) {
+        if (event.status() == JobStatus.CANCELLED) {
+            stopEnded(event.jobId(), "cancelled");
+        }
+    }
+
+    @EventListener
+    void stopIfDeleted(JobDeletedEvent event) {
+        stopEnded(event.jobId(), "deleted");
+    }
+
+    /** Stops the attempt of a job that ended elsewhere; its lease is gone, so it is not handed back. */
+    private void stopEnded(UUID jobId, String how) {
+        Running entry = running.get(jobId);
+        if (entry != null) {
+            entry.lostLease = true;
+            entry.gate.requestStop();
+            log.info("job {} was {}; stopping its attempt", jobId, how);
+        }
     }
 
     private void beat() {

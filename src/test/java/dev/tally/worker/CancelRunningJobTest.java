@@ -1,0 +1,69 @@
+package dev.tally.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Api;
+import dev.tally.support.TestSite;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A job cancelled or deleted while a worker fetches its page stops at once: the worker is free
+ * for the next job long before the heartbeat (every third of the lease: here 200 s) or the fetch's
+ * own timeouts (here 120 s) would have freed it. One worker, so the next job can only run on the
+ * freed one.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:tally-cancel-running;DB_CLOSE_DELAY=-1",
+        "tally.fetch.allow-private-networks=true",
+        "tally.fetch.timeout=120s",
+        "tally.fetch.read-timeout=120s",
+        "tally.worker.concurrency=1",
+        "tally.worker.lease=600s",
+        "tally.worker.poll-interval=100ms"
+})
+class CancelRunningJobTest {
+
+    /** Far below the heartbeat's 200 s and the fetch's 120 s, far above a prompt stop. */
+    private static final Duration PROMPTLY = Duration.ofSeconds(5);
+
+    @LocalServerPort
+    int port;
+
+    TestSite site = TestSite.get();
+
+    @Test
+    void cancellingAJobWhileItsPageIsFetchedFreesTheWorkerForTheNextJob() {
+        TestSite.FirstRequest slow = site.trackedSlowHtml("/cancel-running/slow", 110_000, "<p>never counted</p>");
+        site.html("/cancel-running/next", "<p>next in line</p>");
+        Api api = new Api(port);
+        String cancelled = api.submitUrl(site.url("/cancel-running/slow"));
+        slow.awaitArrival(Duration.ofSeconds(10));
+
+        assertThat(api.post("/api/v1/jobs/" + cancelled + "/cancel", "application/json", "").status()).isEqualTo(200);
+        JsonNode next = api.awaitJob(api.submitUrl(site.url("/cancel-running/next")),
+                job -> "SUCCEEDED".equals(job.get("status").asString()), PROMPTLY);
+
+        assertThat(next.get("result").get("totalWords").asLong()).isEqualTo(3);
+        assertThat(api.get("/api/v1/jobs/" + cancelled).json().get("status").asString()).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void deletingAJobWhileItsPageIsFetchedFreesTheWorkerForTheNextJob() {
+        TestSite.FirstRequest slow = site.trackedSlowHtml("/delete-running/slow", 110_000, "<p>never counted</p>");
+        site.html("/delete-running/next", "<p>next in line</p>");
+        Api api = new Api(port);
+        String deleted = api.submitUrl(site.url("/delete-running/slow"));
+        slow.awaitArrival(Duration.ofSeconds(10));
+
+        assertThat(api.delete("/api/v1/jobs/" + deleted).status()).isEqualTo(204);
+        JsonNode next = api.awaitJob(api.submitUrl(site.url("/delete-running/next")),
+                job -> "SUCCEEDED".equals(job.get("status").asString()), PROMPTLY);
+
+        assertThat(next.get("result").get("totalWords").asLong()).isEqualTo(3);
+        assertThat(api.get("/api/v1/jobs/" + deleted).status()).isEqualTo(404);
+    }
+}
