@@ -50,14 +50,19 @@ public final class LongPollBench {
         String slowUrl = "http://127.0.0.1:" + slowSite.getAddress().getPort() + "/slow";
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(8)).build();
+        int status = 1;
         try {
             System.out.printf("long-poll benchmark against %s: %d wake samples, %d parked waiters%n", base, samples, parked);
             wakeLatency(http, base, slowUrl, samples);
             parkedCost(http, base, slowUrl, parked);
+            status = 0;
+        } catch (Exception e) {
+            e.printStackTrace();
         } finally {
             slowSite.stop(0);
         }
-        System.exit(0);
+        // Exit either way: the HTTP clients' and the site's threads would keep the JVM (and the script) waiting.
+        System.exit(status);
     }
 
     /** One waiter per job; the job is cancelled; time from the cancel's answer to the waiter's. */
