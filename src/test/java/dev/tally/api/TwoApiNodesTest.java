@@ -34,8 +34,8 @@ class TwoApiNodesTest {
         List<String> args = new ArrayList<>(Infrastructure.distributedArgs(schema, prefix));
         args.add("--tally.fetch.allow-private-networks=true");
         site.slowHtml("/twonodes/slow.html", 4000, "<p>slow page</p>");
-        try (TallyProcess a = TallyProcess.start(workDir, withRole(args, "api"));
-             TallyProcess b = TallyProcess.start(workDir, withRole(args, "api,worker"))) {
+        try (TallyProcess a = TallyProcess.start(workDir, Infrastructure.withRoles(args, "api"));
+             TallyProcess b = TallyProcess.start(workDir, Infrastructure.withRoles(args, "api,worker"))) {
             Api nodeA = a.api();
             Api nodeB = b.api();
 
@@ -100,12 +100,6 @@ class TwoApiNodesTest {
             }
             sleep(20);
         }
-    }
-
-    private static List<String> withRole(List<String> args, String roles) {
-        List<String> all = new ArrayList<>(args);
-        all.add("--tally.roles=" + roles);
-        return all;
     }
 
     private static Api.Response submit(Api api, String key, String body) {

@@ -99,9 +99,7 @@ class FleetTest {
     }
 
     private TallyProcess start(List<TallyProcess> all, List<String> common, String role) throws Exception {
-        List<String> args = new ArrayList<>(common);
-        args.add("--tally.roles=" + role);
-        TallyProcess process = TallyProcess.start(workDir, args);
+        TallyProcess process = TallyProcess.start(workDir, Infrastructure.withRoles(common, role));
         all.add(process);
         return process;
     }

@@ -93,6 +93,13 @@ public final class Infrastructure {
         registry.add("spring.rabbitmq.port", Infrastructure::rabbitPort);
     }
 
+    /** {@code args} with {@code --tally.roles=roles} added: one node of a fleet. */
+    public static List<String> withRoles(List<String> args, String roles) {
+        List<String> node = new ArrayList<>(args);
+        node.add("--tally.roles=" + roles);
+        return node;
+    }
+
     /**
      * Command-line arguments that put a Tally process on PostgreSQL (schema {@code schema}) and
      * RabbitMQ (names prefixed {@code prefix}).

@@ -37,8 +37,8 @@ class CancelRunningJobAcrossNodesTest {
                 "--tally.fetch.read-timeout=120s", "--tally.worker.concurrency=1", "--tally.worker.lease=600s"));
         TestSite.FirstRequest slow = site.trackedSlowHtml("/cancel-nodes/slow", 110_000, "<p>never counted</p>");
         site.html("/cancel-nodes/next", "<p>next in line</p>");
-        try (TallyProcess apiNode = TallyProcess.start(workDir, withRole(args, "api"));
-             TallyProcess workerNode = TallyProcess.start(workDir, withRole(args, "worker"))) {
+        try (TallyProcess apiNode = TallyProcess.start(workDir, Infrastructure.withRoles(args, "api"));
+             TallyProcess workerNode = TallyProcess.start(workDir, Infrastructure.withRoles(args, "worker"))) {
             Api api = apiNode.api();
             String cancelled = api.submitUrl(site.url("/cancel-nodes/slow"));
             slow.awaitArrival(Duration.ofSeconds(30));
@@ -54,11 +54,5 @@ class CancelRunningJobAcrossNodesTest {
             Infrastructure.dropSchema(schema);
             Infrastructure.deleteRabbitNames(prefix);
         }
-    }
-
-    private static List<String> withRole(List<String> args, String roles) {
-        List<String> withRole = new ArrayList<>(args);
-        withRole.add("--tally.roles=" + roles);
-        return withRole;
     }
 }

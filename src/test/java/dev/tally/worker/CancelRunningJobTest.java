@@ -37,15 +37,11 @@ class CancelRunningJobTest {
 
     @Test
     void cancellingAJobWhileItsPageIsFetchedFreesTheWorkerForTheNextJob() {
-        TestSite.FirstRequest slow = site.trackedSlowHtml("/cancel-running/slow", 110_000, "<p>never counted</p>");
-        site.html("/cancel-running/next", "<p>next in line</p>");
         Api api = new Api(port);
-        String cancelled = api.submitUrl(site.url("/cancel-running/slow"));
-        slow.awaitArrival(Duration.ofSeconds(10));
+        String cancelled = submitAndAwaitFetch(api, "/cancel-running");
 
         assertThat(api.post("/api/v1/jobs/" + cancelled + "/cancel", "application/json", "").status()).isEqualTo(200);
-        JsonNode next = api.awaitJob(api.submitUrl(site.url("/cancel-running/next")),
-                job -> "SUCCEEDED".equals(job.get("status").asString()), PROMPTLY);
+        JsonNode next = nextJobSucceedsPromptly(api, "/cancel-running");
 
         assertThat(next.get("result").get("totalWords").asLong()).isEqualTo(3);
         assertThat(api.get("/api/v1/jobs/" + cancelled).json().get("status").asString()).isEqualTo("CANCELLED");
@@ -53,17 +49,28 @@ class CancelRunningJobTest {
 
     @Test
     void deletingAJobWhileItsPageIsFetchedFreesTheWorkerForTheNextJob() {
-        TestSite.FirstRequest slow = site.trackedSlowHtml("/delete-running/slow", 110_000, "<p>never counted</p>");
-        site.html("/delete-running/next", "<p>next in line</p>");
         Api api = new Api(port);
-        String deleted = api.submitUrl(site.url("/delete-running/slow"));
-        slow.awaitArrival(Duration.ofSeconds(10));
+        String deleted = submitAndAwaitFetch(api, "/delete-running");
 
         assertThat(api.delete("/api/v1/jobs/" + deleted).status()).isEqualTo(204);
-        JsonNode next = api.awaitJob(api.submitUrl(site.url("/delete-running/next")),
-                job -> "SUCCEEDED".equals(job.get("status").asString()), PROMPTLY);
+        JsonNode next = nextJobSucceedsPromptly(api, "/delete-running");
 
         assertThat(next.get("result").get("totalWords").asLong()).isEqualTo(3);
         assertThat(api.get("/api/v1/jobs/" + deleted).status()).isEqualTo(404);
+    }
+
+    /** Submits a job for a page that answers only after 110 s; returns once the site is asked for it. */
+    private String submitAndAwaitFetch(Api api, String pages) {
+        TestSite.FirstRequest slow = site.trackedSlowHtml(pages + "/slow", 110_000, "<p>never counted</p>");
+        String id = api.submitUrl(site.url(pages + "/slow"));
+        slow.awaitArrival(Duration.ofSeconds(10));
+        return id;
+    }
+
+    /** Submits a job for a three-word page and waits {@link #PROMPTLY} for it to succeed on the one worker. */
+    private JsonNode nextJobSucceedsPromptly(Api api, String pages) {
+        site.html(pages + "/next", "<p>next in line</p>");
+        return api.awaitJob(api.submitUrl(site.url(pages + "/next")),
+                job -> "SUCCEEDED".equals(job.get("status").asString()), PROMPTLY);
     }
 }
