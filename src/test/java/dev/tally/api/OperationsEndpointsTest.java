@@ -40,6 +40,16 @@ class OperationsEndpointsTest {
     }
 
     @Test
+    void timesRequestsWithoutALongTaskTimerPerRequest() {
+        api.get("/api/v1/jobs/01a23e8c-a503-729d-a0be-67b1f55b9e52");
+
+        String metrics = api.get("/actuator/prometheus").body();
+
+        assertThat(metrics).contains("http_server_requests_seconds_count{")
+                .doesNotContain("http_server_requests_active");
+    }
+
+    @Test
     void exposesTheRoomTakenByLargeBodiesPagesAndTexts() {
         Api.Response response = api.get("/actuator/prometheus");
 
