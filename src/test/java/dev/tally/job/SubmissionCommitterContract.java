@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -219,6 +220,24 @@ abstract class SubmissionCommitterContract {
         gated.open();
         assertThat(store.repository.find(inProgress.get().id())).isPresent();
         assertThat(store.repository.find(late.id())).isEmpty();
+        assertThat(committer.pending()).isZero();
+    }
+
+    @Test
+    void aSubmissionItsWriterHoldsPastTwiceTheCommitTimeoutIsAnsweredThatItMayBeStored() throws Exception {
+        start(1, 100, Duration.ofMillis(300));
+        long start = System.nanoTime();
+        Future<Job> held = aCommitHeldAtTheStore();
+
+        assertThatThrownBy(held::get)
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(QueryTimeoutException.class)
+                .hasMessageContaining("may or may not be stored");
+        // Twice the timeout and a second, and at most a tick (a quarter of the timeout) more.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1600), Duration.ofMillis(5000));
+
+        gated.open();
         assertThat(committer.pending()).isZero();
     }
 
