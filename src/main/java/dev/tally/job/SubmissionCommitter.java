@@ -51,7 +51,6 @@ class SubmissionCommitter implements SmartLifecycle {
     private final List<Thread> writers = new ArrayList<>();
     /** Each writer's batch while it writes it, for the watchdog. */
     private final Map<Thread, List<Pending>> writing = new ConcurrentHashMap<>();
-    private Thread watchdog;
     private volatile boolean running;
 
     SubmissionCommitter(JobBatchInserts inserts, PlatformTransactionManager transactionManager,
@@ -86,6 +85,10 @@ class SubmissionCommitter implements SmartLifecycle {
         } else if (!queue.offer(pending)) {
             throw new AdmissionRefusedException(false,
                     properties.maxPending() + " submissions are waiting to be stored; try again later");
+        } else if (!running && pending.withdraw()) {
+            // Stopped between the look and the offer: the writers and the watchdog may have gone.
+            queue.remove(pending);
+            writeAlone(pending);
         }
         await(pending);
     }
@@ -149,6 +152,10 @@ class SubmissionCommitter implements SmartLifecycle {
         }
     }
 
+    /**
+     * Runs until the committer is stopped and nothing waits any more: a submission still queued or
+     * still held by a hung writer when {@link #stop()} gives up on the writers gets its answer too.
+     */
     private void watchLoop() {
         // A quarter of the timeout, so an answer comes at most a quarter late; at most 100 ms.
         long tick = Math.max(1, Math.min(100, properties.commitTimeout().toMillis() / 4));
@@ -176,7 +183,8 @@ class SubmissionCommitter implements SmartLifecycle {
                 takeMore(batch, first.textBytes());
                 batch.removeIf(pending -> !pending.take());
                 if (!batch.isEmpty()) {
-                    writing.put(Thread.currentThread(), batch);
+                    // A copy: the watchdog may still be reading it when this loop clears the batch.
+                    writing.put(Thread.currentThread(), List.copyOf(batch));
                     write(batch);
                 }
             } catch (InterruptedException e) {
@@ -248,7 +256,7 @@ class SubmissionCommitter implements SmartLifecycle {
             writer.start();
             writers.add(writer);
         }
-        watchdog = new Thread(this::watchLoop, "tally-submit-watchdog");
+        Thread watchdog = new Thread(this::watchLoop, "tally-submit-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
     }
@@ -266,10 +274,7 @@ class SubmissionCommitter implements SmartLifecycle {
             }
         }
         writers.clear();
-        if (watchdog != null) {
-            watchdog.interrupt();
-            watchdog = null;
-        }
+        // The watchdog is not interrupted: it ends by itself once every waiting caller has its answer.
     }
 
     @Override

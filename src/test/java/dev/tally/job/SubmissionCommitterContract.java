@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -239,6 +240,20 @@ abstract class SubmissionCommitterContract {
 
         gated.open();
         assertThat(committer.pending()).isZero();
+    }
+
+    @Test
+    void aSubmissionItsWriterStillHoldsWhenTheCommitterStopsIsStillAnswered() throws Exception {
+        start(1, 100, Duration.ofMillis(300));
+        Future<Job> held = aCommitHeldAtTheStore();
+
+        committer.stop(); // gives up on the writer after twice the timeout; the commit is still at the gate
+
+        assertThatThrownBy(() -> held.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(QueryTimeoutException.class)
+                .hasMessageContaining("may or may not be stored");
     }
 
     private void start(int writers, int maxPending, Duration commitTimeout) {
