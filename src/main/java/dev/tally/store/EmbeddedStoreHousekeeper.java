@@ -41,8 +41,10 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedStoreHousekeeper.class);
     /** Rewrite while less than this share of the chunks' bytes is live. */
     private static final int TARGET_FILL_PERCENT = 60;
-    /** Live bytes moved per round. */
-    private static final int WRITE_LIMIT_BYTES = 1 << 20;
+    /** Live bytes moved per second of housekeeping interval (256 KiB per 25 ms). */
+    private static final long WRITE_BYTES_PER_SECOND = 10L << 20;
+    /** Least live bytes moved per round, so that a very short interval still moves whole pages. */
+    private static final int MIN_WRITE_BYTES = 64 << 10;
 
     private final DataSource dataSource;
     private final StoreProperties properties;
@@ -74,7 +76,7 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
         });
         scheduleTimed("tally.store.housekeeping",
                 "rounds of the embedded store's housekeeping (commits wait while one rewrites chunks)",
-                properties.housekeepingInterval(), () -> compact(store));
+                properties.housekeepingInterval(), () -> compact(store, writeLimit(properties.housekeepingInterval())));
         if (properties.syncs()) {
             scheduleTimed("tally.store.sync",
                     "forced writes of the embedded store's file to disk (tally.store.sync-interval)",
@@ -124,12 +126,18 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
      * next commit, so those chunks die and their space is reused. Commits wait while a round runs,
      * so each moves little: H2's own round moves up to a quarter of its 19 MB write buffer, and run
      * from here it doubled the submission p99 (29 to 78 ms at c=64); 1 MiB every 100 ms kept it at
-     * 38-44 ms with the same file size (docs/benchmarks-history.md).
+     * 38-53 ms, and 256 KiB every 25 ms (the same bytes a second) at 33-39 ms, for ~15 % more file
+     * per job (docs/benchmarks.md).
      */
-    private static void compact(MVStore store) {
+    private static void compact(MVStore store, int writeLimit) {
         if (!store.isClosed()) {
-            store.compact(TARGET_FILL_PERCENT, WRITE_LIMIT_BYTES);
+            store.compact(TARGET_FILL_PERCENT, writeLimit);
         }
+    }
+
+    /** Live bytes a round may move: the same reclamation rate whatever the interval. */
+    static int writeLimit(Duration interval) {
+        return (int) Math.max(MIN_WRITE_BYTES, Math.min(Integer.MAX_VALUE, WRITE_BYTES_PER_SECOND * interval.toMillis() / 1000));
     }
 
     private static void sync(MVStore store) {

@@ -10,8 +10,8 @@ import org.springframework.validation.annotation.Validated;
  * Upkeep of the embedded store's file ({@code tally.store.*}); PostgreSQL ignores these.
  *
  * @param housekeepingInterval time between rounds that rewrite the live pages of mostly dead chunks
- *     (up to 1 MiB each), so the chunks die and their space is reused; {@code 0} turns the upkeep
- *     off, and the file then grows by nearly every commit until Tally restarts
+ *     (10 MiB a second of interval: 256 KiB each at the default 25 ms), so the chunks die and their
+ *     space is reused; {@code 0} turns the upkeep off, and the file then grows by nearly every commit until Tally restarts
  * @param chunkRetention how long a written chunk stays untouched before its space may be reused
  *     (H2's {@code RETENTION_TIME}, 45 s by default); the file holds about the bytes written in
  *     this time
@@ -22,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("tally.store")
 public record StoreProperties(
-        @NotNull @DefaultValue("100ms") Duration housekeepingInterval,
+        @NotNull @DefaultValue("25ms") Duration housekeepingInterval,
         @NotNull @DefaultValue("2s") Duration chunkRetention,
         @NotNull @DefaultValue("500ms") Duration syncInterval) {
 

@@ -81,6 +81,14 @@ class EmbeddedStoreHousekeeperTest {
     }
 
     @Test
+    void movesTheSameLiveBytesASecondWhateverTheRoundInterval() {
+        assertThat(EmbeddedStoreHousekeeper.writeLimit(Duration.ofMillis(25))).isEqualTo(256 * 1024);
+        assertThat(EmbeddedStoreHousekeeper.writeLimit(Duration.ofMillis(100))).isEqualTo(1024 * 1024);
+        assertThat(EmbeddedStoreHousekeeper.writeLimit(Duration.ofSeconds(1))).isEqualTo(10 * 1024 * 1024);
+        assertThat(EmbeddedStoreHousekeeper.writeLimit(Duration.ofMillis(1))).as("at least whole pages").isEqualTo(64 * 1024);
+    }
+
+    @Test
     void setsTheConfiguredChunkRetentionOnTheFile() {
         JdbcDataSource dataSource = fileDatabase("retention");
         housekeeper = new EmbeddedStoreHousekeeper(dataSource, QUICK, new SimpleMeterRegistry());
