@@ -74,9 +74,10 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
+        int writeLimit = writeLimit(properties.housekeepingInterval());
         scheduleTimed("tally.store.housekeeping",
                 "rounds of the embedded store's housekeeping (commits wait while one rewrites chunks)",
-                properties.housekeepingInterval(), () -> compact(store, writeLimit(properties.housekeepingInterval())));
+                properties.housekeepingInterval(), () -> compact(store, writeLimit));
         if (properties.syncs()) {
             scheduleTimed("tally.store.sync",
                     "forced writes of the embedded store's file to disk (tally.store.sync-interval)",

@@ -11,7 +11,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param housekeepingInterval time between rounds that rewrite the live pages of mostly dead chunks
  *     (10 MiB a second of interval: 256 KiB each at the default 25 ms), so the chunks die and their
- *     space is reused; {@code 0} turns the upkeep off, and the file then grows by nearly every commit until Tally restarts
+ *     space is reused; {@code 0} turns the upkeep off, and the file then grows by nearly every
+ *     commit until Tally restarts
  * @param chunkRetention how long a written chunk stays untouched before its space may be reused
  *     (H2's {@code RETENTION_TIME}, 45 s by default); the file holds about the bytes written in
  *     this time
