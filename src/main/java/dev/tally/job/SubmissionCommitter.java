@@ -165,7 +165,8 @@ class SubmissionCommitter implements SmartLifecycle {
                 expireOverdue();
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Even an Error (out of memory) must not end the watch: waiting callers have no timer of their own.
                 log.warn("could not check submissions for their commit timeout", e);
             }
         }
