@@ -82,7 +82,7 @@ class SubmissionCommitter implements SmartLifecycle {
             // Not started or stopping: no writer will take it, so write it here.
             pending.take();
             writeAlone(pending);
-        } else if (!queue.offer(pending)) {
+        } else if (!enqueue(pending)) {
             throw new AdmissionRefusedException(false,
                     properties.maxPending() + " submissions are waiting to be stored; try again later");
         } else if (!running && pending.withdraw()) {
@@ -91,6 +91,14 @@ class SubmissionCommitter implements SmartLifecycle {
             writeAlone(pending);
         }
         await(pending);
+    }
+
+    /**
+     * Puts a submission in the writers' queue; false when it is full. A step of its own so that a
+     * test can stop the committer between {@link #commit}'s look at {@code running} and the offer.
+     */
+    boolean enqueue(Pending pending) {
+        return queue.offer(pending);
     }
 
     /** Submissions waiting for a writer. */

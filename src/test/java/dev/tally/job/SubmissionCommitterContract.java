@@ -256,6 +256,29 @@ abstract class SubmissionCommitterContract {
                 .hasMessageContaining("may or may not be stored");
     }
 
+    @Test
+    void aSubmissionOfferedJustAsTheCommitterStopsIsWrittenByItsOwnCaller() throws Exception {
+        var inserts = new JobBatchInserts(new JdbcTemplate(gated), new JobRepository(store.jdbc, true));
+        committer = new SubmissionCommitter(inserts, new DataSourceTransactionManager(gated),
+                new SubmitProperties(256, 100, 1, Duration.ofMillis(300)), meters) {
+            @Override
+            boolean enqueue(Pending pending) {
+                // The committer stops after commit() saw it running and before the offer:
+                // its writers and its watchdog may be gone by the time the submission is queued.
+                stop();
+                return super.enqueue(pending);
+            }
+        };
+        committer.start();
+        Job job = urlJob("client-a");
+
+        Future<Job> accepted = callers.submit(() -> submit(job));
+
+        assertThat(accepted.get(5, TimeUnit.SECONDS)).isEqualTo(job);
+        assertThat(store.repository.find(job.id())).isPresent();
+        assertThat(committer.pending()).isZero();
+    }
+
     private void start(int writers, int maxPending, Duration commitTimeout) {
         var inserts = new JobBatchInserts(new JdbcTemplate(gated), new JobRepository(store.jdbc, true));
         committer = new SubmissionCommitter(inserts, new DataSourceTransactionManager(gated),
