@@ -75,9 +75,13 @@ class EmbeddedStoreHousekeeperTest {
         long size = Files.size(file);
 
         // Without the upkeep the file holds every byte written (measured: 204 MB after 204 MB);
-        // with it, 21 MB after 102 MB and 23 MB after 339 MB.
+        // with it, 21 MB after 102 MB and 23 MB after 339 MB. How closely the upkeep keeps up
+        // depends on the CPU its thread gets beside the writing one (once, right after a CI run:
+        // 8 MB after 100 MB, 20 MB after 400 MB), so the bound is on the share of the writes kept.
         assertThat(written).as("bytes the commits wrote").isGreaterThanOrEqualTo(400_000_000L);
-        assertThat(size).as("file size").isLessThan(written / 10).isLessThan(2 * sizeAfter100Mb);
+        assertThat(size).as("file size").isLessThan(written / 10);
+        assertThat(size - sizeAfter100Mb).as("file growth over the last 300 MB written")
+                .isLessThan((written - 100_000_000L) / 10);
     }
 
     @Test
@@ -114,12 +118,13 @@ class EmbeddedStoreHousekeeperTest {
     }
 
     @Test
-    void publishesTheFileSizeAndFillRates() {
+    void publishesTheFileSizeFillRatesAndChunkCount() {
         var meters = startOnFile("gauges", QUICK);
 
         assertThat(meters.get("tally.store.file.size").gauge().value()).isPositive();
         assertThat(meters.get("tally.store.file.fill").gauge().value()).isBetween(0.0, 100.0);
         assertThat(meters.get("tally.store.chunks.fill").gauge().value()).isBetween(0.0, 100.0);
+        assertThat(meters.get("tally.store.chunks").gauge().value()).isPositive();
     }
 
     @Test
