@@ -258,8 +258,7 @@ abstract class SubmissionCommitterContract {
 
     @Test
     void aSubmissionOfferedJustAsTheCommitterStopsIsWrittenByItsOwnCaller() throws Exception {
-        var inserts = new JobBatchInserts(new JdbcTemplate(gated), new JobRepository(store.jdbc, true));
-        committer = new SubmissionCommitter(inserts, new DataSourceTransactionManager(gated),
+        committer = new SubmissionCommitter(inserts(), new DataSourceTransactionManager(gated),
                 new SubmitProperties(256, 100, 1, Duration.ofMillis(300)), meters) {
             @Override
             boolean enqueue(Pending pending) {
@@ -280,10 +279,14 @@ abstract class SubmissionCommitterContract {
     }
 
     private void start(int writers, int maxPending, Duration commitTimeout) {
-        var inserts = new JobBatchInserts(new JdbcTemplate(gated), new JobRepository(store.jdbc, true));
-        committer = new SubmissionCommitter(inserts, new DataSourceTransactionManager(gated),
+        committer = new SubmissionCommitter(inserts(), new DataSourceTransactionManager(gated),
                 new SubmitProperties(256, maxPending, writers, commitTimeout), meters);
         committer.start();
+    }
+
+    /** The job inserts of the committers under test, through the gated data source. */
+    private JobBatchInserts inserts() {
+        return new JobBatchInserts(new JdbcTemplate(gated), new JobRepository(store.jdbc, true));
     }
 
     /** Closes the store's gate and submits a URL job, whose commit then waits at the gate. */
