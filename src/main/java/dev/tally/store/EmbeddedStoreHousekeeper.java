@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
  * reclamation: without it, chunks that are mostly dead are never rewritten and the file grows by
  * nearly every byte written while Tally runs (measured: 3.3 GB for 100,000 small jobs, 11 MB once
  * compacted offline). This class does that reclamation in small steps on a schedule of its own,
- * through H2's public {@link MVStore#compact(int, int)}; shortens the time before a freed chunk's
+ * through H2's public {@link MVStore#compact(int, int)} ({@link CompactionRounds}, and
+ * {@link QuietStoreCompactor} once the commits stop); shortens the time before a freed chunk's
  * space is reused ({@code RETENTION_TIME}, 45 s in H2, which the file would otherwise hold the
  * writes of); and forces the file to disk more often than that time, which is what H2's long
  * default stands in for.
@@ -39,8 +40,6 @@ import org.springframework.stereotype.Component;
 class EmbeddedStoreHousekeeper implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedStoreHousekeeper.class);
-    /** Rewrite while less than this share of the chunks' bytes is live. */
-    private static final int TARGET_FILL_PERCENT = 60;
     /** Live bytes moved per second of housekeeping interval (256 KiB per 25 ms). */
     private static final long WRITE_BYTES_PER_SECOND = 10L << 20;
     /** Least live bytes moved per round, so that a very short interval still moves whole pages. */
@@ -74,22 +73,31 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        int writeLimit = writeLimit(properties.housekeepingInterval());
-        scheduleTimed("tally.store.housekeeping",
-                "rounds of the embedded store's housekeeping (commits wait while one rewrites chunks)",
-                properties.housekeepingInterval(), () -> compact(store, writeLimit));
+        Timer rounds = timer("tally.store.housekeeping",
+                "rounds of the embedded store's housekeeping (commits wait while one rewrites chunks)");
+        schedule(properties.housekeepingInterval(), new CompactionRounds(store,
+                writeLimit(properties.housekeepingInterval()), properties.chunkRetention(), rounds));
         if (properties.syncs()) {
-            scheduleTimed("tally.store.sync",
-                    "forced writes of the embedded store's file to disk (tally.store.sync-interval)",
-                    properties.syncInterval(), () -> sync(store));
+            Timer syncs = timer("tally.store.sync",
+                    "forced writes of the embedded store's file to disk (tally.store.sync-interval)");
+            schedule(properties.syncInterval(), () -> syncs.record(() -> sync(store)));
+        }
+        if (properties.compactsWhenQuiet()) {
+            Timer steps = timer("tally.store.quiet.compaction",
+                    "steps that rewrite and write the live pages of a quiet embedded store's emptiest chunks"
+                            + " (tally.store.quiet-compaction-interval; commits wait while one runs)");
+            schedule(properties.quietCompactionInterval(), new QuietStoreCompactor(store, steps));
         }
     }
 
-    /** Runs {@code task} every {@code interval}, timed by the timer {@code name}; a failure waits for the next run. */
-    private void scheduleTimed(String name, String description, Duration interval, Runnable task) {
-        Timer timer = Timer.builder(name).description(description).register(meters);
+    private Timer timer(String name, String description) {
+        return Timer.builder(name).description(description).register(meters);
+    }
+
+    /** Runs {@code task} every {@code interval}; a failure waits for the next run. */
+    private void schedule(Duration interval, Runnable task) {
         long every = interval.toMillis();
-        scheduler.scheduleWithFixedDelay(() -> runQuietly(() -> timer.record(task)), every, every, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> runQuietly(task), every, every, TimeUnit.MILLISECONDS);
     }
 
     /** The gauges read NaN once the store is closed (a manual {@code SHUTDOWN} under a running Tally). */
@@ -136,20 +144,6 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
         } catch (SQLException e) {
             log.warn("could not tell whether the store is an embedded file; its upkeep is off", e);
             return null;
-        }
-    }
-
-    /**
-     * Moves the live pages of the emptiest chunks (written longer ago than the retention) into the
-     * next commit, so those chunks die and their space is reused. Commits wait while a round runs,
-     * so each moves little: H2's own round moves up to a quarter of its 19 MB write buffer, and run
-     * from here it doubled the submission p99 (29 to 78 ms at c=64); 1 MiB every 100 ms kept it at
-     * 38-53 ms, and 256 KiB every 25 ms (the same bytes a second) at 33-39 ms, for ~15 % more file
-     * per job (docs/benchmarks.md).
-     */
-    private static void compact(MVStore store, int writeLimit) {
-        if (!store.isClosed()) {
-            store.compact(TARGET_FILL_PERCENT, writeLimit);
         }
     }
 

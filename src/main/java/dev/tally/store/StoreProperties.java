@@ -19,13 +19,19 @@ import org.springframework.validation.annotation.Validated;
  * @param syncInterval time between forcing the file to disk, at most half of {@code chunkRetention}
  *     (what H2's long default assumes of the operating system's write-back, made certain);
  *     {@code 0}: never forced
+ * @param quietCompactionInterval time between looks at the store for a quiet one (nothing written
+ *     since the last look): while less than 60 % of its chunks' bytes are live, a look rewrites
+ *     up to 2 MiB of the emptiest chunks' live pages and writes them, which the housekeeping
+ *     rounds leave to the next commit and a quiet store makes none; {@code 0}: off (after a burst
+ *     the chunks stay as the last commit left them until the next write)
  */
 @Validated
 @ConfigurationProperties("tally.store")
 public record StoreProperties(
         @NotNull @DefaultValue("25ms") Duration housekeepingInterval,
         @NotNull @DefaultValue("2s") Duration chunkRetention,
-        @NotNull @DefaultValue("500ms") Duration syncInterval) {
+        @NotNull @DefaultValue("500ms") Duration syncInterval,
+        @NotNull @DefaultValue("1s") Duration quietCompactionInterval) {
 
     public StoreProperties {
         if (housekeepingInterval != null && housekeepingInterval.isNegative()) {
@@ -33,6 +39,9 @@ public record StoreProperties(
         }
         if (chunkRetention != null && (chunkRetention.isNegative() || chunkRetention.toMillis() > Integer.MAX_VALUE)) {
             throw new IllegalArgumentException("tally.store.chunk-retention must be between 0 and 24 days");
+        }
+        if (quietCompactionInterval != null && quietCompactionInterval.isNegative()) {
+            throw new IllegalArgumentException("tally.store.quiet-compaction-interval must not be negative");
         }
         if (syncInterval != null && syncInterval.isNegative()) {
             throw new IllegalArgumentException("tally.store.sync-interval must not be negative");
@@ -48,6 +57,10 @@ public record StoreProperties(
 
     boolean syncs() {
         return !syncInterval.isZero();
+    }
+
+    boolean compactsWhenQuiet() {
+        return !quietCompactionInterval.isZero();
     }
 
     boolean housekeeps() {

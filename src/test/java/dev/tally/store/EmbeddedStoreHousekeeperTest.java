@@ -20,7 +20,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 class EmbeddedStoreHousekeeperTest {
 
     private static final StoreProperties QUICK =
-            new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(25));
+            new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(25), Duration.ofMillis(50));
 
     @TempDir
     Path dir;
@@ -85,11 +85,126 @@ class EmbeddedStoreHousekeeperTest {
     }
 
     @Test
+    void compactsTheChunksOfAStoreThatWentQuiet() throws Exception {
+        JdbcDataSource dataSource = fileDatabase("quietburst");
+        var meters = new SimpleMeterRegistry();
+        housekeeper = new EmbeddedStoreHousekeeper(dataSource, QUICK, meters);
+        // Written before the upkeep starts, so the chunks are as a burst leaves them: mostly dead.
+        burstThenDeleteMostJobs(dataSource);
+
+        housekeeper.start();
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(meters.get("tally.store.chunks.fill").gauge().value()).as("live share of the chunks' bytes")
+                        .isGreaterThanOrEqualTo(CompactionRounds.TARGET_FILL_PERCENT));
+        assertThat(meters.get("tally.store.quiet.compaction").timer().count()).as("quiet steps").isPositive();
+        try (Connection connection = dataSource.getConnection();
+             var count = connection.createStatement().executeQuery("SELECT COUNT(*), SUM(LENGTH(result)) FROM job_like")) {
+            count.next();
+            assertThat(count.getLong(1)).as("jobs kept").isEqualTo(KEPT_JOBS);
+            assertThat(count.getLong(2)).as("their results, whole").isEqualTo(KEPT_JOBS * RESULT.length());
+        }
+    }
+
+    @Test
+    void leavesAQuietStoresChunksAsTheyAreWhenQuietCompactionIsOff() throws Exception {
+        JdbcDataSource dataSource = fileDatabase("quietoff");
+        var meters = new SimpleMeterRegistry();
+        housekeeper = new EmbeddedStoreHousekeeper(dataSource,
+                new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(25), Duration.ZERO), meters);
+        // Written before the upkeep starts, so the chunks are as a burst leaves them: mostly dead.
+        burstThenDeleteMostJobs(dataSource);
+
+        housekeeper.start();
+        Thread.sleep(3_000);
+
+        // The rounds' moved pages wait for a commit that a quiet store does not make.
+        assertThat(meters.get("tally.store.chunks.fill").gauge().value()).as("live share of the chunks' bytes")
+                .isLessThan(CompactionRounds.TARGET_FILL_PERCENT);
+    }
+
+    @Test
+    void takesNoQuietStepsWhileTheStoreIsWrittenTo() throws Exception {
+        JdbcDataSource dataSource = fileDatabase("busy");
+        var meters = new SimpleMeterRegistry();
+        housekeeper = new EmbeddedStoreHousekeeper(dataSource,
+                new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(25), Duration.ofMillis(500)), meters);
+        housekeeper.start();
+
+        burstThenDeleteMostJobs(dataSource);
+        try (Connection connection = dataSource.getConnection();
+             var update = connection.prepareStatement("UPDATE job_like SET result = ? WHERE id = ?")) {
+            long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            for (int i = 0; System.nanoTime() < until; i++) {
+                update.setString(1, RESULT.substring(i % 10));
+                update.setInt(2, (i % (int) KEPT_JOBS) * 10);
+                update.executeUpdate();
+            }
+        }
+
+        assertThat(meters.get("tally.store.quiet.compaction").timer().count()).as("steps taken while written to").isZero();
+    }
+
+    private static final int BURST_JOBS = 60_000;
+    private static final long KEPT_JOBS = BURST_JOBS / 10;
+    private static final String RESULT = "{\"the\":12,\"quick\":2,\"brown\":1,\"fox\":1}".repeat(40);
+
+    /** A burst of jobs committed a few at a time, then nine in ten deleted. */
+    private static void burstThenDeleteMostJobs(JdbcDataSource dataSource) throws Exception {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.createStatement().execute("CREATE TABLE job_like(id INT PRIMARY KEY, result VARCHAR(2000))");
+            try (var insert = connection.prepareStatement("INSERT INTO job_like VALUES (?, ?)")) {
+                for (int id = 0; id < BURST_JOBS; id++) {
+                    insert.setInt(1, id);
+                    insert.setString(2, RESULT);
+                    insert.addBatch();
+                    if (id % 20 == 19) {
+                        insert.executeBatch();
+                    }
+                }
+            }
+            try (var delete = connection.prepareStatement("DELETE FROM job_like WHERE id >= ? AND id < ? AND MOD(id, 10) <> 0")) {
+                for (int from = 0; from < BURST_JOBS; from += 1_000) {
+                    delete.setInt(1, from);
+                    delete.setInt(2, from + 1_000);
+                    delete.executeUpdate();
+                }
+            }
+        }
+    }
+
+    @Test
     void movesTheSameLiveBytesASecondWhateverTheRoundInterval() {
         assertThat(EmbeddedStoreHousekeeper.writeLimit(Duration.ofMillis(25))).isEqualTo(256 * 1024);
         assertThat(EmbeddedStoreHousekeeper.writeLimit(Duration.ofMillis(100))).isEqualTo(1024 * 1024);
         assertThat(EmbeddedStoreHousekeeper.writeLimit(Duration.ofSeconds(1))).isEqualTo(10 * 1024 * 1024);
         assertThat(EmbeddedStoreHousekeeper.writeLimit(Duration.ofMillis(1))).as("at least whole pages").isEqualTo(64 * 1024);
+    }
+
+    @Test
+    void stopsWalkingTheChunksOfAQuietStoreWithNothingToMove() throws Exception {
+        var retention = Duration.ofSeconds(1);
+        var meters = startOnFile("quiet", new StoreProperties(Duration.ofMillis(10), retention, Duration.ZERO, Duration.ZERO));
+        keepOpen.createStatement().execute("CREATE TABLE job_like(id INT PRIMARY KEY)");
+        Thread.sleep(500);
+        long before = meters.get("tally.store.housekeeping").timer().count();
+
+        Thread.sleep(2_000);
+
+        // Rounds every 10 ms would be ~200; a quiet store with nothing to move gets one per chunk retention.
+        assertThat(meters.get("tally.store.housekeeping").timer().count() - before).as("rounds in 2 s of quiet").isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void walksTheChunksAgainOnceTheStoreIsWrittenTo() throws Exception {
+        var meters = startOnFile("woken", new StoreProperties(Duration.ofMillis(10), Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO));
+        Thread.sleep(300);
+        long before = meters.get("tally.store.housekeeping").timer().count();
+
+        keepOpen.createStatement().execute("CREATE TABLE job_like(id INT PRIMARY KEY)");
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> meters.get("tally.store.housekeeping").timer().count() > before);
     }
 
     @Test
@@ -145,7 +260,7 @@ class EmbeddedStoreHousekeeperTest {
 
     @Test
     void forcesNoWritesToDiskWhenTheSyncIntervalIsZero() {
-        var meters = startOnFile("nosyncs", new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ZERO));
+        var meters = startOnFile("nosyncs", new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ZERO, Duration.ofMillis(50)));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> meters.get("tally.store.housekeeping").timer().count() >= 3);
 
@@ -193,7 +308,7 @@ class EmbeddedStoreHousekeeperTest {
     void staysOffWhenTheIntervalIsZero() {
         JdbcDataSource dataSource = fileDatabase("off");
         housekeeper = new EmbeddedStoreHousekeeper(dataSource,
-                new StoreProperties(Duration.ZERO, Duration.ofSeconds(2), Duration.ofMillis(250)), new SimpleMeterRegistry());
+                new StoreProperties(Duration.ZERO, Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofSeconds(1)), new SimpleMeterRegistry());
 
         housekeeper.start();
 
