@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,6 +223,36 @@ abstract class SubmissionCommitterContract {
         assertThat(store.repository.find(inProgress.get().id())).isPresent();
         assertThat(store.repository.find(late.id())).isEmpty();
         assertThat(committer.pending()).isZero();
+    }
+
+    @Test
+    void theWatchdogKeepsAnsweringTimeoutsAfterAnErrorInOneOfItsRounds() throws Exception {
+        AtomicInteger rounds = new AtomicInteger();
+        committer = new SubmissionCommitter(inserts(), new DataSourceTransactionManager(gated),
+                new SubmitProperties(256, 100, 1, Duration.ofMillis(300)), meters) {
+            @Override
+            void expireOverdue() {
+                if (rounds.incrementAndGet() == 1) {
+                    throw new OutOfMemoryError("the heap ran out during the watchdog's first round");
+                }
+                super.expireOverdue();
+            }
+        };
+        committer.start();
+        Future<Job> inProgress = aCommitHeldAtTheStore();
+        Job late = urlJob("client-a");
+
+        // Only the watchdog answers a submission nobody takes: had the Error ended it, this would wait for ever.
+        Future<Job> answered = callers.submit(() -> submit(late));
+
+        assertThatThrownBy(() -> answered.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(QueryTimeoutException.class)
+                .hasMessageContaining("not stored");
+        assertThat(rounds.get()).isGreaterThan(1);
+        gated.open();
+        assertThat(store.repository.find(inProgress.get().id())).isPresent();
     }
 
     @Test
