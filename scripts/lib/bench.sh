@@ -13,6 +13,12 @@ bench_h2_url() {
   echo "jdbc:h2:file:$PWD/$1/tally;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128"
 }
 
+# bench_wait_ready BASE_URL: waits up to 120 s for the Tally at BASE_URL to say it is ready; fails if it does not.
+bench_wait_ready() {
+  for _ in $(seq 1 240); do curl -fs "$1/actuator/health/readiness" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  return 1
+}
+
 # bench_page_server_start DIR PORT: nginx on 127.0.0.1:PORT serving DIR/html, which gets the corpus's
 # page.html (the ~100 KB page of the end-to-end runs); a caller may put more files there.
 bench_page_server_start() {

@@ -40,11 +40,11 @@ public record StoreProperties(
         if (chunkRetention != null && (chunkRetention.isNegative() || chunkRetention.toMillis() > Integer.MAX_VALUE)) {
             throw new IllegalArgumentException("tally.store.chunk-retention must be between 0 and 24 days");
         }
-        if (quietCompactionInterval != null && quietCompactionInterval.isNegative()) {
-            throw new IllegalArgumentException("tally.store.quiet-compaction-interval must not be negative");
-        }
         if (syncInterval != null && syncInterval.isNegative()) {
             throw new IllegalArgumentException("tally.store.sync-interval must not be negative");
+        }
+        if (quietCompactionInterval != null && quietCompactionInterval.isNegative()) {
+            throw new IllegalArgumentException("tally.store.quiet-compaction-interval must not be negative");
         }
         if (chunkRetention != null && syncInterval != null && !syncInterval.isZero()
                 && chunkRetention.compareTo(syncInterval.multipliedBy(2)) < 0) {

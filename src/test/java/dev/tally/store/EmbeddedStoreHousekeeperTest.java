@@ -19,8 +19,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 /** The embedded store's upkeep, on real H2 files (and a real PostgreSQL, which it must leave alone). */
 class EmbeddedStoreHousekeeperTest {
 
-    private static final StoreProperties QUICK =
-            new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(25), Duration.ofMillis(50));
+    private static final StoreProperties QUICK = quickWithQuietLooksEvery(Duration.ofMillis(50));
 
     @TempDir
     Path dir;
@@ -111,7 +110,7 @@ class EmbeddedStoreHousekeeperTest {
         JdbcDataSource dataSource = fileDatabase("quietoff");
         var meters = new SimpleMeterRegistry();
         housekeeper = new EmbeddedStoreHousekeeper(dataSource,
-                new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(25), Duration.ZERO), meters);
+                quickWithQuietLooksEvery(Duration.ZERO), meters);
         // Written before the upkeep starts, so the chunks are as a burst leaves them: mostly dead.
         burstThenDeleteMostJobs(dataSource);
 
@@ -128,7 +127,7 @@ class EmbeddedStoreHousekeeperTest {
         JdbcDataSource dataSource = fileDatabase("busy");
         var meters = new SimpleMeterRegistry();
         housekeeper = new EmbeddedStoreHousekeeper(dataSource,
-                new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(25), Duration.ofMillis(500)), meters);
+                quickWithQuietLooksEvery(Duration.ofMillis(500)), meters);
         housekeeper.start();
 
         burstThenDeleteMostJobs(dataSource);
@@ -322,6 +321,11 @@ class EmbeddedStoreHousekeeperTest {
             settings.next();
             return Long.parseLong(settings.getString(1));
         }
+    }
+
+    /** Rounds every 10 ms, a 100 ms chunk retention, syncs every 25 ms, and quiet looks as given. */
+    private static StoreProperties quickWithQuietLooksEvery(Duration quietCompactionInterval) {
+        return new StoreProperties(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(25), quietCompactionInterval);
     }
 
     /** Starts the upkeep on a new file database; returns the registry it reports to. */
