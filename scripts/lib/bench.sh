@@ -10,7 +10,7 @@ BENCH_TALLY_ARGS=(--tally.fetch.allow-private-networks=true --tally.fetch.per-ho
 
 # bench_h2_url DIR: an embedded store in DIR (relative to the project root), opened as Tally's default URL opens it.
 bench_h2_url() {
-  echo "jdbc:h2:file:$PWD/$1/tally;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128"
+  echo "jdbc:h2:file:$PWD/$1/tally;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128;DEFRAG_ALWAYS=TRUE"
 }
 
 # bench_wait_ready BASE_URL: waits up to 120 s for the Tally at BASE_URL to say it is ready; fails if it does not.

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 public final class ApiKeysCommand {
 
     /** Must equal spring.datasource.url in application.yml (checked by a test). */
-    static final String DEFAULT_URL = "jdbc:h2:file:./data/tally;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128";
+    static final String DEFAULT_URL = "jdbc:h2:file:./data/tally;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128;DEFRAG_ALWAYS=TRUE";
 
     @Option(names = "--spring.datasource.url", description = "job store JDBC URL (default: the embedded store under ./data)")
     String url;
