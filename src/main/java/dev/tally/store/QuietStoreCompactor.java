@@ -28,7 +28,8 @@ import org.h2.mvstore.MVStore;
  * cuts off only a free end. Moving chunks toward the start of the file
  * ({@code RandomAccessStore.compactMoveChunks}, what H2's own background writer does) would shrink
  * it, but it tripped an internal assertion of H2's in Tally's tests, and it is the part of H2 whose
- * past bugs put data at risk on a crash; the offline compaction in docs/deployment.md shrinks it.
+ * past bugs put data at risk on a crash. The file shrinks when the store closes on a graceful stop
+ * instead (the default URL's {@code DEFRAG_ALWAYS=TRUE}: H2 copies the live data into a new file).
  */
 final class QuietStoreCompactor implements Runnable {
 
