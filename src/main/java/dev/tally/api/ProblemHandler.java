@@ -12,6 +12,7 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -70,9 +71,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
-    /** The store is unreachable or overloaded: the client should come back, not give up. */
+    /**
+     * The store is unreachable or overloaded, or a commit failed (seen: a full disk under the
+     * embedded store): the client should come back, not give up.
+     */
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
-            QueryTimeoutException.class, CannotCreateTransactionException.class})
+            QueryTimeoutException.class, CannotCreateTransactionException.class, TransactionSystemException.class})
     ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
         log.warn("job store unavailable: {}", e.getMessage());
         ResponseEntity<ProblemDetail> body = problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
