@@ -5,6 +5,7 @@ import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -23,12 +24,12 @@ import org.springframework.stereotype.Component;
  * H2 or an H2 reached through a server.
  */
 @Component("embeddedStore")
-class EmbeddedStoreHealth implements HealthIndicator {
+class EmbeddedStoreHealth implements HealthIndicator, SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedStoreHealth.class);
 
     private final DataSource dataSource;
-    private volatile boolean looked;
+    /** The embedded file store, or null for any other store; found once all beans are made. */
     private volatile MVStore store;
     private volatile boolean reported;
 
@@ -36,9 +37,15 @@ class EmbeddedStoreHealth implements HealthIndicator {
         this.dataSource = dataSource;
     }
 
+    /** Looks once, at start, while connections are free: a probe on a busy pool could wait for one. */
+    @Override
+    public void afterSingletonsInstantiated() {
+        store = EmbeddedStoreHousekeeper.embeddedStore(dataSource);
+    }
+
     @Override
     public Health health() {
-        MVStore embedded = store();
+        MVStore embedded = store;
         if (embedded == null) {
             return Health.unknown().withDetail("store", "not an embedded file").build();
         }
@@ -53,13 +60,5 @@ class EmbeddedStoreHealth implements HealthIndicator {
                     + " (liveness and readiness now report DOWN)", cause == null ? "" : " after a failed write", cause);
         }
         return (cause == null ? Health.down() : Health.down(cause)).withDetail("store", "closed").build();
-    }
-
-    private MVStore store() {
-        if (!looked) {
-            store = EmbeddedStoreHousekeeper.embeddedStore(dataSource);
-            looked = true;
-        }
-        return store;
     }
 }
