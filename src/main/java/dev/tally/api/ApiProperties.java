@@ -3,6 +3,7 @@ package dev.tally.api;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -15,9 +16,20 @@ import org.springframework.validation.annotation.Validated;
  * @param largeBodyHeapPercent share of the heap that JSON bodies larger than 256 KiB may take at
  *     once, each counted as eight times its size while it is read, parsed and stored; a body that
  *     finds no room within 10 s gets 503 with Retry-After
+ * @param bodyReadTimeout time from the first read of a request body to its last byte; a body still
+ *     arriving after it gets 408 and the connection is not reused (Tomcat's connection timeout bounds
+ *     only the gap between two packets, so without this a body trickled in small pieces held its
+ *     room in the heap budget for as long as the client liked)
  */
 @Validated
 @ConfigurationProperties("tally.api")
 public record ApiProperties(@NotNull @DefaultValue("10MB") DataSize maxBodySize,
-                            @Min(1) @Max(90) @DefaultValue("25") int largeBodyHeapPercent) {
+                            @Min(1) @Max(90) @DefaultValue("25") int largeBodyHeapPercent,
+                            @NotNull @DefaultValue("60s") Duration bodyReadTimeout) {
+
+    public ApiProperties {
+        if (bodyReadTimeout != null && (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero())) {
+            throw new IllegalArgumentException("tally.api.body-read-timeout must be positive");
+        }
+    }
 }

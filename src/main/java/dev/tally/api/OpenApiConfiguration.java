@@ -74,6 +74,7 @@ class OpenApiConfiguration {
                 responses.addApiResponse("202", accepted);
             }
             problem(responses, "409", "a request with this Idempotency-Key is still in flight");
+            problem(responses, "408", "the body did not all arrive within tally.api.body-read-timeout (60 s)");
             problem(responses, "413", "body larger than tally.api.max-body-size");
             problem(responses, "415", "Content-Type is not application/json");
             problem(responses, "422", "Idempotency-Key reused with a different body");

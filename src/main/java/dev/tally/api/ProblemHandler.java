@@ -43,6 +43,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large", e.getMessage(), "too-large");
     }
 
+    @ExceptionHandler(BodyReadTimeoutException.class)
+    ResponseEntity<ProblemDetail> tooSlow(BodyReadTimeoutException e) {
+        // Tomcat adds Connection: close to a 408: the rest of the body may still be on its way.
+        return problem(HttpStatus.REQUEST_TIMEOUT, "Request Timeout", e.getMessage(), "body-timeout");
+    }
+
     @ExceptionHandler(JobNotFoundException.class)
     ResponseEntity<ProblemDetail> notFound(JobNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "Job not found", "no job with this id", "job-not-found");
@@ -99,6 +105,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof BodyTooLargeException tooLarge) {
                 return asObject(problem(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large", tooLarge.getMessage(), "too-large"));
+            }
+            if (cause instanceof BodyReadTimeoutException tooSlow) {
+                return asObject(tooSlow(tooSlow));
             }
         }
         // Jackson's message says where the JSON broke or which field is unknown; it holds no secrets.

@@ -31,6 +31,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * reading when the length is declared, else once the body passes 256 KiB (for the largest body,
  * cut down to its size once read). A body that finds no room within {@link #LARGE_BODY_WAIT}
  * gets 503 with Retry-After, unread.
+ *
+ * <p>Every body must arrive within {@code tally.api.body-read-timeout} of its first read, else 408
+ * (and the connection is not reused): Tomcat's connection timeout bounds the gap between two
+ * packets, not the whole body, and a large body holds its room in the budget while it arrives.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -49,13 +53,14 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     private static final String RETRY_AFTER_SECONDS = "2";
 
     private final long limit;
+    private final Duration readTimeout;
     private final Problems problems;
     private final HeapBudget memory;
     private final Duration wait;
 
     @Autowired
     RequestBodyLimitFilter(ApiProperties properties, Problems problems, MeterRegistry meters) {
-        this(properties.maxBodySize().toBytes(), problems,
+        this(properties.maxBodySize().toBytes(), properties.bodyReadTimeout(), problems,
                 HeapBudget.ofHeapPercent(properties.largeBodyHeapPercent(), BODY_WEIGHT), LARGE_BODY_WAIT);
         Gauge.builder("tally.api.large.bodies.reserved", memory, HeapBudget::reservedBytes)
                 .description("heap held by large request bodies being read, parsed and stored (tally.api.large-body-heap-percent)")
@@ -64,8 +69,9 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     /** @param memory the heap budget for large bodies; tests make it small, and the wait short */
-    RequestBodyLimitFilter(long limit, Problems problems, HeapBudget memory, Duration wait) {
+    RequestBodyLimitFilter(long limit, Duration readTimeout, Problems problems, HeapBudget memory, Duration wait) {
         this.limit = limit;
+        this.readTimeout = readTimeout;
         this.problems = problems;
         this.memory = memory;
         this.wait = wait;
@@ -83,7 +89,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             filterJson(request, response, chain);
             return;
         }
-        chain.doFilter(new LimitedRequest(request, limit), response);
+        chain.doFilter(new LimitedRequest(request, limit, readTimeout), response);
     }
 
     private void filterJson(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -100,7 +106,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             }
             byte[] body;
             try {
-                var in = new LimitedStream(request.getInputStream(), limit);
+                var in = new LimitedStream(request.getInputStream(), limit, readTimeout);
                 if (reservation != null) {
                     body = in.readAllBytes();
                 } else {
@@ -118,6 +124,11 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
                 }
             } catch (BodyTooLargeException e) {
                 problems.write(response, 413, "Content Too Large", e.getMessage());
+                return;
+            } catch (BodyReadTimeoutException e) {
+                // Tomcat answers a 408 with Connection: close; the room in the budget is free once
+                // this returns, while Tomcat reads and drops up to max-swallow-size of the rest.
+                problems.write(response, 408, "Request Timeout", e.getMessage());
                 return;
             }
             if (!isStrictUtf8(body)) {
@@ -242,34 +253,47 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {
         private final long limit;
+        private final Duration readTimeout;
         private ServletInputStream stream;
 
-        LimitedRequest(HttpServletRequest request, long limit) {
+        LimitedRequest(HttpServletRequest request, long limit, Duration readTimeout) {
             super(request);
             this.limit = limit;
+            this.readTimeout = readTimeout;
         }
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
             if (stream == null) {
-                stream = new LimitedStream(super.getInputStream(), limit);
+                stream = new LimitedStream(super.getInputStream(), limit, readTimeout);
             }
             return stream;
         }
     }
 
+    /**
+     * A body within the size limit and the read timeout. The time is checked after each read: a
+     * read that blocks is bounded by Tomcat's connection timeout, so a body ends at most that much
+     * after its deadline.
+     */
     private static final class LimitedStream extends ServletInputStream {
         private final ServletInputStream in;
         private final long limit;
+        private final Duration readTimeout;
         private long read;
+        /** Set at the first read, not when the stream is made: a large body may wait for room first. */
+        private long deadline;
+        private boolean started;
 
-        LimitedStream(ServletInputStream in, long limit) {
+        LimitedStream(ServletInputStream in, long limit, Duration readTimeout) {
             this.in = in;
             this.limit = limit;
+            this.readTimeout = readTimeout;
         }
 
         @Override
         public int read() throws IOException {
+            start();
             int b = in.read();
             if (b >= 0) {
                 count(1);
@@ -279,6 +303,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            start();
             int n = in.read(buffer, offset, length);
             if (n > 0) {
                 count(n);
@@ -286,10 +311,20 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             return n;
         }
 
-        private void count(int n) throws BodyTooLargeException {
+        private void start() {
+            if (!started) {
+                started = true;
+                deadline = System.nanoTime() + readTimeout.toNanos();
+            }
+        }
+
+        private void count(int n) throws IOException {
             read += n;
             if (read > limit) {
                 throw new BodyTooLargeException(limit);
+            }
+            if (System.nanoTime() - deadline > 0 && !in.isFinished()) {
+                throw new BodyReadTimeoutException(readTimeout);
             }
         }
 

@@ -50,6 +50,7 @@ class OpenApiContractTest {
         JsonNode submit = paths.get("/api/v1/jobs").get("post");
         assertThat(submit.get("responses").has("202")).isTrue();
         assertThat(submit.get("responses").get("413").get("content").has("application/problem+json")).isTrue();
+        assertThat(submit.get("responses").get("408").get("content").has("application/problem+json")).isTrue();
         assertThat(submit.get("responses").has("422")).isTrue();
         assertThat(submit.get("parameters").toString()).contains("Idempotency-Key");
         JsonNode get = paths.get("/api/v1/jobs/{id}").get("get");

@@ -22,8 +22,9 @@ class RequestBodyLimitFilterTest {
     private static final long LIMIT = 4 * 1024 * KIB;
     /** Bodies above 16 KiB are large; room for 1 MiB, eight times a body's size each. */
     private final HeapBudget memory = new HeapBudget(1024 * KIB, 16 * KIB, RequestBodyLimitFilter.BODY_WEIGHT);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
     private final RequestBodyLimitFilter filter = new RequestBodyLimitFilter(
-            LIMIT, new Problems(JsonMapper.builder().build()), memory, Duration.ofMillis(100));
+            LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory, Duration.ofMillis(100));
     private final AtomicLong reservedWhileHandled = new AtomicLong(-1);
 
     @Test
@@ -74,7 +75,7 @@ class RequestBodyLimitFilterTest {
 
     @Test
     void aLargeBodyWaitsForRoomThatFreesWithinTheWait() throws Exception {
-        var slowFilter = new RequestBodyLimitFilter(LIMIT, new Problems(JsonMapper.builder().build()), memory,
+        var slowFilter = new RequestBodyLimitFilter(LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory,
                 Duration.ofSeconds(10));
         HeapBudget.Reservation other = memory.reserve(100 * KIB, System.nanoTime());
         Thread releaser = new Thread(() -> {
@@ -89,6 +90,34 @@ class RequestBodyLimitFilterTest {
         releaser.join();
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(reservedWhileHandled.get()).isEqualTo(roundedUpToKib(8 * textSubmission(100 * KIB).length));
+    }
+
+    @Test
+    void answers408AndFreesTheRoomWhenALargeBodyIsStillArrivingAfterTheReadTimeout() throws Exception {
+        var impatient = new RequestBodyLimitFilter(LIMIT, Duration.ofMillis(150), new Problems(JsonMapper.builder().build()),
+                memory, Duration.ofMillis(100));
+        var response = new MockHttpServletResponse();
+        var chain = recordingChain();
+
+        // 100 KiB in pieces of 4 KiB, 20 ms apart: about half a second in all.
+        impatient.doFilter(trickled(post(textSubmission(100 * KIB), true), 4096, 20), response, chain);
+
+        assertThat(response.getStatus()).isEqualTo(408);
+        assertThat(response.getContentType()).isEqualTo("application/problem+json");
+        assertThat(response.getContentAsString()).contains("\"status\":408").contains("not received within");
+        assertThat(chain.getRequest()).as("not handled").isNull();
+        assertThat(memory.reservedBytes()).as("its room is free again").isZero();
+    }
+
+    @Test
+    void acceptsASlowBodyThatEndsWithinTheReadTimeout() throws Exception {
+        var patient = new RequestBodyLimitFilter(LIMIT, Duration.ofSeconds(5), new Problems(JsonMapper.builder().build()),
+                memory, Duration.ofMillis(100));
+        var response = new MockHttpServletResponse();
+
+        patient.doFilter(trickled(post(textSubmission(100 * KIB), true), 4096, 20), response, recordingChain());
+
+        assertThat(response.getStatus()).isEqualTo(200);
     }
 
     private MockFilterChain recordingChain() {
@@ -119,6 +148,58 @@ class RequestBodyLimitFilterTest {
         request.setContentType("application/json");
         request.setContent(body);
         return request;
+    }
+
+    /** The request with its body handed out {@code piece} bytes per read, {@code pauseMillis} apart. */
+    private static MockHttpServletRequest trickled(MockHttpServletRequest request, int piece, long pauseMillis) {
+        byte[] body = request.getContentAsByteArray();
+        var slow = new MockHttpServletRequest("POST", request.getRequestURI()) {
+            private final java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(body);
+
+            @Override
+            public long getContentLengthLong() {
+                return body.length;
+            }
+
+            @Override
+            public int getContentLength() {
+                return body.length;
+            }
+
+            @Override
+            public jakarta.servlet.ServletInputStream getInputStream() {
+                return new jakarta.servlet.ServletInputStream() {
+                    @Override
+                    public int read() {
+                        sleep(pauseMillis);
+                        return in.read();
+                    }
+
+                    @Override
+                    public int read(byte[] buffer, int offset, int length) {
+                        sleep(pauseMillis);
+                        return in.read(buffer, offset, Math.min(length, piece));
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return in.available() == 0;
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
+
+                    @Override
+                    public void setReadListener(jakarta.servlet.ReadListener listener) {
+                        throw new UnsupportedOperationException();
+                    }
+                };
+            }
+        };
+        slow.setContentType(request.getContentType());
+        return slow;
     }
 
     /** {"text": "..."} of about {@code bytes} bytes of English words. */
