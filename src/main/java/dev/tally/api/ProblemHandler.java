@@ -5,8 +5,13 @@ import dev.tally.job.IdempotencyConflictException;
 import dev.tally.job.JobNotFoundException;
 import dev.tally.job.JobStateConflictException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.context.MessageSourceResolvable;
+import org.springframework.core.MethodParameter;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessException;
@@ -18,9 +23,13 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
+import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -114,6 +123,40 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         String detail = e.getMostSpecificCause().getMessage();
         return asObject(problem(HttpStatus.BAD_REQUEST, "Malformed request body",
                 detail == null ? "the body is not valid JSON" : firstLine(detail), "malformed-body"));
+    }
+
+    /** A parameter out of its range ({@code ?limit=100000}): which one and why, not "Validation failure". */
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<String> reasons = new ArrayList<>();
+        for (ParameterValidationResult result : e.getParameterValidationResults()) {
+            for (MessageSourceResolvable error : result.getResolvableErrors()) {
+                reasons.add(parameterName(result.getMethodParameter()) + " " + error.getDefaultMessage());
+            }
+        }
+        String detail = reasons.isEmpty() ? "a parameter has a bad value" : String.join("; ", reasons);
+        return asObject(problem(HttpStatus.BAD_REQUEST, "Invalid request", detail, "invalid-request"));
+    }
+
+    /** A parameter that is not of its type ({@code ?limit=ten}). */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String name = e instanceof MethodArgumentTypeMismatchException argument ? argument.getName() : e.getPropertyName();
+        Class<?> type = e.getRequiredType();
+        boolean whole = type != null && (type == int.class || type == Integer.class || type == long.class || type == Long.class);
+        String detail = (name == null ? "a parameter" : name) + " must be " + (whole ? "a whole number" : "a valid value");
+        return asObject(problem(HttpStatus.BAD_REQUEST, "Invalid request", detail, "invalid-request"));
+    }
+
+    private static String parameterName(MethodParameter parameter) {
+        RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+        if (param != null && !param.name().isEmpty()) {
+            return param.name();
+        }
+        String name = parameter.getParameterName();
+        return name == null ? "a parameter" : name;
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, String type) {

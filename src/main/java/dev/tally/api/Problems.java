@@ -7,7 +7,11 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes a problem+json body where no Spring MVC handler is involved (servlet filters). */
+/**
+ * Writes a problem+json body where no Spring MVC handler is involved (servlet filters), with the
+ * same {@code urn:tally:problem:} types as {@link ProblemHandler}, so a client sees one type per
+ * kind of problem whichever layer answered.
+ */
 @Component
 class Problems {
 
@@ -17,9 +21,9 @@ class Problems {
         this.json = json;
     }
 
-    void write(HttpServletResponse response, int status, String title, String detail) throws IOException {
+    void write(HttpServletResponse response, int status, String title, String detail, String type) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
+        body.put("type", "urn:tally:problem:" + type);
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);

@@ -82,7 +82,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (request.getContentLengthLong() > limit) {
             problems.write(response, 413, "Content Too Large",
-                    "the request body is larger than the limit of " + limit + " bytes");
+                    "the request body is larger than the limit of " + limit + " bytes", "too-large");
             return;
         }
         if (isJson(request)) {
@@ -123,18 +123,18 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
                     }
                 }
             } catch (BodyTooLargeException e) {
-                problems.write(response, 413, "Content Too Large", e.getMessage());
+                problems.write(response, 413, "Content Too Large", e.getMessage(), "too-large");
                 return;
             } catch (BodyReadTimeoutException e) {
                 // Tomcat answers a 408 with Connection: close; the room in the budget is free once
                 // this returns, while Tomcat reads and drops up to max-swallow-size of the rest.
-                problems.write(response, 408, "Request Timeout", e.getMessage());
+                problems.write(response, 408, "Request Timeout", e.getMessage(), "body-timeout");
                 return;
             }
             if (!isStrictUtf8(body)) {
                 // Java's decoder refuses what lenient ones let through: overlong forms, surrogates,
                 // code points beyond U+10FFFF.
-                problems.write(response, 400, "Malformed request body", "the body is not valid UTF-8");
+                problems.write(response, 400, "Malformed request body", "the body is not valid UTF-8", "malformed-body");
                 return;
             }
             request.setAttribute(JSON_BODY, body);
@@ -166,7 +166,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     private void busy(HttpServletResponse response) throws IOException {
         response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         problems.write(response, 503, "Service Unavailable",
-                "the server is busy with other large request bodies; retry later");
+                "the server is busy with other large request bodies; retry later", "large-bodies-busy");
     }
 
     private static byte[] concat(byte[] head, byte[] tail) {

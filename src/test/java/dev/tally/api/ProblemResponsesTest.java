@@ -83,7 +83,9 @@ class ProblemResponsesTest {
     @Test
     void rejectsBodiesOverTheLimitWith413() {
         String text = "word ".repeat(300_000);
-        assertProblem(api.postJson("/api/v1/jobs", "{\"text\":\"" + text + "\"}"), 413);
+        Api.Response response = api.postJson("/api/v1/jobs", "{\"text\":\"" + text + "\"}");
+        assertProblem(response, 413);
+        assertThat(response.json().get("type").asString()).isEqualTo("urn:tally:problem:too-large");
     }
 
     @Test
@@ -95,6 +97,33 @@ class ProblemResponsesTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
         assertProblem(response, 413);
+        assertThat(response.json().get("type").asString()).isEqualTo("urn:tally:problem:too-large");
+    }
+
+    @Test
+    void rejectsBodiesThatAreNotUtf8WithTheMalformedBodyType() {
+        byte[] latin1 = "{\"text\":\"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Api.Response response = api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(latin1)));
+        assertProblem(response, 400);
+        assertThat(response.json().get("type").asString()).isEqualTo("urn:tally:problem:malformed-body");
+    }
+
+    @Test
+    void namesTheParameterOutOfItsRange() {
+        Api.Response response = api.get("/api/v1/jobs?limit=100000");
+        assertProblem(response, 400);
+        assertThat(response.json().get("type").asString()).isEqualTo("urn:tally:problem:invalid-request");
+        assertThat(response.json().get("detail").asString()).isEqualTo("limit must be less than or equal to 200");
+    }
+
+    @Test
+    void namesTheParameterThatIsNotANumber() {
+        Api.Response response = api.get("/api/v1/jobs?limit=ten");
+        assertProblem(response, 400);
+        assertThat(response.json().get("type").asString()).isEqualTo("urn:tally:problem:invalid-request");
+        assertThat(response.json().get("detail").asString()).isEqualTo("limit must be a whole number");
     }
 
     @Test

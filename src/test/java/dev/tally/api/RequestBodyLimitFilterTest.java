@@ -67,7 +67,8 @@ class RequestBodyLimitFilterTest {
         assertThat(response.getStatus()).isEqualTo(503);
         assertThat(response.getHeader("Retry-After")).isEqualTo("2");
         assertThat(response.getContentType()).isEqualTo("application/problem+json");
-        assertThat(response.getContentAsString()).contains("\"status\":503");
+        assertThat(response.getContentAsString()).contains("\"status\":503")
+                .contains("\"type\":\"urn:tally:problem:large-bodies-busy\"");
         assertThat(chain.getRequest()).as("not handled").isNull();
         other.release();
         assertThat(memory.reservedBytes()).isZero();
@@ -104,7 +105,8 @@ class RequestBodyLimitFilterTest {
 
         assertThat(response.getStatus()).isEqualTo(408);
         assertThat(response.getContentType()).isEqualTo("application/problem+json");
-        assertThat(response.getContentAsString()).contains("\"status\":408").contains("not received within");
+        assertThat(response.getContentAsString()).contains("\"status\":408").contains("not received within")
+                .contains("\"type\":\"urn:tally:problem:body-timeout\"");
         assertThat(chain.getRequest()).as("not handled").isNull();
         assertThat(memory.reservedBytes()).as("its room is free again").isZero();
     }
