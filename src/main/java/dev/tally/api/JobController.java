@@ -116,9 +116,11 @@ class JobController {
                 .map(j -> conditional(j, top, ifNoneMatch))
                 .orElseGet(() -> ResponseEntity.notFound().build()));
         Runnable cancelDeadline = watchers.after(Duration.ofSeconds(waitSeconds), answerNow);
+        Runnable stayOnStop = watchers.untilStop(answerNow);
         result.onCompletion(() -> {
             stopWatching.run();
             cancelDeadline.run();
+            stayOnStop.run();
         });
         result.onTimeout(answerNow);
         // A change between the first read and the registration above must not be slept through.

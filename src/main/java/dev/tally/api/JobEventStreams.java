@@ -16,7 +16,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code GET /api/v1/jobs/{id}/events}: an event {@code job} (id = the job's version) with the
  * job now and at every change, ending after a terminal state. A reconnecting client always gets
  * the current state first, so it cannot miss the final one. Comments keep idle streams alive
- * through proxies.
+ * through proxies. A stream ends when the process begins to stop ({@link JobWatchers}); the client
+ * reconnects to a node that is up.
  */
 @Component
 class JobEventStreams {
@@ -44,9 +45,11 @@ class JobEventStreams {
         Runnable stopWatching = watchers.watch(job.id(), stream::onChange);
         ScheduledFuture<?> pings = keepAlive.scheduleWithFixedDelay(stream::ping,
                 KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+        Runnable endOnStop = watchers.untilStop(stream::finish);
         Runnable cleanUp = () -> {
             stopWatching.run();
             pings.cancel(false);
+            endOnStop.run();
         };
         emitter.onCompletion(cleanUp);
         emitter.onTimeout(() -> {
@@ -109,7 +112,7 @@ class JobEventStreams {
             }
         }
 
-        private void finish() {
+        synchronized void finish() {
             if (!done) {
                 done = true;
                 emitter.complete();

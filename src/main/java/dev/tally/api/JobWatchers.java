@@ -18,6 +18,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -26,12 +28,22 @@ import org.springframework.stereotype.Component;
  * is a callback, run when a change of its job is announced — by this process, or by another node
  * through the store's change notifications. The job is read once per change, whatever the number
  * of observers.
+ *
+ * <p>When the process begins to stop, every observer is released at once (a long-poll answered
+ * with the job as it is, an event stream ended) and new ones are not parked: the web server's
+ * graceful shutdown waits for open requests, and parked ones would have held every stop for its
+ * whole time limit (30 s) and then been cut off unanswered. A client polls again, or its
+ * {@code EventSource} reconnects, to a node that is up.
  */
 @Component
-class JobWatchers {
+class JobWatchers implements SmartLifecycle {
 
     private final Jobs jobs;
     private final Map<UUID, Set<Consumer<Optional<Job>>>> watchers = new ConcurrentHashMap<>();
+    /** What ends each parked request when the process stops. */
+    private final Set<Runnable> releases = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
+    private volatile boolean stopping;
     private final ExecutorService readers = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "tally-job-watchers");
         t.setDaemon(true);
@@ -73,6 +85,45 @@ class JobWatchers {
     Runnable after(Duration wait, Runnable onExpiry) {
         ScheduledFuture<?> deadline = deadlines.schedule(() -> readers.execute(onExpiry), wait.toNanos(), TimeUnit.NANOSECONDS);
         return () -> deadline.cancel(false);
+    }
+
+    /**
+     * Runs {@code release} when the process begins to stop, or at once if it has; returns what
+     * unregisters it (when the request ended on its own).
+     */
+    Runnable untilStop(Runnable release) {
+        releases.add(release);
+        if (stopping && releases.remove(release)) {
+            release.run();
+        }
+        return () -> releases.remove(release);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        for (Runnable release : releases) {
+            if (releases.remove(release)) {
+                release.run();
+            }
+        }
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Before the web server's graceful shutdown, which waits for the requests released here. */
+    @Override
+    public int getPhase() {
+        return WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE + 1;
     }
 
     int parked() {
