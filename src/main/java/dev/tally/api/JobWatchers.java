@@ -99,8 +99,10 @@ class JobWatchers implements SmartLifecycle {
         return () -> releases.remove(release);
     }
 
+    /** Also after a stop: a context can be stopped and started again (Spring's test contexts pause). */
     @Override
     public void start() {
+        stopping = false;
         running = true;
     }
 
