@@ -33,8 +33,10 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Every error of the API as RFC 9457 problem+json: Spring MVC's own (404, 405, 406, 415,
- * malformed JSON, parameter validation) through the base class, and Tally's below.
+ * Every error of the API as RFC 9457 problem+json: Spring MVC's own (404, 405, 406, 415) through
+ * the base class, and Tally's below, each with a {@code urn:tally:problem:} type (docs/api.md lists
+ * them), including the base class's malformed bodies and bad parameters, answered here with the
+ * parameter named.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
