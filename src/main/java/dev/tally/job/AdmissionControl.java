@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * check adds the submissions this process admitted since that count. So on one node the bound
  * holds; with several API nodes it is approximate by what the others admitted since the last count.
  *
- * <p>A count reads at most the limit's worth of rows, and is repeated every second when the
+ * <p>A count reads at most the limit's worth of rows per status, and is repeated every second when the
  * backlog is near its limit but less often the more room is left (up to every
  * {@link #MAX_INTERVAL}): filling the room that is left before the next count would take
  * submissions at a tenth of the limit per second from the other nodes. Counting a large backlog

@@ -205,17 +205,22 @@ class JobRepository {
 
     /**
      * Unfinished jobs, of one owner or (null) of all, counted up to {@code atMost}: admission
-     * control only needs to know whether a limit is reached, and a count that stops there costs
-     * at most the limit's worth of index entries however long the backlog.
+     * control only needs to know whether a limit is reached, and a count that stops there reads
+     * at most the limit's worth of index entries per status, however long the backlog.
      */
     long countActive(String owner, long atMost) {
-        String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM job WHERE status IN ('QUEUED', 'RUNNING')"
-                + (owner == null ? "" : " AND owner = :owner") + " LIMIT :atMost) active";
+        // One bounded count per status rather than one over status IN (...): H2 read the IN's rows
+        // at 1-3 us each once past ~30,000 (100,000 in 150-300 ms), a single status at ~0.4 us
+        // (37 ms); admission control counts every second when the backlog is near its limit.
+        String ownerClause = owner == null ? "" : " AND owner = :owner";
+        String sql = "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM job WHERE status = 'QUEUED'" + ownerClause
+                + " LIMIT :atMost) queued) + (SELECT COUNT(*) FROM (SELECT 1 FROM job WHERE status = 'RUNNING'"
+                + ownerClause + " LIMIT :atMost) running)";
         var statement = jdbc.sql(sql).param("atMost", atMost);
         if (owner != null) {
             statement = statement.param("owner", owner);
         }
-        return statement.query(Long.class).single();
+        return Math.min(atMost, statement.query(Long.class).single());
     }
 
     boolean delete(UUID id) {

@@ -89,7 +89,11 @@ abstract class JobStoreContract {
     @Test
     void countsUnfinishedJobsOnlyUpToTheLimitAskedFor() {
         for (int i = 0; i < 5; i++) {
-            repository.insert(queuedUrlJob("https://example.com/a" + i), null);
+            Job job = queuedUrlJob("https://example.com/a" + i);
+            repository.insert(job, null);
+            if (i < 2) {
+                repository.claim(job.id(), "w" + i, now, now.plusSeconds(30)); // running: unfinished too
+            }
         }
         for (int i = 0; i < 2; i++) {
             repository.insert(new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url("https://example.com/b" + i), null,
@@ -103,6 +107,7 @@ abstract class JobStoreContract {
         assertThat(repository.countActive(null, 100)).isEqualTo(7);
         assertThat(repository.countActive("client-a", 100)).isEqualTo(5);
         assertThat(repository.countActive(null, 3)).isEqualTo(3);
+        assertThat(repository.countActive(null, 2)).as("two running and five queued, up to two").isEqualTo(2);
         assertThat(repository.countActive("client-b", 1)).isEqualTo(1);
     }
 
