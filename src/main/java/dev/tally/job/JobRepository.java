@@ -209,9 +209,9 @@ class JobRepository {
      * at most the limit's worth of index entries per status, however long the backlog.
      */
     long countActive(String owner, long atMost) {
-        // One bounded count per status rather than one over status IN (...): H2 read the IN's rows
-        // at 1-3 us each once past ~30,000 (100,000 in 150-300 ms), a single status at ~0.4 us
-        // (37 ms); admission control counts every second when the backlog is near its limit.
+        // One bounded count per status rather than one over status IN (...): on H2 the IN's rows
+        // cost 1.5-3 us each past ~30,000 (100,000 in 197-310 ms), per status 69-169 ms
+        // (benchmarks.md); admission control counts every second when the backlog is near its limit.
         String ownerClause = owner == null ? "" : " AND owner = :owner";
         String sql = "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM job WHERE status = 'QUEUED'" + ownerClause
                 + " LIMIT :atMost) queued) + (SELECT COUNT(*) FROM (SELECT 1 FROM job WHERE status = 'RUNNING'"
