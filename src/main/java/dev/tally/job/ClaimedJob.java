@@ -8,6 +8,9 @@ import java.util.UUID;
  *
  * @param attempt this attempt's number, the first is 1
  * @param owner the lease holder
+ * @param text the submitted text as stored (UTF-8) when it is short enough to come with the claim,
+ *     else null; workers read a text job's text with {@link JobAttempts#textOf}, which uses this
+ *     when it is there
  */
-public record ClaimedJob(UUID id, JobSource source, int attempt, String owner) {
+public record ClaimedJob(UUID id, JobSource source, int attempt, String owner, byte[] text) {
 }

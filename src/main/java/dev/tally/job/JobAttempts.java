@@ -78,9 +78,12 @@ public class JobAttempts {
         return repository.extendLease(job.id(), job.owner(), now().plus(lease));
     }
 
-    /** The submitted text of a text job, as stored: UTF-8. */
+    /**
+     * The submitted text of a text job, as stored: UTF-8. A short text came with the claim; a
+     * longer one is read now.
+     */
     public Optional<byte[]> textOf(ClaimedJob job) {
-        return repository.text(job.id());
+        return job.text() != null ? Optional.of(job.text()) : repository.text(job.id());
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.tally.job;
 
 import static dev.tally.job.JobRepository.allowedFromById;
-import static dev.tally.job.JobRepository.statusById;
 import static dev.tally.job.JobRepository.ts;
 
 import java.time.Duration;
@@ -37,9 +36,21 @@ class JobClaims {
     /** The claim of one job named by id (a message's), one of a JDBC batch. */
     static final String CLAIM_BY_ID = CLAIM_SET + " WHERE id = :id AND " + allowedFromById(JobTransition.CLAIM);
 
-    /** The jobs of a claim, read back by the lease the claim gave them. */
-    static final String READ_BACK = "SELECT id, source_type, source_url, text_length, attempts FROM job"
-            + " WHERE id IN (:ids) AND " + statusById(JobStatus.RUNNING) + " AND lease_owner = :owner AND lease_expires_at = :lease";
+    /**
+     * Submitted texts of up to this many chars come with their claim, so that a worker needs no
+     * query of its own to read them: a batch of claims carries at most this many chars' worth of
+     * UTF-8 per job (up to three bytes a char), far below what the heap budget reserves for.
+     */
+    static final int TEXT_WITH_CLAIM_CHARS = 16 * 1024;
+
+    /**
+     * The jobs of a claim, read back by the lease the claim gave them, each with its submitted text
+     * when that is short (a text job's text_length is never null).
+     */
+    static final String READ_BACK = "SELECT j.id, j.source_type, j.source_url, j.text_length, j.attempts, t.content"
+            + " FROM job j LEFT JOIN job_text t ON t.job_id = j.id AND j.text_length <= " + TEXT_WITH_CLAIM_CHARS
+            + " WHERE j.id IN (:ids) AND (j.status = '" + JobStatus.RUNNING.name() + "') IS TRUE"
+            + " AND j.lease_owner = :owner AND j.lease_expires_at = :lease";
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -129,7 +140,8 @@ class JobClaims {
             var source = type == JobSource.Type.URL
                     ? JobSource.url(rs.getString("source_url"))
                     : JobSource.text(rs.getInt("text_length"));
-            return new ClaimedJob(rs.getObject("id", UUID.class), source, rs.getInt("attempts"), owner);
+            return new ClaimedJob(rs.getObject("id", UUID.class), source, rs.getInt("attempts"), owner,
+                    rs.getBytes("content"));
         });
     }
 

@@ -464,6 +464,43 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void aClaimCarriesAShortSubmittedTextButNotALongOne() {
+        String shortText = "Short notes, caf\u00e9 included, travel with their claim.";
+        String longText = "x".repeat(JobClaims.TEXT_WITH_CLAIM_CHARS + 1);
+        Job shortJob = textJob(shortText);
+        Job longJob = textJob(longText);
+        Job urlJob = queuedUrlJob("https://example.com/page");
+        repository.insert(shortJob, shortText.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        repository.insert(longJob, longText.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        repository.insert(urlJob, null);
+
+        List<ClaimedJob> claimed = claims.claimDue("w1", now, now.plusSeconds(30), 10);
+
+        assertThat(claimed).hasSize(3);
+        assertThat(claimed).filteredOn(j -> j.id().equals(shortJob.id())).singleElement()
+                .satisfies(j -> assertThat(j.text()).asString(java.nio.charset.StandardCharsets.UTF_8).isEqualTo(shortText));
+        assertThat(claimed).filteredOn(j -> !j.id().equals(shortJob.id())).allSatisfy(j -> assertThat(j.text()).isNull());
+    }
+
+    @Test
+    void aNamedClaimCarriesAShortSubmittedText() {
+        String text = "Named in a message, claimed with its words.";
+        Job job = textJob(text);
+        repository.insert(job, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        List<java.util.Optional<ClaimedJob>> claimed = claims.claimNamed(
+                List.of(new JobClaims.ClaimRequest(job.id(), "w1", java.time.Duration.ofSeconds(30))), now);
+
+        assertThat(claimed.get(0)).hasValueSatisfying(
+                j -> assertThat(j.text()).asString(java.nio.charset.StandardCharsets.UTF_8).isEqualTo(text));
+    }
+
+    private Job textJob(String text) {
+        return new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.text(text.length()), null, 0, 1, now, now,
+                null, null, null, null, "client-a");
+    }
+
+    @Test
     void claimsNamedJobsTogetherOnlyWhileTheyAreQueued() {
         Job queued = queuedUrlJob("https://example.com/a");
         Job cancelled = queuedUrlJob("https://example.com/b");
