@@ -7,6 +7,7 @@ import dev.tally.job.JobStateConflictException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -33,16 +34,27 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Every error of the API as RFC 9457 problem+json: Spring MVC's own (404, 405, 406, 415) through
- * the base class, and Tally's below, each with a {@code urn:tally:problem:} type (docs/api.md lists
- * them), including the base class's malformed bodies and bad parameters, answered here with the
- * parameter named.
+ * Every error of the API as RFC 9457 problem+json with a {@code urn:tally:problem:} type
+ * (docs/api.md lists them): Spring MVC's own (404, 405, 406, 415) through the base class, typed by
+ * their status, and Tally's below, including the base class's malformed bodies and bad
+ * parameters, answered here with the parameter named.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
     private static final String RETRY_AFTER_SECONDS = "5";
+    private static final URI ABOUT_BLANK = URI.create("about:blank");
+    /** The types of the problems Spring MVC answers itself, by status. */
+    private static final Map<Integer, String> FRAMEWORK_TYPES = Map.of(
+            400, "invalid-request",
+            404, "not-found",
+            405, "method-not-allowed",
+            406, "not-acceptable",
+            413, "too-large",
+            415, "unsupported-media-type",
+            500, "internal",
+            503, "unavailable");
 
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<ProblemDetail> invalid(InvalidRequestException e) {
@@ -159,6 +171,24 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         String name = parameter.getParameterName();
         return name == null ? "a parameter" : name;
+    }
+
+    /**
+     * Spring MVC's own problems (an unknown path, a method or media type not supported, a missing
+     * parameter) get the type of their status, so that every problem Tally answers has one.
+     */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+                                                             HttpStatusCode status, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(e, body, headers, status, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem
+                && (problem.getType() == null || ABOUT_BLANK.equals(problem.getType()))) {
+            String type = FRAMEWORK_TYPES.get(status.value());
+            if (type != null) {
+                problem.setType(URI.create("urn:tally:problem:" + type));
+            }
+        }
+        return response;
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, String type) {

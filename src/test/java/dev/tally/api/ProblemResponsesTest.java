@@ -71,7 +71,9 @@ class ProblemResponsesTest {
 
     @Test
     void rejectsOtherContentTypesWith415() {
-        assertProblem(api.post("/api/v1/jobs", "text/plain", "{\"url\":\"https://example.com/\"}"), 415);
+        Api.Response response = api.post("/api/v1/jobs", "text/plain", "{\"url\":\"https://example.com/\"}");
+        assertProblem(response, 415);
+        assertThat(response.json().get("type").asString()).isEqualTo("urn:tally:problem:unsupported-media-type");
     }
 
     @Test
@@ -128,13 +130,17 @@ class ProblemResponsesTest {
 
     @Test
     void unknownPathsAre404Problems() {
-        assertProblem(api.get("/api/v1/nothing-here"), 404);
+        Api.Response response = api.get("/api/v1/nothing-here");
+        assertProblem(response, 404);
+        assertThat(response.json().get("type").asString()).isEqualTo("urn:tally:problem:not-found");
     }
 
     @Test
     void wrongMethodsAre405Problems() {
-        assertProblem(api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
-                .PUT(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json")), 405);
+        Api.Response response = api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json"));
+        assertProblem(response, 405);
+        assertThat(response.json().get("type").asString()).isEqualTo("urn:tally:problem:method-not-allowed");
     }
 
     @Test
