@@ -495,6 +495,25 @@ abstract class JobStoreContract {
                 j -> assertThat(j.text()).asString(java.nio.charset.StandardCharsets.UTF_8).isEqualTo(text));
     }
 
+    @Test
+    void aJobNamedTwiceInOneClaimGoesToTheFirstRequestOnly() {
+        Job job = queuedUrlJob("https://example.com/redelivered");
+        Job other = queuedUrlJob("https://example.com/other");
+        repository.insert(job, null);
+        repository.insert(other, null);
+        var lease = java.time.Duration.ofSeconds(30);
+
+        List<java.util.Optional<ClaimedJob>> claimed = claims.claimNamed(List.of(
+                new JobClaims.ClaimRequest(job.id(), "w1", lease),
+                new JobClaims.ClaimRequest(other.id(), "w1", lease),
+                new JobClaims.ClaimRequest(job.id(), "w1", lease)), now);
+
+        assertThat(claimed.get(0)).hasValueSatisfying(j -> assertThat(j.id()).isEqualTo(job.id()));
+        assertThat(claimed.get(1)).hasValueSatisfying(j -> assertThat(j.id()).isEqualTo(other.id()));
+        assertThat(claimed.get(2)).isEmpty();
+        assertThat(repository.find(job.id()).orElseThrow().attempts()).isEqualTo(1);
+    }
+
     private Job textJob(String text) {
         return new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.text(text.length()), null, 0, 1, now, now,
                 null, null, null, null, "client-a");
