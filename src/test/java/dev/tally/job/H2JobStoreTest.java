@@ -67,6 +67,17 @@ class H2JobStoreTest extends JobStoreContract {
     }
 
     @Test
+    void readsBackAClaimWithItsShortTextsThroughBothPrimaryKeys() {
+        String plan = jdbc.sql("EXPLAIN " + JobClaims.READ_BACK)
+                .param("ids", PaddedIds.padded(List.of(UUID.randomUUID(), UUID.randomUUID())))
+                .param("owner", "worker-1").param("lease", OffsetDateTime.now(ZoneOffset.UTC))
+                .query(String.class).single();
+
+        // H2 names primary key indexes PRIMARY_KEY_ and a suffix of its own.
+        assertThat(plan).containsPattern("PRIMARY_KEY_\\w*: ID IN\\(").containsPattern("PRIMARY_KEY_\\w*: JOB_ID = J\\.ID");
+    }
+
+    @Test
     void changesAJobNamedByIdThroughThePrimaryKey() {
         var now = OffsetDateTime.now(ZoneOffset.UTC);
         String claim = jdbc.sql("EXPLAIN " + JobClaims.CLAIM_BY_ID)

@@ -66,6 +66,26 @@ class PostgresJobStoreTest extends JobStoreContract {
                 .doesNotContain("job_due_idx"));
     }
 
+    @Test
+    void readsBackAClaimsShortTextsThroughTheTextsPrimaryKeyWhenTheStatisticsSawNoTexts() {
+        // Statistics taken while no text waited, then a burst of text jobs: the read-back must
+        // still look each claimed job's text up, not read every waiting text.
+        jdbc.sql("ANALYZE job_text").update();
+        jdbc.sql("ANALYZE job").update();
+        jdbc.sql("INSERT INTO job (id, status, source_type, text_length, attempts, version, created_at, updated_at, next_attempt_at)"
+                + " SELECT ('00000000-0000-0000-0000-' || lpad(n::text, 12, '0'))::uuid, 'QUEUED', 'TEXT', 20, 0, 1, now(), now(), now()"
+                + " FROM generate_series(1, 20000) n").update();
+        jdbc.sql("INSERT INTO job_text (job_id, content)"
+                + " SELECT ('00000000-0000-0000-0000-' || lpad(n::text, 12, '0'))::uuid, convert_to('words waiting ' || n, 'UTF8')"
+                + " FROM generate_series(1, 20000) n").update();
+
+        String readBack = plan(jdbc.sql("EXPLAIN " + JobClaims.READ_BACK)
+                .param("ids", PaddedIds.padded(List.of(UUID.randomUUID(), UUID.randomUUID())))
+                .param("owner", "worker-1").param("lease", OffsetDateTime.now(ZoneOffset.UTC)));
+
+        assertThat(readBack).as(readBack).contains("job_text_pkey").doesNotContain("Seq Scan on job_text");
+    }
+
     private static String plan(org.springframework.jdbc.core.simple.JdbcClient.StatementSpec explain) {
         return String.join("\n", explain.query(String.class).list());
     }
