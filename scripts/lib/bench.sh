@@ -1,6 +1,11 @@
 # shellcheck shell=bash
 # Shared by the benchmark scripts (sourced from the project root, not run).
 
+# The JDK the benchmarks run on: Temurin 25 where it is installed, else the java on the PATH;
+# JAVA=/path/to/java chooses another.
+JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+[ -x "$JAVA" ] || JAVA=java
+
 # What every benchmark Tally runs with: the politeness and admission limits that protect real sites
 # and a real service lifted (one local page server; the runs build backlogs), no retention purge,
 # quiet logs. Each script adds its port, its worker count and its store.
