@@ -45,7 +45,8 @@ class JobClaims {
 
     /**
      * The jobs of a claim, read back by the lease the claim gave them, each with its submitted text
-     * when that is short (a text job's text_length is never null).
+     * when that is short (a text job's text_length is never null). The status test has
+     * {@link JobRepository#statusById}'s form, qualified by the table's alias.
      */
     static final String READ_BACK = "SELECT j.id, j.source_type, j.source_url, j.text_length, j.attempts, t.content"
             + " FROM job j LEFT JOIN job_text t ON t.job_id = j.id AND j.text_length <= " + TEXT_WITH_CLAIM_CHARS
