@@ -1,6 +1,7 @@
 package dev.tally.job;
 
 import static dev.tally.job.JobRepository.allowedFromById;
+import static dev.tally.job.JobRepository.statusById;
 import static dev.tally.job.JobRepository.ts;
 
 import java.time.Duration;
@@ -45,12 +46,11 @@ class JobClaims {
 
     /**
      * The jobs of a claim, read back by the lease the claim gave them, each with its submitted text
-     * when that is short (a text job's text_length is never null). The status test has
-     * {@link JobRepository#statusById}'s form, qualified by the table's alias.
+     * when that is short (a text job's text_length is never null).
      */
     static final String READ_BACK = "SELECT j.id, j.source_type, j.source_url, j.text_length, j.attempts, t.content"
             + " FROM job j LEFT JOIN job_text t ON t.job_id = j.id AND j.text_length <= " + TEXT_WITH_CLAIM_CHARS
-            + " WHERE j.id IN (:ids) AND (j.status = '" + JobStatus.RUNNING.name() + "') IS TRUE"
+            + " WHERE j.id IN (:ids) AND " + statusById("j.status", JobStatus.RUNNING)
             + " AND j.lease_owner = :owner AND j.lease_expires_at = :lease";
 
     private final NamedParameterJdbcTemplate jdbc;

@@ -464,7 +464,12 @@ class JobRepository {
 
     /** {@code status = 'X'} for a statement that names its jobs by id; see {@link #allowedFromById}. */
     static String statusById(JobStatus status) {
-        return "(status = '" + status.name() + "') IS TRUE";
+        return statusById("status", status);
+    }
+
+    /** {@link #statusById(JobStatus)} for a status column named otherwise (a table alias's). */
+    static String statusById(String column, JobStatus status) {
+        return "(" + column + " = '" + status.name() + "') IS TRUE";
     }
 
     private static Job mapJob(ResultSet rs, int row) throws SQLException {
