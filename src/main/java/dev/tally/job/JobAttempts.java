@@ -132,12 +132,18 @@ public class JobAttempts {
     public int releaseAbandoned(String self, boolean everyOtherOwner, int maxAttempts) {
         List<UUID> released = repository.releaseAbandoned(now(), self, everyOtherOwner, maxAttempts);
         released.forEach(id -> events.publishEvent(new JobChangedEvent(id, JobStatus.QUEUED)));
+        if (!released.isEmpty()) {
+            events.publishEvent(new JobsQueuedEvent(released.size()));
+        }
         return released.size();
     }
 
     private boolean announce(boolean changed, UUID id, JobStatus status) {
         if (changed) {
             events.publishEvent(new JobChangedEvent(id, status));
+            if (status == JobStatus.QUEUED) {
+                events.publishEvent(new JobsQueuedEvent(1));
+            }
         }
         return changed;
     }

@@ -128,8 +128,10 @@ public class Jobs {
                 repository.insert(job, text);
                 idempotency.attachJob(client, key, job.id());
             });
+            events.publishEvent(new JobsQueuedEvent(1));
         }
-        // On the caller's thread, after the commit, so a batch's writer never waits for listeners.
+        // On the caller's thread, after the commit, so a batch's writer never waits for watchers
+        // (the committer announces the batch's JobsQueuedEvent itself, once).
         events.publishEvent(new JobChangedEvent(job.id(), job.status()));
         return job;
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.stereotype.Component;
@@ -48,14 +49,16 @@ class SubmissionCommitter implements SmartLifecycle {
     private final int writerCount;
     private final BlockingQueue<Pending> queue;
     private final DistributionSummary batchSizes;
+    private final ApplicationEventPublisher events;
     private final List<Thread> writers = new ArrayList<>();
     /** Each writer's batch while it writes it, for the watchdog. */
     private final Map<Thread, List<Pending>> writing = new ConcurrentHashMap<>();
     private volatile boolean running;
 
     SubmissionCommitter(JobBatchInserts inserts, PlatformTransactionManager transactionManager,
-                        SubmitProperties properties, MeterRegistry meters) {
+                        SubmitProperties properties, MeterRegistry meters, ApplicationEventPublisher events) {
         this.inserts = inserts;
+        this.events = events;
         this.properties = properties;
         this.writerCount = properties.writerCount();
         this.queue = new ArrayBlockingQueue<>(properties.maxPending());
@@ -243,13 +246,24 @@ class SubmissionCommitter implements SmartLifecycle {
             }
             return;
         }
+        queued(batch.size());
         batch.forEach(Pending::committed);
+    }
+
+    /**
+     * Announces a committed transaction's jobs as one event, before their callers return: the
+     * callers' per-job events would wake the claim pump or the outbox relay once per job, and a
+     * loop woken by the first finds the whole batch, then wakes again for nothing.
+     */
+    private void queued(int jobs) {
+        events.publishEvent(new JobsQueuedEvent(jobs));
     }
 
     private void writeAlone(Pending pending) {
         batchSizes.record(1);
         try {
             transactions.executeWithoutResult(status -> inserts.insert(List.of(pending.row)));
+            queued(1);
             pending.committed();
         } catch (RuntimeException e) {
             pending.failed(e);

@@ -1,9 +1,8 @@
 package dev.tally.queue;
 
 import dev.tally.job.DispatchRecord;
-import dev.tally.job.JobChangedEvent;
 import dev.tally.job.JobDispatches;
-import dev.tally.job.JobStatus;
+import dev.tally.job.JobsQueuedEvent;
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
 import io.micrometer.core.instrument.Counter;
@@ -53,11 +52,14 @@ class OutboxRelay implements SmartLifecycle {
                 .register(meters);
     }
 
+    /**
+     * Woken once per transaction of this node that queued jobs. Another node's changes do not wake
+     * it: that node's relay publishes its own records (and this one finds them on its interval
+     * if that node is gone).
+     */
     @EventListener
-    void onJobChanged(JobChangedEvent event) {
-        if (event.status() == JobStatus.QUEUED) {
-            wake();
-        }
+    void onJobsQueued(JobsQueuedEvent event) {
+        wake();
     }
 
     void wake() {

@@ -21,7 +21,8 @@ import org.springframework.validation.annotation.Validated;
  *     to this many ids), so that the broker's cost per message is shared by the jobs
  * @param consumers threads of each worker process taking messages from the queue; they only
  *     claim the jobs and hand them to the worker threads ({@code tally.worker.concurrency})
- * @param relayInterval how often the relay looks for due records when nothing woke it
+ * @param relayInterval how often the relay looks for due records when nothing woke it (this node's
+ *     commits that queue jobs wake it; retries falling due and other nodes' records wait for this)
  * @param confirmTimeout how long the relay waits for the broker's publisher confirms
  * @param stuckAfter a queued job this long past its due time without a pending dispatch is sent again
  */

@@ -4,6 +4,7 @@ import dev.tally.job.ClaimedJob;
 import dev.tally.job.JobAttempts;
 import dev.tally.job.JobChangedEvent;
 import dev.tally.job.JobStatus;
+import dev.tally.job.JobsQueuedEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -51,9 +52,16 @@ class LocalWorkerPool implements SmartLifecycle {
         this.exclusiveStore = exclusiveStore;
     }
 
+    /** Jobs queued by this process: one wake per transaction, however many jobs it queued. */
+    @EventListener
+    void onJobsQueued(JobsQueuedEvent event) {
+        wake();
+    }
+
+    /** Jobs queued by another node sharing the store (this process's own come as {@link JobsQueuedEvent}s). */
     @EventListener
     void onJobChanged(JobChangedEvent event) {
-        if (event.status() == JobStatus.QUEUED) {
+        if (event.status() == JobStatus.QUEUED && !event.local()) {
             wake();
         }
     }

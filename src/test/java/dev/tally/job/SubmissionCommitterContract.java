@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,8 @@ abstract class SubmissionCommitterContract {
     private final JobStoreContract store = store();
     private final ExecutorService callers = Executors.newFixedThreadPool(64);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** What the committers under test announced, in order. */
+    private final List<Object> announced = new CopyOnWriteArrayList<>();
     private GatedDataSource gated;
     private SubmissionCommitter committer;
 
@@ -118,6 +121,26 @@ abstract class SubmissionCommitterContract {
         }
         assertThat(batches().count()).as("transactions").isEqualTo(2);
         assertThat(batches().max()).isEqualTo(20);
+    }
+
+    @Test
+    void announcesEachCommittedTransactionOnceWithItsJobCount() throws Exception {
+        start(1, 100, Duration.ofSeconds(30));
+        Future<Job> first = aCommitHeldAtTheStore();
+        List<Future<Job>> during = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            during.add(callers.submit(() -> submit(textJob("client-b"))));
+        }
+        await(() -> committer.pending() == 20);
+        assertThat(announced).as("nothing committed yet").isEmpty();
+
+        gated.open();
+        first.get();
+        for (Future<Job> job : during) {
+            job.get();
+        }
+
+        assertThat(announced).containsExactly(new JobsQueuedEvent(1), new JobsQueuedEvent(20));
     }
 
     @Test
@@ -229,7 +252,7 @@ abstract class SubmissionCommitterContract {
     void theWatchdogKeepsAnsweringTimeoutsAfterAnErrorInOneOfItsRounds() throws Exception {
         AtomicInteger rounds = new AtomicInteger();
         committer = new SubmissionCommitter(inserts(), new DataSourceTransactionManager(gated),
-                new SubmitProperties(256, 100, 1, Duration.ofMillis(300)), meters) {
+                new SubmitProperties(256, 100, 1, Duration.ofMillis(300)), meters, announced::add) {
             @Override
             void expireOverdue() {
                 if (rounds.incrementAndGet() == 1) {
@@ -290,7 +313,7 @@ abstract class SubmissionCommitterContract {
     @Test
     void aSubmissionOfferedJustAsTheCommitterStopsIsWrittenByItsOwnCaller() throws Exception {
         committer = new SubmissionCommitter(inserts(), new DataSourceTransactionManager(gated),
-                new SubmitProperties(256, 100, 1, Duration.ofMillis(300)), meters) {
+                new SubmitProperties(256, 100, 1, Duration.ofMillis(300)), meters, announced::add) {
             @Override
             boolean enqueue(Pending pending) {
                 // The committer stops after commit() saw it running and before the offer:
@@ -311,7 +334,7 @@ abstract class SubmissionCommitterContract {
 
     private void start(int writers, int maxPending, Duration commitTimeout) {
         committer = new SubmissionCommitter(inserts(), new DataSourceTransactionManager(gated),
-                new SubmitProperties(256, maxPending, writers, commitTimeout), meters);
+                new SubmitProperties(256, maxPending, writers, commitTimeout), meters, announced::add);
         committer.start();
     }
 

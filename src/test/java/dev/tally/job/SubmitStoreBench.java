@@ -51,7 +51,7 @@ public final class SubmitStoreBench {
             var single = new TransactionTemplate(transactions);
             var meters = new SimpleMeterRegistry();
             var committer = new SubmissionCommitter(new JobBatchInserts(new JdbcTemplate(dataSource), repository),
-                    transactions, new SubmitProperties(256, 10_000, writers, Duration.ofSeconds(10)), meters);
+                    transactions, new SubmitProperties(256, 10_000, writers, Duration.ofSeconds(10)), meters, event -> { });
             committer.start();
             Consumer<Job> store = group
                     ? job -> committer.commit(job, TEXT)
