@@ -1,8 +1,10 @@
 package dev.tally.job;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -11,8 +13,10 @@ import java.util.function.Predicate;
  * Writes the items of concurrent callers together. Each caller hands in its item and blocks; one
  * of them, the leader, takes every item waiting (up to {@code maxBatch}) and writes them in one
  * transaction, and each caller returns once its own item is committed. There is no thread of its
- * own and no added wait: a lone caller writes at once, and while one batch commits the next one
- * gathers. When a batch fails, each of its items is written again on its own, so a bad item costs
+ * own, and while one batch commits the next one gathers. A lone caller writes at once, unless the
+ * group has a linger: then a leader that finds only its own item waits that long once for others
+ * to join it (under a steady trickle of callers, most transactions would otherwise hold one item
+ * and cost nearly what a batch costs). When a batch fails, each of its items is written again on its own, so a bad item costs
  * only its own caller; unless the failure says the store itself is unreachable, which every
  * caller then gets at once (retrying one by one would make the last wait for all the timeouts).
  *
@@ -25,6 +29,7 @@ import java.util.function.Predicate;
 final class GroupCommit<T, R> {
 
     private final int maxBatch;
+    private final long lingerNanos;
     private final Function<List<T>, List<R>> batchWrite;
     private final Function<T, R> singleWrite;
     private final Predicate<RuntimeException> storeUnreachable;
@@ -38,10 +43,20 @@ final class GroupCommit<T, R> {
      */
     GroupCommit(int maxBatch, Function<List<T>, List<R>> batchWrite, Function<T, R> singleWrite,
                 Predicate<RuntimeException> storeUnreachable) {
+        this(maxBatch, Duration.ZERO, batchWrite, singleWrite, storeUnreachable);
+    }
+
+    /**
+     * @param linger how long a leader that finds only one item waiting waits for others before
+     *     writing it (the commit of a lone item costs nearly what a batch's does)
+     */
+    GroupCommit(int maxBatch, Duration linger, Function<List<T>, List<R>> batchWrite, Function<T, R> singleWrite,
+                Predicate<RuntimeException> storeUnreachable) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }
         this.maxBatch = maxBatch;
+        this.lingerNanos = maxBatch > 1 ? linger.toNanos() : 0;
         this.batchWrite = batchWrite;
         this.singleWrite = singleWrite;
         this.storeUnreachable = storeUnreachable;
@@ -93,6 +108,12 @@ final class GroupCommit<T, R> {
         if (batch.isEmpty()) {
             return;
         }
+        if (batch.size() == 1 && lingerNanos > 0) {
+            linger();
+            while (batch.size() < maxBatch && (next = waiting.poll()) != null) {
+                batch.add(next);
+            }
+        }
         if (batch.size() > 1 && writeTogether(batch)) {
             return;
         }
@@ -102,6 +123,18 @@ final class GroupCommit<T, R> {
             } catch (RuntimeException | Error e) {
                 one.fail(e);
             }
+        }
+    }
+
+    /**
+     * Waits out the linger. Nobody wakes the leader early: a caller that comes meanwhile finds the
+     * leader's lock held and waits in the queue, to be taken with the leader's item.
+     */
+    private void linger() {
+        long deadline = System.nanoTime() + lingerNanos;
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted()) {
+            LockSupport.parkNanos(left);
         }
     }
 

@@ -40,7 +40,7 @@ public class JobAttempts {
                 requests -> claims.claimNamed(requests, now()),
                 request -> claims.claimNamed(List.of(request), now()).get(0),
                 StoreFailures::isStoreFailure);
-        this.results = new GroupCommit<>(batching.resultBatchSize(),
+        this.results = new GroupCommit<>(batching.resultBatchSize(), batching.resultLinger(),
                 attempts -> results.succeedAll(attempts, now()),
                 attempt -> repository.succeed(attempt.id(), attempt.owner(), now(), attempt.totalWords(),
                         attempt.distinctWords(), attempt.topWords(), attempt.histogram()),

@@ -3,6 +3,7 @@ package dev.tally.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -68,6 +69,38 @@ class GroupCommitTest {
         assertThat(results).containsExactly(2, 4, 6, 8, 10, 12, 14, 16, 18, 20);
         assertThat(batches).containsExactly(List.of(1, 2, 3, 4), List.of(5, 6, 7, 8), List.of(9, 10));
         assertThat(singles.get()).isZero();
+    }
+
+    @Test
+    void aLoneItemWaitsOutTheLingerAndSharesItsWriteWithItemsThatArriveMeanwhile() throws Exception {
+        release.countDown();
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(64, Duration.ofSeconds(1), this::doubled,
+                this::heldBackSingle, e -> false);
+
+        Future<Integer> lone = callers.submit(() -> commit.write(0));
+        // Well inside the linger: the leader has taken item 0 and waits for company.
+        Thread.sleep(200);
+        Future<Integer> second = callers.submit(() -> commit.write(1));
+        Future<Integer> third = callers.submit(() -> commit.write(2));
+
+        assertThat(lone.get()).isZero();
+        assertThat(second.get()).isEqualTo(2);
+        assertThat(third.get()).isEqualTo(4);
+        assertThat(singles.get()).isZero();
+        assertThat(batches).singleElement().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .containsExactlyInAnyOrder(0, 1, 2);
+    }
+
+    @Test
+    void aLoneItemWithNobodyJoiningIsWrittenAloneOnceTheLingerIsOver() {
+        release.countDown();
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(64, Duration.ofMillis(50), this::doubled,
+                this::heldBackSingle, e -> false);
+
+        assertThat(commit.write(21)).isEqualTo(42);
+
+        assertThat(singles.get()).isEqualTo(1);
+        assertThat(batches).isEmpty();
     }
 
     /** The first write (alone) waits until the three others are queued behind it. */
