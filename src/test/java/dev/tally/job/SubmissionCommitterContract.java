@@ -107,11 +107,7 @@ abstract class SubmissionCommitterContract {
     void commitsSubmissionsThatArriveDuringACommitTogether() throws Exception {
         start(1, 100, Duration.ofSeconds(30));
         Future<Job> first = aCommitHeldAtTheStore();
-        List<Future<Job>> during = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            during.add(callers.submit(() -> submit(textJob("client-b"))));
-        }
-        await(() -> committer.pending() == 20);
+        List<Future<Job>> during = twentySubmissionsWaitingBehindIt();
 
         gated.open();
 
@@ -127,11 +123,7 @@ abstract class SubmissionCommitterContract {
     void announcesEachCommittedTransactionOnceWithItsJobCount() throws Exception {
         start(1, 100, Duration.ofSeconds(30));
         Future<Job> first = aCommitHeldAtTheStore();
-        List<Future<Job>> during = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            during.add(callers.submit(() -> submit(textJob("client-b"))));
-        }
-        await(() -> committer.pending() == 20);
+        List<Future<Job>> during = twentySubmissionsWaitingBehindIt();
         assertThat(announced).as("nothing committed yet").isEmpty();
 
         gated.open();
@@ -341,6 +333,16 @@ abstract class SubmissionCommitterContract {
     /** The job inserts of the committers under test, through the gated data source. */
     private JobBatchInserts inserts() {
         return new JobBatchInserts(new JdbcTemplate(gated), new JobRepository(store.jdbc, true));
+    }
+
+    /** Twenty text submissions, once all wait for the writer (busy with a held commit). */
+    private List<Future<Job>> twentySubmissionsWaitingBehindIt() throws InterruptedException {
+        List<Future<Job>> waiting = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            waiting.add(callers.submit(() -> submit(textJob("client-b"))));
+        }
+        await(() -> committer.pending() == 20);
+        return waiting;
     }
 
     /** Closes the store's gate and submits a URL job, whose commit then waits at the gate. */
