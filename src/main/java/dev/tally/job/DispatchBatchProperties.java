@@ -27,13 +27,14 @@ public record DispatchBatchProperties(
         @Min(1) @Max(1000) @DefaultValue("64") int resultBatchSize,
         @NotNull @DefaultValue("200us") Duration resultLinger) {
 
+    /** The longest {@link #resultLinger()} allowed: a held result keeps its worker thread waiting. */
+    static final Duration MAX_RESULT_LINGER = Duration.ofMillis(10);
+
     public DispatchBatchProperties {
         // Bean Validation has no portable bounds for Duration; a worker thread waits this long.
         if (resultLinger != null && (resultLinger.isNegative() || resultLinger.compareTo(MAX_RESULT_LINGER) > 0)) {
-            throw new IllegalArgumentException("tally.dispatch.result-linger must be between 0 and " + MAX_RESULT_LINGER.toMillis() + "ms");
+            throw new IllegalArgumentException("tally.dispatch.result-linger must be between 0 and "
+                    + MAX_RESULT_LINGER.toMillis() + "ms");
         }
     }
-
-    /** The longest {@link #resultLinger()} allowed: a held result keeps its worker thread waiting. */
-    static final Duration MAX_RESULT_LINGER = Duration.ofMillis(10);
 }

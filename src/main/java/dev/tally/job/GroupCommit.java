@@ -16,9 +16,10 @@ import java.util.function.Predicate;
  * own, and while one batch commits the next one gathers. A lone caller writes at once, unless the
  * group has a linger: then a leader that finds only its own item waits that long once for others
  * to join it (under a steady trickle of callers, most transactions would otherwise hold one item
- * and cost nearly what a batch costs). When a batch fails, each of its items is written again on its own, so a bad item costs
- * only its own caller; unless the failure says the store itself is unreachable, which every
- * caller then gets at once (retrying one by one would make the last wait for all the timeouts).
+ * and cost nearly what a batch costs). When a batch fails, each of its items is written again on
+ * its own, so a bad item costs only its own caller; unless the failure says the store itself is
+ * unreachable, which every caller then gets at once (retrying one by one would make the last wait
+ * for all the timeouts).
  *
  * <p>Waiting for the leader is not interruptible on purpose: an interrupt that lands inside a
  * JDBC write can close an embedded database's file (H2 uses interruptible NIO channels).
