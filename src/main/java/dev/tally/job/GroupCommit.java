@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -34,6 +35,7 @@ final class GroupCommit<T, R> {
     private final Function<List<T>, List<R>> batchWrite;
     private final Function<T, R> singleWrite;
     private final Predicate<RuntimeException> storeUnreachable;
+    private final IntConsumer committed;
     private final ReentrantLock leader = new ReentrantLock();
     private final ConcurrentLinkedQueue<Pending<T, R>> waiting = new ConcurrentLinkedQueue<>();
 
@@ -44,15 +46,16 @@ final class GroupCommit<T, R> {
      */
     GroupCommit(int maxBatch, Function<List<T>, List<R>> batchWrite, Function<T, R> singleWrite,
                 Predicate<RuntimeException> storeUnreachable) {
-        this(maxBatch, Duration.ZERO, batchWrite, singleWrite, storeUnreachable);
+        this(maxBatch, Duration.ZERO, batchWrite, singleWrite, storeUnreachable, size -> { });
     }
 
     /**
      * @param linger how long a leader that finds only one item waiting waits for others before
      *     writing it (the commit of a lone item costs nearly what a batch's does)
+     * @param committed told how many items each committed transaction held (a metric)
      */
     GroupCommit(int maxBatch, Duration linger, Function<List<T>, List<R>> batchWrite, Function<T, R> singleWrite,
-                Predicate<RuntimeException> storeUnreachable) {
+                Predicate<RuntimeException> storeUnreachable, IntConsumer committed) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }
@@ -61,6 +64,7 @@ final class GroupCommit<T, R> {
         this.batchWrite = batchWrite;
         this.singleWrite = singleWrite;
         this.storeUnreachable = storeUnreachable;
+        this.committed = committed;
     }
 
     /** Writes {@code item} (with whatever else is waiting) and returns its result once committed. */
@@ -120,7 +124,9 @@ final class GroupCommit<T, R> {
         }
         for (Pending<T, R> one : batch) {
             try {
-                one.succeed(singleWrite.apply(one.item));
+                R result = singleWrite.apply(one.item);
+                committed.accept(1);
+                one.succeed(result);
             } catch (RuntimeException | Error e) {
                 one.fail(e);
             }
@@ -151,6 +157,7 @@ final class GroupCommit<T, R> {
             batch.forEach(p -> p.fail(e));
             return true;
         }
+        committed.accept(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).succeed(results.get(i));
         }

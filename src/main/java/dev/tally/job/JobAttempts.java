@@ -3,6 +3,8 @@ package dev.tally.job;
 import dev.tally.job.JobClaims.ClaimRequest;
 import dev.tally.job.JobResults.SucceededAttempt;
 import dev.tally.text.Histogram;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,28 +31,38 @@ public class JobAttempts {
     private final GroupCommit<ClaimRequest, Optional<ClaimedJob>> namedClaims;
     /** Results of concurrent workers, stored in shared transactions. */
     private final GroupCommit<SucceededAttempt, Boolean> results;
+    private final DistributionSummary claimBatchSizes;
 
     JobAttempts(JobRepository repository, JobClaims claims, JobResults results, DispatchBatchProperties batching,
-                ApplicationEventPublisher events, Clock clock) {
+                ApplicationEventPublisher events, Clock clock, MeterRegistry meters) {
         this.repository = repository;
         this.claims = claims;
         this.events = events;
         this.clock = clock;
+        this.claimBatchSizes = DistributionSummary.builder("tally.dispatch.claim.batch.size")
+                .description("jobs claimed per transaction that claimed any")
+                .register(meters);
         this.namedClaims = new GroupCommit<>(batching.claimBatchSize(),
-                requests -> claims.claimNamed(requests, now()),
-                request -> claims.claimNamed(List.of(request), now()).get(0),
+                requests -> counted(claims.claimNamed(requests, now())),
+                request -> counted(claims.claimNamed(List.of(request), now())).get(0),
                 StoreFailures::isStoreFailure);
+        DistributionSummary resultBatchSizes = DistributionSummary.builder("tally.dispatch.result.batch.size")
+                .description("results of succeeded attempts stored per transaction")
+                .register(meters);
         this.results = new GroupCommit<>(batching.resultBatchSize(), batching.resultLinger(),
                 attempts -> results.succeedAll(attempts, now()),
                 attempt -> repository.succeed(attempt.id(), attempt.owner(), now(), attempt.totalWords(),
                         attempt.distinctWords(), attempt.topWords(), attempt.histogram()),
-                StoreFailures::isStoreFailure);
+                StoreFailures::isStoreFailure, resultBatchSizes::record);
     }
 
     /** Claims up to {@code max} due queued jobs for {@code owner}, in one transaction. */
     public List<ClaimedJob> claimDue(String owner, int max, Duration lease) {
         Instant now = now();
         List<ClaimedJob> claimed = claims.claimDue(owner, now, now.plus(lease), max);
+        if (!claimed.isEmpty()) {
+            claimBatchSizes.record(claimed.size());
+        }
         claimed.forEach(j -> events.publishEvent(new JobChangedEvent(j.id(), JobStatus.RUNNING)));
         return claimed;
     }
@@ -71,6 +83,15 @@ public class JobAttempts {
         List<ClaimedJob> claimed = outcomes.stream().flatMap(Optional::stream).toList();
         claimed.forEach(j -> events.publishEvent(new JobChangedEvent(j.id(), JobStatus.RUNNING)));
         return claimed;
+    }
+
+    /** Records how many of one committed transaction's named claims took their job. */
+    private List<Optional<ClaimedJob>> counted(List<Optional<ClaimedJob>> outcomes) {
+        long claimed = outcomes.stream().filter(Optional::isPresent).count();
+        if (claimed > 0) {
+            claimBatchSizes.record(claimed);
+        }
+        return outcomes;
     }
 
     /** Extends the lease; false means stop: the job was cancelled, deleted or taken over. */

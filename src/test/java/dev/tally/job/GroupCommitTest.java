@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +24,7 @@ class GroupCommitTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger singles = new AtomicInteger();
     private final List<List<Integer>> batches = new ArrayList<>();
+    private final List<Integer> committedSizes = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -75,7 +77,7 @@ class GroupCommitTest {
     void aLoneItemWaitsOutTheLingerAndSharesItsWriteWithItemsThatArriveMeanwhile() throws Exception {
         release.countDown();
         GroupCommit<Integer, Integer> commit = new GroupCommit<>(64, Duration.ofSeconds(1), this::doubled,
-                this::heldBackSingle, e -> false);
+                this::heldBackSingle, e -> false, committedSizes::add);
 
         Future<Integer> lone = callers.submit(() -> commit.write(0));
         // Well inside the linger: the leader has taken item 0 and waits for company.
@@ -95,12 +97,35 @@ class GroupCommitTest {
     void aLoneItemWithNobodyJoiningIsWrittenAloneOnceTheLingerIsOver() {
         release.countDown();
         GroupCommit<Integer, Integer> commit = new GroupCommit<>(64, Duration.ofMillis(50), this::doubled,
-                this::heldBackSingle, e -> false);
+                this::heldBackSingle, e -> false, committedSizes::add);
 
         assertThat(commit.write(21)).isEqualTo(42);
 
         assertThat(singles.get()).isEqualTo(1);
         assertThat(batches).isEmpty();
+    }
+
+    @Test
+    void tellsHowManyItemsEachCommittedTransactionHeldCountingNeitherFailedBatchesNorFailedItems() {
+        release.countDown();
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(3, Duration.ZERO, items -> {
+            if (items.contains(-1)) {
+                throw new IllegalArgumentException("a bad item spoils its batch");
+            }
+            return doubled(items);
+        }, item -> {
+            if (item < 0) {
+                throw new IllegalArgumentException("bad item");
+            }
+            return heldBackSingle(item);
+        }, e -> false, committedSizes::add);
+
+        assertThat(commit.writeAll(List.of(1, 2, 3, 4, 5))).containsExactly(2, 4, 6, 8, 10);
+        assertThatThrownBy(() -> commit.writeAll(List.of(6, -1, 7))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(commit.write(8)).isEqualTo(16);
+
+        // Batches of 3 and 2; the spoilt batch's good items one by one (its bad one not at all); 8 alone.
+        assertThat(committedSizes).containsExactly(3, 2, 1, 1, 1);
     }
 
     /** The first write (alone) waits until the three others are queued behind it. */

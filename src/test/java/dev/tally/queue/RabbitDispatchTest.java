@@ -96,6 +96,22 @@ class RabbitDispatchTest {
     }
 
     @Test
+    void countsTheJobsEachClaimTransactionTookFromTheBrokersMessages() {
+        var claims = meters.get("tally.dispatch.claim.batch.size").summary();
+        double claimedBefore = claims.totalAmount();
+        long transactionsBefore = claims.count();
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(submitText("claimed from a message " + i));
+        }
+        ids.forEach(api::awaitTerminal);
+
+        assertThat(claims.totalAmount() - claimedBefore).isGreaterThanOrEqualTo(8);
+        assertThat(claims.count() - transactionsBefore).isBetween(1L, (long) (claims.totalAmount() - claimedBefore));
+    }
+
+    @Test
     void aDuplicateDeliveryOfAFinishedJobIsIgnored() {
         String id = submitText("only once please");
         JsonNode done = api.awaitTerminal(id);
