@@ -11,8 +11,6 @@ import java.util.UUID;
  * @param text the submitted text as stored (UTF-8) when it is short enough to come with the claim,
  *     else null; workers read a text job's text with {@link JobAttempts#textOf}, which uses this
  *     when it is there
- * @param callback whether the job was submitted with a {@code callbackUrl} (its end then records a
- *     webhook delivery)
  */
-public record ClaimedJob(UUID id, JobSource source, int attempt, String owner, byte[] text, boolean callback) {
+public record ClaimedJob(UUID id, JobSource source, int attempt, String owner, byte[] text) {
 }

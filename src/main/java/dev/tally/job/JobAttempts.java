@@ -116,8 +116,7 @@ public class JobAttempts {
         // A histogram of no more words than the top is stored once, as the top words.
         byte[] all = stored.topIsAll() ? null : stored.all();
         boolean done = results.write(new SucceededAttempt(job.id(), job.owner(), histogram.totalWords(),
-                histogram.distinctWords(), stored.top(), all, job.source().type() == JobSource.Type.TEXT,
-                job.callback()));
+                histogram.distinctWords(), stored.top(), all));
         return announce(done, job.id(), JobStatus.SUCCEEDED);
     }
 

@@ -74,15 +74,12 @@ class JobResults {
             if (histograms.length > 0) {
                 jdbc.batchUpdate("INSERT INTO job_histogram (job_id, data) VALUES (:id, :data)", histograms);
             }
-            // Only a text job has a text row, and only a job submitted with a callback gets a
-            // webhook: what the claim told the worker saves the statements for the others.
-            List<UUID> texts = stored.stream().filter(SucceededAttempt::text).map(SucceededAttempt::id).toList();
-            if (!texts.isEmpty()) {
-                jdbc.update("DELETE FROM job_text WHERE job_id IN (:ids)",
-                        new MapSqlParameterSource("ids", PaddedIds.padded(texts)));
-            }
-            stored.stream().filter(SucceededAttempt::callback)
-                    .forEach(r -> repository.recordWebhook(r.id(), JobStatus.SUCCEEDED, now));
+            List<UUID> ids = stored.stream().map(SucceededAttempt::id).toList();
+            jdbc.update("DELETE FROM job_text WHERE job_id IN (:ids)", new MapSqlParameterSource("ids", PaddedIds.padded(ids)));
+            // Most jobs ask for no callback: find the few that do, and record their webhooks.
+            jdbc.queryForList("SELECT id FROM job WHERE id IN (:ids) AND callback_url IS NOT NULL",
+                            new MapSqlParameterSource("ids", PaddedIds.padded(ids)), UUID.class)
+                    .forEach(id -> repository.recordWebhook(id, JobStatus.SUCCEEDED, now));
         }
         Map<UUID, Boolean> storedById = stored.stream()
                 .collect(Collectors.toMap(SucceededAttempt::id, r -> Boolean.TRUE, (a, b) -> a));
@@ -96,11 +93,8 @@ class JobResults {
      * @param topWords the encoded top words, shown with the job
      * @param histogram the encoded full histogram, or null when {@code topWords} holds every word
      *     (no separate row is stored; {@link JobRepository#histogram} reads the top words then)
-     * @param text whether the job is a text job, whose stored text the result removes
-     * @param callback whether the job was submitted with a callback URL, so that its success
-     *     records a webhook delivery
      */
     record SucceededAttempt(UUID id, String owner, long totalWords, int distinctWords, byte[] topWords,
-                            byte[] histogram, boolean text, boolean callback) {
+                            byte[] histogram) {
     }
 }

@@ -207,7 +207,7 @@ abstract class JobStoreContract {
         byte[] top = SOME_RESULT;
 
         assertThat(repository.succeed(jobs.get(0).id(), "w1", now, 2, 1, top, null)).isTrue();
-        assertThat(results.succeedAll(List.of(new JobResults.SucceededAttempt(jobs.get(1).id(), "w1", 2, 1, top, null, false, false)), now))
+        assertThat(results.succeedAll(List.of(new JobResults.SucceededAttempt(jobs.get(1).id(), "w1", 2, 1, top, null)), now))
                 .containsExactly(true);
 
         for (Job job : jobs) {
@@ -514,47 +514,6 @@ abstract class JobStoreContract {
         assertThat(repository.find(job.id()).orElseThrow().attempts()).isEqualTo(1);
     }
 
-    @Test
-    void aClaimTellsWhetherTheJobAsksForACallback() {
-        Job called = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url("https://example.com/called"),
-                "https://hooks.example.com/tally", 0, 1, now, now, null, null, null, null, "client-a");
-        Job silent = queuedUrlJob("https://example.com/silent");
-        Job named = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url("https://example.com/named"),
-                "https://hooks.example.com/tally", 0, 1, now, now, null, null, null, null, "client-a");
-        List.of(called, silent).forEach(j -> repository.insert(j, null));
-
-        List<ClaimedJob> due = claims.claimDue("w1", now, now.plusSeconds(30), 10);
-        repository.insert(named, null);
-        var byName = claims.claimNamed(List.of(new JobClaims.ClaimRequest(named.id(), "w1", java.time.Duration.ofSeconds(30))), now);
-
-        assertThat(due).filteredOn(j -> j.id().equals(called.id())).singleElement().satisfies(j -> assertThat(j.callback()).isTrue());
-        assertThat(due).filteredOn(j -> j.id().equals(silent.id())).singleElement().satisfies(j -> assertThat(j.callback()).isFalse());
-        assertThat(byName.get(0)).hasValueSatisfying(j -> assertThat(j.callback()).isTrue());
-    }
-
-    @Test
-    void aBatchOfResultsRemovesTheTextsOfItsTextJobsAndRecordsWebhooksForTheJobsWithACallback() {
-        String text = "Counted words leave no text behind.";
-        Job textJob = textJob(text);
-        Job called = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url("https://example.com/called"),
-                "https://hooks.example.com/tally", 0, 1, now, now, null, null, null, null, "client-a");
-        Job silent = queuedUrlJob("https://example.com/silent");
-        repository.insert(textJob, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        repository.insert(called, null);
-        repository.insert(silent, null);
-        List<ClaimedJob> claimed = claims.claimDue("w1", now, now.plusSeconds(30), 10);
-        List<JobResults.SucceededAttempt> batch = claimed.stream()
-                .map(j -> new JobResults.SucceededAttempt(j.id(), j.owner(), 5, 5, SOME_RESULT, SOME_RESULT,
-                        j.source().type() == JobSource.Type.TEXT, j.callback()))
-                .toList();
-
-        assertThat(results.succeedAll(batch, now)).containsOnly(true).hasSize(3);
-
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM job_text").query(Integer.class).single()).isZero();
-        assertThat(jdbc.sql("SELECT job_id FROM webhook_delivery WHERE event = 'job.succeeded'").query(UUID.class).list())
-                .containsExactly(called.id());
-    }
-
     private Job textJob(String text) {
         return new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.text(text.length()), null, 0, 1, now, now,
                 null, null, null, null, "client-a");
@@ -700,7 +659,7 @@ abstract class JobStoreContract {
     }
 
     private static JobResults.SucceededAttempt attemptResult(UUID id, byte[] top) {
-        return new JobResults.SucceededAttempt(id, "w1", 3, 2, top, SOME_RESULT, false, false);
+        return new JobResults.SucceededAttempt(id, "w1", 3, 2, top, SOME_RESULT);
     }
 
     private static void await(java.util.concurrent.CountDownLatch latch) {
