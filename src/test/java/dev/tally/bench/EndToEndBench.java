@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +35,10 @@ import java.util.regex.Pattern;
  * <p>Besides the rate, the round reports the CPU time spent per job by the whole machine (service,
  * client, page server, database and broker), by the client (this JVM and wrk) and, given
  * SERVER_PID, by the service (Linux /proc): figures that move far less than the rate when the
- * machine is noisy, so they are the ones to compare two versions by.
+ * machine is noisy, so they are the ones to compare two versions by. It also reports the CPU time
+ * per job of the PostgreSQL, RabbitMQ and nginx processes that worked during the round (by command
+ * name), and, from the service's metrics, how many jobs its submission, claim and result
+ * transactions held on average.
  *
  * <pre>usage: EndToEndBench BASE_URL PAGE_URL JOBS [WARMUP_SECONDS] [SERVER_PID]</pre>
  */
@@ -84,6 +88,8 @@ public final class EndToEndBench {
 
     /** Submits {@code jobs} jobs and waits until none is queued or running. */
     private static Round round(HttpClient http, String base, String page, int jobs, long serverPid) throws Exception {
+        Map<String, Double> batchesBefore = serverPid < 0 ? Map.of() : batchMetrics(http, base);
+        long[] backendsBefore = backendCpuNanos();
         long clientCpuBefore = ownAndChildrenCpuNanos();
         long serverCpuBefore = cpuNanos(serverPid);
         long machineCpuBefore = machineCpuNanos();
@@ -101,6 +107,8 @@ public final class EndToEndBench {
         double clientCpuMs = (ownAndChildrenCpuNanos() - clientCpuBefore) / 1e6;
         double serverCpuMs = (cpuNanos(serverPid) - serverCpuBefore) / 1e6;
         double machineCpuMs = (machineCpuNanos() - machineCpuBefore) / 1e6;
+        long[] backendsAfter = backendCpuNanos();
+        Map<String, Double> batchesAfter = serverPid < 0 ? Map.of() : batchMetrics(http, base);
         int succeeded = 0;
         long[] latencies = new long[submitted.ids().size()];
         for (String id : submitted.ids()) {
@@ -119,7 +127,8 @@ public final class EndToEndBench {
                 percentile(latencies, succeeded, 50), percentile(latencies, succeeded, 99),
                 succeeded == 0 ? 0 : latencies[succeeded - 1],
                 succeeded, submitted.ids().size() - succeeded, submitted.errors(),
-                machineCpuMs / jobs, clientCpuMs / jobs, serverPid < 0 ? "" : String.format(", service %.2f ms", serverCpuMs / jobs)),
+                machineCpuMs / jobs, clientCpuMs / jobs, serverPid < 0 ? "" : String.format(", service %.2f ms", serverCpuMs / jobs))
+                + backends(backendsBefore, backendsAfter, jobs) + batches(batchesBefore, batchesAfter),
                 succeeded == jobs);
     }
 
@@ -199,6 +208,88 @@ public final class EndToEndBench {
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** The other processes of the path whose CPU time a round reports, by command name. */
+    private static final List<String> BACKENDS = List.of("postgres", "beam.smp", "nginx");
+    private static final List<String> BACKEND_NAMES = List.of("PostgreSQL", "RabbitMQ", "nginx");
+
+    /** User and system CPU time so far of all processes of each of {@link #BACKENDS} (Linux /proc). */
+    private static long[] backendCpuNanos() {
+        long[] ticks = new long[BACKENDS.size()];
+        java.io.File[] processes = new java.io.File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
+        for (java.io.File process : processes == null ? new java.io.File[0] : processes) {
+            try {
+                String stat = java.nio.file.Files.readString(process.toPath().resolve("stat"));
+                int which = BACKENDS.indexOf(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+                if (which >= 0) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks[which] += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // The process ended meanwhile: its time is lost to the count, as it would be anyway.
+            }
+        }
+        for (int i = 0; i < ticks.length; i++) {
+            ticks[i] *= 10_000_000L;
+        }
+        return ticks;
+    }
+
+    /** ", PostgreSQL x ms, ..." for the backends that worked during the round (by processes alive at its end). */
+    private static String backends(long[] before, long[] after, int jobs) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < BACKENDS.size(); i++) {
+            long used = after[i] - before[i];
+            if (used > 0) {
+                line.append(String.format(", %s %.2f ms", BACKEND_NAMES.get(i), used / 1e6 / jobs));
+            }
+        }
+        return line.toString();
+    }
+
+    /** A group commit's batch-size summary in the service's metrics, and its label in the report. */
+    private record BatchMetric(String label, String name) {
+    }
+
+    private static final List<BatchMetric> BATCH_METRICS = List.of(
+            new BatchMetric("submissions", "tally_submit_batch_size"),
+            new BatchMetric("claims", "tally_dispatch_claim_batch_size"),
+            new BatchMetric("results", "tally_dispatch_result_batch_size"));
+
+    /** The sums and counts of the batch-size summaries, from /actuator/prometheus (empty if unreadable). */
+    private static Map<String, Double> batchMetrics(HttpClient http, String base) {
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Map<String, Double> values = new java.util.HashMap<>();
+            for (String line : body.split("\n")) {
+                String[] parts = line.split(" ");
+                if (parts.length == 2 && (parts[0].endsWith("_batch_size_sum") || parts[0].endsWith("_batch_size_count"))) {
+                    values.put(parts[0], Double.parseDouble(parts[1]));
+                }
+            }
+            return values;
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
+    /** "; jobs per transaction: submissions x, claims y, results z" over the round, or "" without metrics. */
+    private static String batches(Map<String, Double> before, Map<String, Double> after) {
+        StringBuilder line = new StringBuilder();
+        for (BatchMetric metric : BATCH_METRICS) {
+            String sum = metric.name() + "_sum";
+            String count = metric.name() + "_count";
+            if (before.containsKey(sum) && after.containsKey(sum)) {
+                double transactions = after.get(count) - before.get(count);
+                if (transactions > 0) {
+                    line.append(line.isEmpty() ? "; jobs per transaction: " : ", ")
+                            .append(String.format("%s %.1f", metric.label(), (after.get(sum) - before.get(sum)) / transactions));
+                }
+            }
+        }
+        return line.toString();
     }
 
     /** CPU time used by everything on the machine so far (Linux /proc/stat: all but idle and iowait), or 0. */
