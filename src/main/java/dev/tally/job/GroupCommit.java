@@ -124,12 +124,12 @@ final class GroupCommit<T, R> {
         }
         for (Pending<T, R> one : batch) {
             try {
-                R result = singleWrite.apply(one.item);
-                committed.accept(1);
-                one.succeed(result);
+                one.succeed(singleWrite.apply(one.item));
             } catch (RuntimeException | Error e) {
                 one.fail(e);
+                continue;
             }
+            tell(1);
         }
     }
 
@@ -157,11 +157,20 @@ final class GroupCommit<T, R> {
             batch.forEach(p -> p.fail(e));
             return true;
         }
-        committed.accept(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).succeed(results.get(i));
         }
+        tell(batch.size());
         return true;
+    }
+
+    /** Tells the observer, after the items are answered: its failure must not fail a committed write. */
+    private void tell(int size) {
+        try {
+            committed.accept(size);
+        } catch (RuntimeException e) {
+            // A metric that cannot be recorded is lost; the write it describes is not.
+        }
     }
 
     private static final class Pending<T, R> {

@@ -128,6 +128,18 @@ class GroupCommitTest {
         assertThat(committedSizes).containsExactly(3, 2, 1, 1, 1);
     }
 
+    @Test
+    void anObserverThatFailsFailsNoWrite() {
+        release.countDown();
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(4, Duration.ZERO, this::doubled, this::heldBackSingle,
+                e -> false, size -> {
+                    throw new IllegalStateException("metrics unavailable");
+                });
+
+        assertThat(commit.write(1)).isEqualTo(2);
+        assertThat(commit.writeAll(List.of(2, 3, 4))).containsExactly(4, 6, 8);
+    }
+
     /** The first write (alone) waits until the three others are queued behind it. */
     private List<Future<Integer>> writeFourHoldingTheFirst(GroupCommit<Integer, Integer> commit) throws Exception {
         List<Future<Integer>> results = new ArrayList<>();
