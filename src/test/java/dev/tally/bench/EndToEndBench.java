@@ -210,30 +210,29 @@ public final class EndToEndBench {
         }
     }
 
-    /** The other processes of the path whose CPU time a round reports, by command name. */
-    private static final List<String> BACKENDS = List.of("postgres", "beam.smp", "nginx");
-    private static final List<String> BACKEND_NAMES = List.of("PostgreSQL", "RabbitMQ", "nginx");
+    /** Another process of the path whose CPU time a round reports: its command name and its label. */
+    private record Backend(String command, String label) {
+    }
 
-    /** User and system CPU time so far of all processes of each of {@link #BACKENDS} (Linux /proc). */
+    private static final List<Backend> BACKENDS = List.of(
+            new Backend("postgres", "PostgreSQL"), new Backend("beam.smp", "RabbitMQ"), new Backend("nginx", "nginx"));
+
+    /** CPU time so far of all processes of each of {@link #BACKENDS}, in their order (Linux /proc). */
     private static long[] backendCpuNanos() {
-        long[] ticks = new long[BACKENDS.size()];
-        java.io.File[] processes = new java.io.File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
-        for (java.io.File process : processes == null ? new java.io.File[0] : processes) {
+        long[] nanos = new long[BACKENDS.size()];
+        ProcessHandle.allProcesses().forEach(process -> {
             try {
-                String stat = java.nio.file.Files.readString(process.toPath().resolve("stat"));
-                int which = BACKENDS.indexOf(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
-                if (which >= 0) {
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks[which] += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                String command = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + process.pid() + "/comm")).trim();
+                for (int i = 0; i < BACKENDS.size(); i++) {
+                    if (BACKENDS.get(i).command().equals(command)) {
+                        nanos[i] += cpuNanos(process.pid());
+                    }
                 }
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (java.io.IOException e) {
                 // The process ended meanwhile: its time is lost to the count, as it would be anyway.
             }
-        }
-        for (int i = 0; i < ticks.length; i++) {
-            ticks[i] *= 10_000_000L;
-        }
-        return ticks;
+        });
+        return nanos;
     }
 
     /** ", PostgreSQL x ms, ..." for the backends that worked during the round (by processes alive at its end). */
@@ -242,7 +241,7 @@ public final class EndToEndBench {
         for (int i = 0; i < BACKENDS.size(); i++) {
             long used = after[i] - before[i];
             if (used > 0) {
-                line.append(String.format(", %s %.2f ms", BACKEND_NAMES.get(i), used / 1e6 / jobs));
+                line.append(String.format(", %s %.2f ms", BACKENDS.get(i).label(), used / 1e6 / jobs));
             }
         }
         return line.toString();
