@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -33,8 +34,8 @@ import org.springframework.stereotype.Component;
  * the table.
  *
  * <p>Announcements are sent by one thread, in order: as many as are pending in one statement,
- * packed many to a notification ({@link ChangeNotices}), at most one statement per 5 ms while
- * changes keep coming, so thousands of changes a second cost a few hundred statements and
+ * packed many to a notification ({@link ChangeNotices}), at most one statement per 20 ms while
+ * changes keep coming, so thousands of changes a second cost at most fifty statements and
  * notifications rather than one round trip each on the thread that made the change. The queue is
  * bounded: if it is full, an announcement is dropped and other nodes fall back to their timeouts
  * (long-polls) and expiry (cache), as when the notification connection is down.
@@ -51,9 +52,11 @@ class PostgresChangeNotifications implements SmartLifecycle {
      * The least time between two statements while changes keep coming: what a statement costs
      * (here a round trip, in PostgreSQL and in every listening node a notification to wake for)
      * is paid per statement, not per change, and changes made one by one would otherwise go one
-     * per statement. A change after a quiet moment goes at once.
+     * per statement. A change after a quiet moment goes at once. At 20 ms the notification threads
+     * of a node finishing ~480 jobs a second spent half the CPU they did at 5 ms (benchmarks.md,
+     * 2026-12-05), and a change reaches other nodes within ~20 ms.
      */
-    private static final long MIN_SEND_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    static final Duration MIN_SEND_INTERVAL = Duration.ofMillis(20);
     private static final Logger log = LoggerFactory.getLogger(PostgresChangeNotifications.class);
 
     private final JdbcTemplate jdbc;
@@ -101,14 +104,15 @@ class PostgresChangeNotifications implements SmartLifecycle {
 
     private void sendLoop() {
         List<String> batch = new ArrayList<>(MAX_PER_STATEMENT);
-        long lastSend = System.nanoTime() - MIN_SEND_INTERVAL_NANOS;
+        long interval = MIN_SEND_INTERVAL.toNanos();
+        long lastSend = System.nanoTime() - interval;
         while (running || !pending.isEmpty()) {
             try {
                 String first = pending.poll(500, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                long gather = lastSend + MIN_SEND_INTERVAL_NANOS - System.nanoTime();
+                long gather = lastSend + interval - System.nanoTime();
                 if (gather > 0 && running) {
                     TimeUnit.NANOSECONDS.sleep(gather);
                 }

@@ -2,7 +2,11 @@ package dev.tally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.support.Infrastructure;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,18 +17,23 @@ import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Two nodes' change notifications over the machine's real PostgreSQL: what one node changes, the
- * other learns, in order, however many changes come at once; a node ignores its own notices.
+ * other learns, in order, however many changes come at once; a node ignores its own notices;
+ * changes made one by one share notifications.
  * Other processes may share the channel, so only this test's job ids are looked at.
  */
 class PostgresChangeNotificationsTest {
 
     private final JdbcTemplate jdbc = new JdbcTemplate(
             new DriverManagerDataSource(Infrastructure.postgresUrl(), Infrastructure.postgresUser(), ""));
+    /** The nodes' pool: as in the service, a statement does not pay for a new connection. */
+    private final HikariDataSource pool = pool();
     private final List<Object> heardByA = new CopyOnWriteArrayList<>();
     private final List<Object> heardByB = new CopyOnWriteArrayList<>();
     private final List<PostgresChangeNotifications> nodes = new ArrayList<>();
@@ -32,6 +41,7 @@ class PostgresChangeNotificationsTest {
     @AfterEach
     void stopNodes() {
         nodes.forEach(PostgresChangeNotifications::stop);
+        pool.close();
     }
 
     @Test
@@ -58,6 +68,40 @@ class PostgresChangeNotificationsTest {
     }
 
     @Test
+    void changesMadeOneByOneGoOutAtMostOneNotificationPerSendInterval() throws Exception {
+        PostgresChangeNotifications a = startNode(heardByA);
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ids.add(UUID.randomUUID());
+        }
+        try (Connection listening = DriverManager.getConnection(Infrastructure.postgresUrl(), Infrastructure.postgresUser(), "")) {
+            try (Statement statement = listening.createStatement()) {
+                statement.execute("LISTEN " + PostgresChangeNotifications.CHANNEL);
+            }
+            long started = System.nanoTime();
+            for (UUID id : ids) {
+                a.announce(new JobChangedEvent(id, JobStatus.RUNNING));
+                Thread.sleep(1);
+            }
+            Duration announcing = Duration.ofNanos(System.nanoTime() - started);
+
+            List<String> payloads = new ArrayList<>();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                PGNotification[] arrived = listening.unwrap(PGConnection.class).getNotifications(100);
+                for (PGNotification notification : arrived == null ? new PGNotification[0] : arrived) {
+                    if (ids.stream().anyMatch(id -> notification.getParameter().contains(id.toString()))) {
+                        payloads.add(notification.getParameter());
+                    }
+                }
+                return payloads.stream().mapToLong(p -> p.lines().count() - 1).sum() == ids.size();
+            });
+            // One statement (here one payload) per interval while changes keep coming, plus the first at once.
+            long mostStatements = announcing.toNanos() / PostgresChangeNotifications.MIN_SEND_INTERVAL.toNanos() + 2;
+            assertThat(payloads).hasSizeLessThanOrEqualTo((int) mostStatements);
+        }
+    }
+
+    @Test
     void aNoticeInTheOneChangeFormOfEarlierVersionsIsHeard() {
         startNode(heardByB);
         UUID id = UUID.randomUUID();
@@ -70,13 +114,21 @@ class PostgresChangeNotificationsTest {
 
     private PostgresChangeNotifications startNode(List<Object> heard) {
         int listening = listeners();
-        var node = new PostgresChangeNotifications(jdbc, heard::add, Infrastructure.postgresUrl(),
+        var node = new PostgresChangeNotifications(new JdbcTemplate(pool), heard::add, Infrastructure.postgresUrl(),
                 Infrastructure.postgresUser(), "");
         node.start();
         nodes.add(node);
         // Notices sent before its LISTEN are not for it: wait until it listens.
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listeners() > listening);
         return node;
+    }
+
+    private static HikariDataSource pool() {
+        var pool = new HikariDataSource();
+        pool.setJdbcUrl(Infrastructure.postgresUrl());
+        pool.setUsername(Infrastructure.postgresUser());
+        pool.setMaximumPoolSize(2);
+        return pool;
     }
 
     private int listeners() {
