@@ -6,6 +6,7 @@ import dev.tally.job.JobsQueuedEvent;
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +29,12 @@ import org.springframework.stereotype.Component;
  * each ({@link JobIdsMessage}), waits for the broker's publisher confirms, and only then
  * deletes the records in the same transaction. Runs on every API node at once safely (locked
  * records are skipped). While the broker is down, records simply wait; nothing is lost.
+ *
+ * <p>Each commit of this node that queues jobs wakes the relay, but passes are at least
+ * {@code tally.rabbitmq.relay-linger} apart while commits keep coming: a pass costs a transaction,
+ * a broker round trip for the confirms and, per message, the broker's log write and a delivery,
+ * whatever it carries. In alternated distributed end-to-end rounds (2026-12-05), 20 ms between
+ * passes took RabbitMQ's CPU per job from ~0.2 to ~0.12 ms and the relay thread's CPU by ~45 %.
  */
 @Component
 @ConditionalOnRole(Role.API)
@@ -40,6 +47,7 @@ class OutboxRelay implements SmartLifecycle {
     private final RabbitTemplate rabbit;
     private final RabbitQueueProperties properties;
     private final Counter published;
+    private final DistributionSummary batchSize;
     private final WakeSignal wakeUp = new WakeSignal();
     private volatile boolean running;
     private Thread thread;
@@ -50,6 +58,8 @@ class OutboxRelay implements SmartLifecycle {
         this.properties = properties;
         this.published = Counter.builder("tally.outbox.published").description("dispatch records published to the broker")
                 .register(meters);
+        this.batchSize = DistributionSummary.builder("tally.outbox.relay.batch.size")
+                .description("dispatch records published per relay transaction that published any").register(meters);
     }
 
     /**
@@ -72,6 +82,9 @@ class OutboxRelay implements SmartLifecycle {
         int batch;
         do {
             batch = dispatches.relayDue(properties.relayBatchSize(), this::publish);
+            if (batch > 0) {
+                batchSize.record(batch);
+            }
             total += batch;
         } while (batch == properties.relayBatchSize() && running);
         return total;
@@ -96,8 +109,16 @@ class OutboxRelay implements SmartLifecycle {
 
     private void loop() {
         Duration backoff = Duration.ofSeconds(1);
+        long linger = properties.relayLinger().toNanos();
+        long lastPass = System.nanoTime() - linger;
         while (running) {
             try {
+                // Woken again soon after a pass: let the commits of the next moments join this one.
+                long gather = lastPass + linger - System.nanoTime();
+                if (gather > 0) {
+                    TimeUnit.NANOSECONDS.sleep(gather);
+                }
+                lastPass = System.nanoTime();
                 relayAll();
                 backoff = Duration.ofSeconds(1);
                 await(properties.relayInterval());

@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  *     claim the jobs and hand them to the worker threads ({@code tally.worker.concurrency})
  * @param relayInterval how often the relay looks for due records when nothing woke it (this node's
  *     commits that queue jobs wake it; retries falling due and other nodes' records wait for this)
+ * @param relayLinger the least time between two relay passes while submissions keep coming: the
+ *     records committed meanwhile go in one transaction and fewer, fuller messages (0 relays each
+ *     commit's records as soon as it wakes the relay); a submission after a quiet moment goes at once
  * @param confirmTimeout how long the relay waits for the broker's publisher confirms
  * @param stuckAfter a queued job this long past its due time without a pending dispatch is sent again
  */
@@ -35,8 +38,20 @@ public record RabbitQueueProperties(
         @Min(1) @Max(JobIdsMessage.MAX_IDS) @DefaultValue("20") int jobsPerMessage,
         @Min(1) @Max(64) @DefaultValue("2") int consumers,
         @NotNull @DefaultValue("500ms") Duration relayInterval,
+        @NotNull @DefaultValue("20ms") Duration relayLinger,
         @NotNull @DefaultValue("10s") Duration confirmTimeout,
         @NotNull @DefaultValue("5m") Duration stuckAfter) {
+
+    /** The longest {@link #relayLinger()} allowed: new jobs wait up to this long to be published. */
+    static final Duration MAX_RELAY_LINGER = Duration.ofSeconds(1);
+
+    public RabbitQueueProperties {
+        // Bean Validation has no portable bounds for Duration.
+        if (relayLinger != null && (relayLinger.isNegative() || relayLinger.compareTo(MAX_RELAY_LINGER) > 0)) {
+            throw new IllegalArgumentException("tally.rabbitmq.relay-linger must be between 0 and "
+                    + MAX_RELAY_LINGER.toMillis() + "ms");
+        }
+    }
 
     /** The direct exchange jobs are published to. */
     public String exchange() {

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
 import dev.tally.support.TestSite;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +33,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * One broker message names many jobs (RabbitMQ mode, real PostgreSQL and RabbitMQ): the relay
  * packs a batch of dispatch records into messages of up to {@code tally.rabbitmq.jobs-per-message}
- * ids, and the consumer claims a message's jobs only as worker threads come free. The relay and
+ * ids, passes at least {@code tally.rabbitmq.relay-linger} apart while submissions keep coming,
+ * and the consumer claims a message's jobs only as worker threads come free. The relay and
  * the listener are paused while a test lines up its jobs, so the messages are made as the test
  * says.
  */
@@ -48,6 +51,8 @@ class BatchedDispatchTest {
     static void distributed(DynamicPropertyRegistry registry) {
         Infrastructure.registerDistributed(registry, SCHEMA, PREFIX);
         registry.add("tally.rabbitmq.jobs-per-message", () -> "20");
+        // Longer than a submission takes here, so that submissions made one after another can share passes.
+        registry.add("tally.rabbitmq.relay-linger", () -> "200ms");
         registry.add("tally.worker.concurrency", () -> String.valueOf(WORKER_THREADS));
         registry.add("tally.fetch.allow-private-networks", () -> "true");
         registry.add("tally.fetch.per-host-concurrency", () -> "16");
@@ -76,6 +81,9 @@ class BatchedDispatchTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     Api api;
 
@@ -140,6 +148,38 @@ class BatchedDispatchTest {
         assertThat(sawQueuedWhileThreadsBusy).as("the message's other jobs wait unclaimed while the threads are busy").isTrue();
         for (String id : ids) {
             assertThat(api.get("/api/v1/jobs/" + id).json().get("status").asString()).isEqualTo("SUCCEEDED");
+        }
+    }
+
+    @Test
+    void submissionsArrivingOneByOneShareRelayPassesWhileTheRelayLingers() {
+        DistributionSummary passes = meters.get("tally.outbox.relay.batch.size").summary();
+        long passesBefore = passes.count();
+        double relayedBefore = passes.totalAmount();
+        relay.start();
+        try {
+            List<String> ids = new ArrayList<>();
+            long started = System.nanoTime();
+            for (int i = 0; i < 40; i++) {
+                ids.add(submit("{\"text\":\"one of forty submissions made one after another " + i + "\"}"));
+            }
+            Duration submitting = Duration.ofNanos(System.nanoTime() - started);
+
+            await("every job relayed").atMost(BROKER_WAIT).until(() -> passes.totalAmount() - relayedBefore == 40);
+            // Without the linger each submission's commit would wake a pass of its own.
+            long mostPasses = submitting.toNanos() / queues.relayLinger().toNanos() + 2;
+            assertThat(passes.count() - passesBefore).as("relay passes for 40 submissions in " + submitting.toMillis() + " ms")
+                    .isLessThanOrEqualTo(mostPasses);
+
+            listeners.getListenerContainer("tally-jobs").start();
+            for (String id : ids) {
+                assertThat(api.awaitTerminal(id).get("status").asString()).isEqualTo("SUCCEEDED");
+            }
+        } finally {
+            relay.stop();
+            // The other tests count the messages on the queue: leave it empty.
+            listeners.getListenerContainer("tally-jobs").start();
+            await("every message to be acked").atMost(BROKER_WAIT).until(() -> queuedMessages() == 0);
         }
     }
 
