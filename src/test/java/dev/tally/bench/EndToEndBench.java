@@ -253,6 +253,7 @@ public final class EndToEndBench {
 
     private static final List<BatchMetric> BATCH_METRICS = List.of(
             new BatchMetric("submissions", "tally_submit_batch_size"),
+            new BatchMetric("relay passes", "tally_outbox_relay_batch_size"),
             new BatchMetric("claims", "tally_dispatch_claim_batch_size"),
             new BatchMetric("results", "tally_dispatch_result_batch_size"));
 
@@ -274,7 +275,7 @@ public final class EndToEndBench {
         }
     }
 
-    /** "; jobs per transaction: submissions x, claims y, results z" over the round, or "" without metrics. */
+    /** "; jobs per transaction: submissions x, relay passes r, claims y, results z" over the round, or "" without metrics. */
     private static String batches(Map<String, Double> before, Map<String, Double> after) {
         StringBuilder line = new StringBuilder();
         for (BatchMetric metric : BATCH_METRICS) {
