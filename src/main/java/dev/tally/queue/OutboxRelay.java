@@ -117,6 +117,9 @@ class OutboxRelay implements SmartLifecycle {
                 long gather = lastPass + linger - System.nanoTime();
                 if (gather > 0) {
                     TimeUnit.NANOSECONDS.sleep(gather);
+                    if (!running) {
+                        return; // stopped while gathering: the records wait for the next start or another relay
+                    }
                 }
                 lastPass = System.nanoTime();
                 relayAll();
