@@ -11,10 +11,13 @@ import dev.tally.job.JobSource;
 import dev.tally.memory.HeapBudget;
 import dev.tally.text.Histogram;
 import dev.tally.text.TextAnalyzer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -24,6 +27,12 @@ import org.springframework.stereotype.Component;
 /**
  * Runs one attempt of a claimed job: fetch (or load the text), count, and end the attempt as the
  * outcome says: succeeded, retried later with backoff, or failed.
+ *
+ * <p>Every attempt is timed in {@code tally.job.attempts}, tagged with its {@code outcome}
+ * ({@code succeeded}, {@code retried}, {@code failed}, {@code deferred}: back to the queue without
+ * using an attempt, {@code discarded}: the job was cancelled, deleted or taken over meanwhile,
+ * {@code interrupted}: cancel or shutdown, {@code unrecorded}: the store could not take the
+ * outcome) and its {@code error} code ({@code none} unless it failed, was retried or deferred).
  */
 @Component
 class JobProcessor {
@@ -40,10 +49,11 @@ class JobProcessor {
     private final RetryProperties retry;
     private final Backoff backoff;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     /** @param documentMemory the heap budget for large documents, shared with the page fetcher */
     JobProcessor(JobAttempts attempts, PageFetcher fetcher, TextAnalyzer analyzer, HeapBudget documentMemory,
-                 RetryProperties retry, Clock clock) {
+                 RetryProperties retry, Clock clock, MeterRegistry meters) {
         this.attempts = attempts;
         this.fetcher = fetcher;
         this.analyzer = analyzer;
@@ -51,6 +61,7 @@ class JobProcessor {
         this.retry = retry;
         this.backoff = new Backoff(retry.initialBackoff(), retry.maxBackoff());
         this.clock = clock;
+        this.meters = meters;
     }
 
     /**
@@ -59,29 +70,44 @@ class JobProcessor {
      */
     void process(ClaimedJob job, InterruptGate gate) throws InterruptedException {
         MDC.put("jobId", job.id().toString());
+        long started = System.nanoTime();
+        String outcome = "interrupted";
+        ErrorCode error = null;
         try {
             Histogram histogram = count(job, gate);
             if (gate.stopRequested()) {
                 throw new InterruptedException();
             }
+            outcome = "unrecorded";
             if (attempts.succeed(job, histogram)) {
+                outcome = "succeeded";
                 log.info("job succeeded: {} words, {} distinct, attempt {}", histogram.totalWords(),
                         histogram.distinctWords(), job.attempt());
             } else {
+                outcome = "discarded";
                 log.info("job result discarded: the job was cancelled, deleted or taken over meanwhile");
             }
         } catch (FetchException e) {
-            onFetchFailure(job, e);
+            error = e.code();
+            outcome = "unrecorded"; // until the store takes the outcome
+            outcome = onFetchFailure(job, e);
         } catch (InterruptedException e) {
             throw e;
         } catch (DataAccessException e) {
             // The store is unreachable: the lease runs out and the job is handed back then.
+            outcome = "unrecorded";
             log.warn("could not record the outcome of the attempt; the job will be retried after its lease expires", e);
         } catch (RuntimeException | OutOfMemoryError e) {
             log.error("job failed unexpectedly", e);
+            error = ErrorCode.INTERNAL;
+            outcome = "unrecorded";
             attempts.fail(job, new JobError(ErrorCode.INTERNAL, "internal error while processing the job", false, null));
+            outcome = "failed";
         } finally {
             MDC.remove("jobId");
+            Timer.builder("tally.job.attempts").description("attempts of jobs by outcome and error code")
+                    .tags("outcome", outcome, "error", error == null ? "none" : error.name())
+                    .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -130,19 +156,21 @@ class JobProcessor {
         }
     }
 
-    private void onFetchFailure(ClaimedJob job, FetchException e) {
+    /** @return the attempt's outcome: deferred, retried or failed */
+    private String onFetchFailure(ClaimedJob job, FetchException e) {
         if (e.deferral().isPresent()) {
             // Nothing was sent: the site is busy with our other jobs. Back to the queue, attempt not used.
             attempts.defer(job, clock.instant().plus(e.deferral().get()));
-            return;
+            return "deferred";
         }
         if (e.retryable() && job.attempt() < retry.maxAttempts()) {
             Instant next = clock.instant().plus(backoff.after(job.attempt()));
             log.info("attempt {} failed with {} ({}); retrying at {}", job.attempt(), e.code(), e.getMessage(), next);
             attempts.retry(job, next);
-            return;
+            return "retried";
         }
         log.info("job failed with {} after {} attempt(s): {}", e.code(), job.attempt(), e.getMessage());
         attempts.fail(job, new JobError(e.code(), e.getMessage(), e.retryable(), e.httpStatus()));
+        return "failed";
     }
 }
