@@ -36,25 +36,28 @@ class JobAttemptMetricsTest {
 
     @Test
     void timesAFailedAttemptWithItsErrorCode() {
-        TestSite site = TestSite.get().page("/metrics/gone", 404, "text/html", "<p>gone</p>");
         long before = attempts("failed", "HTTP_STATUS");
 
-        String id = submit("{\"url\":\"" + site.url("/metrics/gone") + "\"}");
+        assertThat(finishJobForPageAnswering("/metrics/gone", 404)).isEqualTo("FAILED");
 
-        assertThat(new Api(port).awaitTerminal(id).get("status").asString()).isEqualTo("FAILED");
         assertThat(attempts("failed", "HTTP_STATUS")).isGreaterThanOrEqualTo(before + 1);
     }
 
     @Test
     void timesARetriedAttemptWithItsErrorCode() {
-        TestSite site = TestSite.get().page("/metrics/unavailable", 503, "text/html", "<p>busy</p>");
         long before = attempts("retried", "HTTP_STATUS");
 
-        String id = submit("{\"url\":\"" + site.url("/metrics/unavailable") + "\"}");
-
         // Three attempts allowed here: two retried, the last one failed.
-        assertThat(new Api(port).awaitTerminal(id).get("status").asString()).isEqualTo("FAILED");
+        assertThat(finishJobForPageAnswering("/metrics/unavailable", 503)).isEqualTo("FAILED");
+
         assertThat(attempts("retried", "HTTP_STATUS")).isGreaterThanOrEqualTo(before + 2);
+    }
+
+    /** Submits a job for a page of the test site that answers {@code status}; its final status. */
+    private String finishJobForPageAnswering(String path, int status) {
+        TestSite site = TestSite.get().page(path, status, "text/html", "<p>answered " + status + "</p>");
+        String id = submit("{\"url\":\"" + site.url(path) + "\"}");
+        return new Api(port).awaitTerminal(id).get("status").asString();
     }
 
     private String submit(String json) {
