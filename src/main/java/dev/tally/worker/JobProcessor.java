@@ -11,6 +11,7 @@ import dev.tally.job.JobSource;
 import dev.tally.memory.HeapBudget;
 import dev.tally.text.Histogram;
 import dev.tally.text.TextAnalyzer;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
@@ -49,7 +50,7 @@ class JobProcessor {
     private final RetryProperties retry;
     private final Backoff backoff;
     private final Clock clock;
-    private final MeterRegistry meters;
+    private final Meter.MeterProvider<Timer> attemptTimers;
 
     /** @param documentMemory the heap budget for large documents, shared with the page fetcher */
     JobProcessor(JobAttempts attempts, PageFetcher fetcher, TextAnalyzer analyzer, HeapBudget documentMemory,
@@ -61,7 +62,8 @@ class JobProcessor {
         this.retry = retry;
         this.backoff = new Backoff(retry.initialBackoff(), retry.maxBackoff());
         this.clock = clock;
-        this.meters = meters;
+        this.attemptTimers = Timer.builder("tally.job.attempts").description("attempts of jobs by outcome and error code")
+                .withRegistry(meters);
     }
 
     /**
@@ -105,9 +107,8 @@ class JobProcessor {
             outcome = "failed";
         } finally {
             MDC.remove("jobId");
-            Timer.builder("tally.job.attempts").description("attempts of jobs by outcome and error code")
-                    .tags("outcome", outcome, "error", error == null ? "none" : error.name())
-                    .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            attemptTimers.withTags("outcome", outcome, "error", error == null ? "none" : error.name())
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
