@@ -22,4 +22,10 @@ record WebhookDelivery(
         String lastError,
         Instant createdAt,
         Instant deliveredAt) {
+
+    /** This delivery as its claim for one attempt left it: next attempt at {@code until}. */
+    WebhookDelivery claimedUntil(Instant until) {
+        return new WebhookDelivery(id, jobId, event, url, status, attempts, until, lastAttemptAt, lastStatus, lastError,
+                createdAt, deliveredAt);
+    }
 }

@@ -7,19 +7,26 @@ import dev.tally.job.Job;
 import dev.tally.job.Jobs;
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -31,6 +38,16 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code callbackUrl}; a non-2xx answer or none within the timeout is retried with exponential
  * backoff and jitter up to {@code tally.webhooks.max-attempts}. Records survive restarts; several
  * nodes may deliver at once (each attempt is claimed with a conditional update).
+ *
+ * <p>A node claims no more deliveries than it has free senders ({@code tally.webhooks.concurrency}),
+ * so a claimed delivery is sent at once and never waits in a queue past its claim (which would let
+ * it be claimed and sent again); when a poll found more due than it could take, the next sender to
+ * finish looks again without waiting for the poll interval.
+ *
+ * <p>Every attempt is timed in {@code tally.webhook.attempts}, tagged with its {@code outcome}:
+ * {@code delivered}, {@code retried}, {@code failed} (no attempts left), {@code superseded} (its
+ * claim ran out and another attempt took the delivery; not recorded) or {@code interrupted}
+ * (shutdown; the delivery is due again when its claim runs out).
  */
 @Component
 @ConditionalOnRole(Role.WORKER)
@@ -45,32 +62,86 @@ class WebhookDispatcher implements SmartLifecycle {
     private final WebhookProperties properties;
     private final JsonMapper json;
     private final Clock clock;
+    private final Meter.MeterProvider<Timer> attemptTimers;
+    private final Semaphore freeSenders;
+    /** Whether the last poll found as many due deliveries as it had senders for (more may be due). */
+    private volatile boolean backlogged;
+    private final AtomicBoolean lookAgainQueued = new AtomicBoolean();
     private ScheduledExecutorService poller;
     private ExecutorService senders;
 
     WebhookDispatcher(WebhookRepository deliveries, Jobs jobs, CallbackSender sender, WebhookProperties properties,
-                      JsonMapper json, Clock clock) {
+                      JsonMapper json, Clock clock, MeterRegistry meters) {
         this.deliveries = deliveries;
         this.jobs = jobs;
         this.sender = sender;
         this.properties = properties;
         this.json = json;
         this.clock = clock;
+        this.freeSenders = new Semaphore(properties.concurrency());
+        this.attemptTimers = Timer.builder("tally.webhook.attempts").description("webhook delivery attempts by outcome")
+                .withRegistry(meters);
     }
 
-    /** Sends every due delivery once. @return how many were attempted */
+    /**
+     * Starts an attempt of as many due deliveries as there are free senders.
+     *
+     * @return how many were started
+     */
     int deliverDue() {
+        int room = Math.min(BATCH, freeSenders.availablePermits());
+        if (room == 0) {
+            backlogged = true;
+            return 0;
+        }
         Instant now = now();
-        int attempted = 0;
-        for (WebhookDelivery delivery : deliveries.due(now, BATCH)) {
+        List<WebhookDelivery> due = deliveries.due(now, room);
+        backlogged = due.size() == room;
+        int started = 0;
+        for (WebhookDelivery delivery : due) {
+            if (!freeSenders.tryAcquire()) {
+                backlogged = true;
+                break;
+            }
             // Past the attempt's own timeout: a node that dies mid-attempt leaves the delivery to be retried then.
             Instant until = now.plus(properties.timeout().multipliedBy(2)).plusSeconds(1);
-            if (deliveries.claim(delivery, until)) {
-                attempted++;
-                senders.execute(() -> attempt(delivery));
+            if (!deliveries.claim(delivery, until)) {
+                freeSenders.release(); // another node took it
+                continue;
+            }
+            started++;
+            WebhookDelivery claimed = delivery.claimedUntil(until);
+            senders.execute(() -> {
+                try {
+                    attempt(claimed);
+                } finally {
+                    freeSenders.release();
+                    lookAgainIfBacklogged();
+                }
+            });
+        }
+        return started;
+    }
+
+    private void lookAgainIfBacklogged() {
+        if (backlogged && lookAgainQueued.compareAndSet(false, true)) {
+            try {
+                poller.execute(() -> {
+                    lookAgainQueued.set(false);
+                    deliverDueQuietly();
+                });
+            } catch (RejectedExecutionException e) {
+                lookAgainQueued.set(false); // stopping
             }
         }
-        return attempted;
+    }
+
+    private void deliverDueQuietly() {
+        try {
+            deliverDue();
+        } catch (RuntimeException e) {
+            log.warn("could not look for due webhooks: {}", e.getMessage());
+        }
     }
 
     void attempt(WebhookDelivery delivery) {
@@ -87,30 +158,44 @@ class WebhookDispatcher implements SmartLifecycle {
         if (properties.secret() != null && !properties.secret().isEmpty()) {
             headers.put("Tally-Signature", WebhookSignature.header(properties.secret(), now.getEpochSecond(), body));
         }
+        long started = System.nanoTime();
+        String outcome = "interrupted";
         try {
             int status = sender.post(URI.create(delivery.url()), headers, body, properties.timeout());
             if (status >= 200 && status < 300) {
-                deliveries.delivered(delivery.id(), now(), status);
-                return;
+                outcome = deliveries.delivered(delivery, now(), status) ? "delivered" : superseded(delivery);
+            } else {
+                outcome = failed(delivery, status, "the receiver answered " + status);
             }
-            failed(delivery, status, "the receiver answered " + status);
         } catch (FetchException e) {
-            failed(delivery, e.httpStatus(), e.code() + ": " + e.getMessage());
+            outcome = failed(delivery, e.httpStatus(), e.code() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.warn("webhook {} attempt failed unexpectedly", delivery.id(), e);
-            failed(delivery, null, "INTERNAL: " + e.getClass().getSimpleName());
+            outcome = failed(delivery, null, "INTERNAL: " + e.getClass().getSimpleName());
+        } finally {
+            attemptTimers.withTags("outcome", outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void failed(WebhookDelivery delivery, Integer status, String error) {
+    /** @return the attempt's outcome: retried, failed (no attempts left) or superseded */
+    private String failed(WebhookDelivery delivery, Integer status, String error) {
         int attempt = delivery.attempts() + 1;
         Instant next = attempt >= properties.maxAttempts() ? null : now().plus(backoff(attempt));
-        deliveries.attemptFailed(delivery.id(), now(), status, error, next);
+        if (!deliveries.attemptFailed(delivery, now(), status, error, next)) {
+            return superseded(delivery);
+        }
         if (next == null) {
             log.warn("webhook {} for job {} failed after {} attempts: {}", delivery.id(), delivery.jobId(), attempt, error);
+            return "failed";
         }
+        return "retried";
+    }
+
+    private String superseded(WebhookDelivery delivery) {
+        log.info("webhook {} attempt not recorded: its claim ran out and another attempt took the delivery", delivery.id());
+        return "superseded";
     }
 
     /** Exponential, doubling from the initial backoff, capped, with "equal jitter". */
@@ -132,7 +217,7 @@ class WebhookDispatcher implements SmartLifecycle {
         if (properties.secret() == null || properties.secret().isEmpty()) {
             log.warn("tally.webhooks.secret is not set: webhooks are sent unsigned");
         }
-        senders = Executors.newFixedThreadPool(4, r -> {
+        senders = Executors.newFixedThreadPool(properties.concurrency(), r -> {
             Thread t = new Thread(r, "tally-webhooks");
             t.setDaemon(true);
             return t;
@@ -143,13 +228,7 @@ class WebhookDispatcher implements SmartLifecycle {
             return t;
         });
         long every = properties.pollInterval().toMillis();
-        poller.scheduleWithFixedDelay(() -> {
-            try {
-                deliverDue();
-            } catch (RuntimeException e) {
-                log.warn("could not look for due webhooks: {}", e.getMessage());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::deliverDueQuietly, every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param secret HMAC-SHA256 key of the {@code Tally-Signature} header; without it, webhooks go
  *     unsigned (and a warning is logged at start)
  * @param pollInterval how often due deliveries are looked for
+ * @param concurrency deliveries a node sends at once; it claims no more than that, so a claimed
+ *     delivery never waits for a sender past its claim
  */
 @Validated
 @ConfigurationProperties("tally.webhooks")
@@ -27,5 +29,6 @@ public record WebhookProperties(
         @NotNull @DefaultValue("1h") Duration maxBackoff,
         @NotNull @DefaultValue("10s") Duration timeout,
         String secret,
-        @NotNull @DefaultValue("1s") Duration pollInterval) {
+        @NotNull @DefaultValue("1s") Duration pollInterval,
+        @Min(1) @Max(64) @DefaultValue("4") int concurrency) {
 }

@@ -46,19 +46,36 @@ class WebhookRepository {
                 .update() == 1;
     }
 
-    void delivered(UUID id, Instant now, int httpStatus) {
-        jdbc.sql("UPDATE webhook_delivery SET status = 'DELIVERED', attempts = attempts + 1, last_attempt_at = :now,"
-                        + " delivered_at = :now, last_status = :http, last_error = NULL, next_attempt_at = NULL WHERE id = :id")
-                .param("now", ts(now)).param("http", httpStatus).param("id", id).update();
+    /**
+     * Records a delivered attempt, if the attempt's claim still holds.
+     *
+     * @param claimed the delivery as its claim left it
+     * @return false when the claim ran out and another attempt took the delivery (whose outcome counts)
+     */
+    boolean delivered(WebhookDelivery claimed, Instant now, int httpStatus) {
+        return jdbc.sql("UPDATE webhook_delivery SET status = 'DELIVERED', attempts = attempts + 1, last_attempt_at = :now,"
+                        + " delivered_at = :now, last_status = :http, last_error = NULL, next_attempt_at = NULL"
+                        + " WHERE id = :id AND status = 'PENDING' AND next_attempt_at = :claimed")
+                .param("now", ts(now)).param("http", httpStatus)
+                .param("id", claimed.id()).param("claimed", ts(claimed.nextAttemptAt())).update() == 1;
     }
 
-    void attemptFailed(UUID id, Instant now, Integer httpStatus, String error, Instant nextAttempt) {
-        jdbc.sql("UPDATE webhook_delivery SET status = :status, attempts = attempts + 1, last_attempt_at = :now,"
-                        + " last_status = :http, last_error = :error, next_attempt_at = :next WHERE id = :id")
+    /**
+     * Records a failed attempt, if the attempt's claim still holds: the delivery is due again at
+     * {@code nextAttempt}, or FAILED when that is null.
+     *
+     * @param claimed the delivery as its claim left it
+     * @return false when the claim ran out and another attempt took the delivery (whose outcome counts)
+     */
+    boolean attemptFailed(WebhookDelivery claimed, Instant now, Integer httpStatus, String error, Instant nextAttempt) {
+        return jdbc.sql("UPDATE webhook_delivery SET status = :status, attempts = attempts + 1, last_attempt_at = :now,"
+                        + " last_status = :http, last_error = :error, next_attempt_at = :next"
+                        + " WHERE id = :id AND status = 'PENDING' AND next_attempt_at = :claimed")
                 .param("status", nextAttempt == null ? "FAILED" : "PENDING")
                 .param("now", ts(now)).param("http", httpStatus)
                 .param("error", error == null ? null : error.substring(0, Math.min(500, error.length())))
-                .param("next", ts(nextAttempt)).param("id", id).update();
+                .param("next", ts(nextAttempt)).param("id", claimed.id())
+                .param("claimed", ts(claimed.nextAttemptAt())).update() == 1;
     }
 
     List<WebhookDelivery> ofJob(UUID jobId) {

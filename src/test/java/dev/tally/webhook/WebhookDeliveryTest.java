@@ -6,18 +6,24 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.tally.support.Api;
 import dev.tally.support.TallyIntegrationTest;
 import dev.tally.support.TestSite;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,6 +34,9 @@ class WebhookDeliveryTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MeterRegistry meters;
 
     Api api;
     TestSite site = TestSite.get();
@@ -61,6 +70,23 @@ class WebhookDeliveryTest {
         JsonNode body = JsonMapper.builder().build().readTree(received.get(2).body());
         assertThat(body.get("id").asString()).isEqualTo(id);
         assertThat(body.get("status").asString()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void timesEveryAttemptByItsOutcome() {
+        long retriedBefore = attempts("retried");
+        long deliveredBefore = attempts("delivered");
+        var calls = new AtomicInteger();
+        site.handle("/hooks/once-unavailable", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(calls.incrementAndGet() == 1 ? 503 : 200, -1);
+        });
+
+        String id = submitText("count my attempts", site.url("/hooks/once-unavailable"));
+        awaitDelivery(id, "DELIVERED");
+
+        assertThat(attempts("retried")).isGreaterThanOrEqualTo(retriedBefore + 1);
+        assertThat(attempts("delivered")).isGreaterThanOrEqualTo(deliveredBefore + 1);
     }
 
     @Test
@@ -114,6 +140,40 @@ class WebhookDeliveryTest {
         assertThat(api.get("/api/v1/jobs/0193a0f4-7c1e-7b7a-9d0e-3b1f2a4c5d6e/webhooks").status()).isEqualTo(404);
     }
 
+    @Test
+    void aSlowReceiverGetsEachDeliveryOnceWhileMoreAreDueThanThereAreSenders() {
+        // 120 deliveries at 250 ms each take four senders ~7.5 s, longer than an attempt's claim
+        // (twice the 2 s timeout plus a second): a delivery claimed and then left waiting for a
+        // free sender would be claimed and sent again.
+        Map<String, Integer> timesReceived = new ConcurrentHashMap<>();
+        var inFlight = new AtomicInteger();
+        var mostAtOnce = new AtomicInteger();
+        site.handle("/hooks/slow-receiver", exchange -> {
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                timesReceived.merge(read(exchange).delivery(), 1, Integer::sum);
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet(); // before answering: the sender is free once it has the answer
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            jobs.add(submitText("slow receiver number " + i, site.url("/hooks/slow-receiver")));
+        }
+        List<JsonNode> deliveries = jobs.stream().map(id -> awaitDelivery(id, "DELIVERED", Duration.ofSeconds(60))).toList();
+
+        assertThat(deliveries).extracting(d -> d.get("attempts").asInt()).containsOnly(1);
+        assertThat(timesReceived).hasSize(120);
+        assertThat(timesReceived.values()).containsOnly(1);
+        assertThat(mostAtOnce.get()).isBetween(1, 4);
+    }
+
     /** How a receiver verifies Tally-Signature (the example in docs/webhooks.md). */
     static boolean verify(String header, byte[] body, String secret) throws Exception {
         long t = 0;
@@ -135,6 +195,11 @@ class WebhookDeliveryTest {
         return MessageDigest.isEqual(expected, java.util.HexFormat.of().parseHex(v1));
     }
 
+    private long attempts(String outcome) {
+        Timer timer = meters.find("tally.webhook.attempts").tag("outcome", outcome).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
     private String submitText(String text, String callbackUrl) {
         Api.Response accepted = api.postJson("/api/v1/jobs",
                 "{\"text\":\"" + text + "\",\"callbackUrl\":\"" + callbackUrl + "\"}");
@@ -143,7 +208,11 @@ class WebhookDeliveryTest {
     }
 
     private JsonNode awaitDelivery(String jobId, String status) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        return awaitDelivery(jobId, status, Duration.ofSeconds(20));
+    }
+
+    private JsonNode awaitDelivery(String jobId, String status, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
         JsonNode last = null;
         while (Instant.now().isBefore(deadline)) {
             JsonNode deliveries = api.get("/api/v1/jobs/" + jobId + "/webhooks").json().get("deliveries");

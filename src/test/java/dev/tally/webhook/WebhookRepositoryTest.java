@@ -1,0 +1,118 @@
+package dev.tally.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Infrastructure;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * An attempt records its outcome only while its claim holds, on both stores: an attempt that
+ * outlived its claim (another node took the delivery meanwhile) leaves the delivery to the other.
+ */
+class WebhookRepositoryTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-05T12:00:00.123Z");
+
+    private Runnable dropStore = () -> { };
+
+    static Stream<String> stores() {
+        return Stream.of("embedded", "postgresql");
+    }
+
+    @AfterEach
+    void dropStore() {
+        dropStore.run();
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void anAttemptWhoseClaimRanOutDoesNotRecordItsOutcome(String store) {
+        JdbcClient jdbc = jdbcOn(store);
+        WebhookRepository repository = new WebhookRepository(jdbc);
+        WebhookDelivery due = pendingDelivery(jdbc, repository);
+        Instant firstClaim = NOW.plusSeconds(21);
+        assertThat(repository.claim(due, firstClaim)).isTrue();
+        WebhookDelivery first = due.claimedUntil(firstClaim);
+        // The first attempt hangs past its claim; another node claims the delivery again.
+        WebhookDelivery stale = repository.due(firstClaim.plusMillis(1), 10).get(0);
+        Instant secondClaim = firstClaim.plusSeconds(21);
+        assertThat(repository.claim(stale, secondClaim)).isTrue();
+
+        assertThat(repository.delivered(first, firstClaim.plusSeconds(2), 204)).isFalse();
+        assertThat(repository.attemptFailed(first, firstClaim.plusSeconds(2), 500, "late", null)).isFalse();
+
+        WebhookDelivery unchanged = repository.ofJob(due.jobId()).get(0);
+        assertThat(unchanged.status()).isEqualTo("PENDING");
+        assertThat(unchanged.attempts()).isZero();
+        assertThat(unchanged.nextAttemptAt()).isEqualTo(secondClaim);
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void anAttemptWhoseClaimHoldsRecordsItsOutcome(String store) {
+        JdbcClient jdbc = jdbcOn(store);
+        WebhookRepository repository = new WebhookRepository(jdbc);
+        WebhookDelivery due = pendingDelivery(jdbc, repository);
+        Instant claim = NOW.plusSeconds(21);
+        assertThat(repository.claim(due, claim)).isTrue();
+
+        assertThat(repository.delivered(due.claimedUntil(claim), NOW.plusSeconds(1), 204)).isTrue();
+
+        WebhookDelivery delivered = repository.ofJob(due.jobId()).get(0);
+        assertThat(delivered.status()).isEqualTo("DELIVERED");
+        assertThat(delivered.attempts()).isEqualTo(1);
+        assertThat(delivered.lastStatus()).isEqualTo(204);
+    }
+
+    /** A job with a callback that has just succeeded, and its delivery, due now. */
+    private static WebhookDelivery pendingDelivery(JdbcClient jdbc, WebhookRepository repository) {
+        // Inserted as the job store does with a terminal transition (the job store's own tests cover that part).
+        UUID job = UUID.randomUUID();
+        OffsetDateTime at = OffsetDateTime.ofInstant(NOW.minusSeconds(1), ZoneOffset.UTC);
+        jdbc.sql("INSERT INTO job (id, status, source_type, text_length, callback_url, attempts, version, created_at,"
+                        + " updated_at, finished_at) VALUES (:id, 'SUCCEEDED', 'text', 5, :callback, 1, 2, :at, :at, :at)")
+                .param("id", job).param("callback", "https://hooks.example.org/tally").param("at", at).update();
+        jdbc.sql("INSERT INTO webhook_delivery (id, job_id, event, url, status, attempts, next_attempt_at, created_at)"
+                        + " VALUES (:id, :job, 'job.succeeded', :url, 'PENDING', 0, :at, :at)")
+                .param("id", UUID.randomUUID()).param("job", job).param("url", "https://hooks.example.org/tally")
+                .param("at", at).update();
+        WebhookDelivery due = repository.due(NOW, 10).get(0);
+        assertThat(due.nextAttemptAt()).isEqualTo(NOW.minusSeconds(1));
+        return due;
+    }
+
+    private JdbcClient jdbcOn(String store) {
+        DataSource dataSource;
+        if (store.equals("embedded")) {
+            var h2 = new JdbcDataSource();
+            h2.setURL("jdbc:h2:mem:webhooks-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+            h2.setUser("sa");
+            dataSource = h2;
+            dropStore = () -> JdbcClient.create(h2).sql("SHUTDOWN").update();
+        } else {
+            String schema = Infrastructure.uniqueName("webhooks");
+            var postgres = new PGSimpleDataSource();
+            postgres.setURL(Infrastructure.postgresUrl());
+            postgres.setUser(Infrastructure.postgresUser());
+            postgres.setCurrentSchema(schema);
+            dataSource = postgres;
+            dropStore = () -> Infrastructure.dropSchema(schema);
+            Flyway.configure().dataSource(dataSource).schemas(schema).load().migrate();
+            return JdbcClient.create(dataSource);
+        }
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        return JdbcClient.create(dataSource);
+    }
+}
