@@ -46,8 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Every attempt is timed in {@code tally.webhook.attempts}, tagged with its {@code outcome}:
  * {@code delivered}, {@code retried}, {@code failed} (no attempts left), {@code superseded} (its
- * claim ran out and another attempt took the delivery; not recorded) or {@code interrupted}
- * (shutdown; the delivery is due again when its claim runs out).
+ * claim ran out and another attempt took the delivery; not recorded), {@code interrupted}
+ * (shutdown) or {@code unrecorded} (the store could not take the outcome); after the last two the
+ * delivery is due again when its claim runs out.
  */
 @Component
 @ConditionalOnRole(Role.WORKER)
@@ -159,7 +160,7 @@ class WebhookDispatcher implements SmartLifecycle {
             headers.put("Tally-Signature", WebhookSignature.header(properties.secret(), now.getEpochSecond(), body));
         }
         long started = System.nanoTime();
-        String outcome = "interrupted";
+        String outcome = "unrecorded"; // until the store takes the outcome
         try {
             int status = sender.post(URI.create(delivery.url()), headers, body, properties.timeout());
             if (status >= 200 && status < 300) {
@@ -170,6 +171,7 @@ class WebhookDispatcher implements SmartLifecycle {
         } catch (FetchException e) {
             outcome = failed(delivery, e.httpStatus(), e.code() + ": " + e.getMessage());
         } catch (InterruptedException e) {
+            outcome = "interrupted";
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.warn("webhook {} attempt failed unexpectedly", delivery.id(), e);
