@@ -26,6 +26,7 @@ class WebhookRepositoryTest {
     private static final Instant NOW = Instant.parse("2026-12-05T12:00:00.123Z");
 
     private Runnable dropStore = () -> { };
+    private WebhookRepository repository;
 
     static Stream<String> stores() {
         return Stream.of("embedded", "postgresql");
@@ -39,12 +40,8 @@ class WebhookRepositoryTest {
     @ParameterizedTest
     @MethodSource("stores")
     void anAttemptWhoseClaimRanOutDoesNotRecordItsOutcome(String store) {
-        JdbcClient jdbc = jdbcOn(store);
-        WebhookRepository repository = new WebhookRepository(jdbc);
-        WebhookDelivery due = pendingDelivery(jdbc, repository);
         Instant firstClaim = NOW.plusSeconds(21);
-        assertThat(repository.claim(due, firstClaim)).isTrue();
-        WebhookDelivery first = due.claimedUntil(firstClaim);
+        WebhookDelivery first = claimedDeliveryOn(store, firstClaim);
         // The first attempt hangs past its claim; another node claims the delivery again.
         WebhookDelivery stale = repository.due(firstClaim.plusMillis(1), 10).get(0);
         Instant secondClaim = firstClaim.plusSeconds(21);
@@ -53,7 +50,7 @@ class WebhookRepositoryTest {
         assertThat(repository.delivered(first, firstClaim.plusSeconds(2), 204)).isFalse();
         assertThat(repository.attemptFailed(first, firstClaim.plusSeconds(2), 500, "late", null)).isFalse();
 
-        WebhookDelivery unchanged = repository.ofJob(due.jobId()).get(0);
+        WebhookDelivery unchanged = repository.ofJob(first.jobId()).get(0);
         assertThat(unchanged.status()).isEqualTo("PENDING");
         assertThat(unchanged.attempts()).isZero();
         assertThat(unchanged.nextAttemptAt()).isEqualTo(secondClaim);
@@ -62,18 +59,23 @@ class WebhookRepositoryTest {
     @ParameterizedTest
     @MethodSource("stores")
     void anAttemptWhoseClaimHoldsRecordsItsOutcome(String store) {
-        JdbcClient jdbc = jdbcOn(store);
-        WebhookRepository repository = new WebhookRepository(jdbc);
-        WebhookDelivery due = pendingDelivery(jdbc, repository);
-        Instant claim = NOW.plusSeconds(21);
-        assertThat(repository.claim(due, claim)).isTrue();
+        WebhookDelivery claimed = claimedDeliveryOn(store, NOW.plusSeconds(21));
 
-        assertThat(repository.delivered(due.claimedUntil(claim), NOW.plusSeconds(1), 204)).isTrue();
+        assertThat(repository.delivered(claimed, NOW.plusSeconds(1), 204)).isTrue();
 
-        WebhookDelivery delivered = repository.ofJob(due.jobId()).get(0);
+        WebhookDelivery delivered = repository.ofJob(claimed.jobId()).get(0);
         assertThat(delivered.status()).isEqualTo("DELIVERED");
         assertThat(delivered.attempts()).isEqualTo(1);
         assertThat(delivered.lastStatus()).isEqualTo(204);
+    }
+
+    /** A due delivery on {@code store}, claimed for one attempt until {@code until}, as the claim left it. */
+    private WebhookDelivery claimedDeliveryOn(String store, Instant until) {
+        JdbcClient jdbc = jdbcOn(store);
+        repository = new WebhookRepository(jdbc);
+        WebhookDelivery due = pendingDelivery(jdbc, repository);
+        assertThat(repository.claim(due, until)).isTrue();
+        return due.claimedUntil(until);
     }
 
     /** A job with a callback that has just succeeded, and its delivery, due now. */
