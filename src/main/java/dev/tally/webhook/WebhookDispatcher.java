@@ -96,6 +96,8 @@ class WebhookDispatcher implements SmartLifecycle {
             return 0;
         }
         Instant now = now();
+        // Past the attempt's own timeout: a node that dies mid-attempt leaves the delivery to be retried then.
+        Instant until = now.plus(properties.timeout().multipliedBy(2)).plusSeconds(1);
         List<WebhookDelivery> due = deliveries.due(now, room);
         backlogged = due.size() == room;
         int started = 0;
@@ -104,8 +106,6 @@ class WebhookDispatcher implements SmartLifecycle {
                 backlogged = true;
                 break;
             }
-            // Past the attempt's own timeout: a node that dies mid-attempt leaves the delivery to be retried then.
-            Instant until = now.plus(properties.timeout().multipliedBy(2)).plusSeconds(1);
             if (!deliveries.claim(delivery, until)) {
                 freeSenders.release(); // another node took it
                 continue;
