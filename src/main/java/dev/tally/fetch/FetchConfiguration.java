@@ -25,7 +25,7 @@ class FetchConfiguration {
         return HeapBudget.ofHeapPercent(properties.largePageHeapPercent(), HttpPageFetcher.PAGE_WEIGHT);
     }
 
-    /** Closed on shutdown: stops the watchdog thread and the connection pool. */
+    /** Closed on shutdown: stops the watchdog thread and the connection pool. Timed: {@link TimedPageFetcher}. */
     @Bean(destroyMethod = "close")
     PageFetcher pageFetcher(FetchProperties properties, HeapBudget documentMemory, MeterRegistry meters) {
         HttpPageFetcher fetcher = new HttpPageFetcher(properties, new AddressPolicy(properties.allowPrivateNetworks()),
@@ -34,7 +34,7 @@ class FetchConfiguration {
                 .description("heap held by large pages and texts being counted (tally.fetch.large-page-heap-percent)")
                 .baseUnit("bytes")
                 .register(meters);
-        return fetcher;
+        return new TimedPageFetcher(fetcher, meters);
     }
 
     /** Webhooks obey the same destination rules as fetching. */

@@ -46,6 +46,7 @@ class FetchConfigurationTest {
             assertThat(properties.largePageHeapPercent()).isEqualTo(40);
             assertThat(context.getBean(MeterRegistry.class).get("tally.fetch.large.pages.reserved").gauge().value())
                     .isZero();
+            assertThat(context.getBean(PageFetcher.class)).isInstanceOf(TimedPageFetcher.class);
             assertThatThrownBy(() -> context.getBean(UrlPolicy.class).check("http://127.0.0.1/"))
                     .isInstanceOf(InvalidUrlException.class);
         });
