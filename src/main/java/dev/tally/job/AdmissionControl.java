@@ -70,6 +70,15 @@ class AdmissionControl {
         mine.admitted().increment();
     }
 
+    /**
+     * The unfinished jobs of all clients as admission sees them: the last count (at most
+     * {@code tally.admission.max-active}) plus the submissions this process admitted since. Counts
+     * if no count is at hand.
+     */
+    long unfinished() {
+        return counts.get(ALL).estimate();
+    }
+
     private long limitOf(String key) {
         return ALL.equals(key) ? properties.maxActive() : properties.maxActivePerClient();
     }

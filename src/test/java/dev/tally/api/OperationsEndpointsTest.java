@@ -58,6 +58,14 @@ class OperationsEndpointsTest {
     }
 
     @Test
+    void exposesTheBacklogAndTheSizesOfFetchedPages() {
+        String metrics = api.get("/actuator/prometheus").body();
+
+        assertThat(metrics).containsPattern("(?m)^tally_jobs_unfinished [0-9.E]+$")
+                .contains("tally_fetch_page_size_bytes_count");
+    }
+
+    @Test
     void describesTheApiInOpenApi() {
         Api.Response response = api.get("/v3/api-docs");
         assertThat(response.status()).isEqualTo(200);

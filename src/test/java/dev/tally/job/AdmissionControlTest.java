@@ -3,6 +3,7 @@ package dev.tally.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -63,6 +64,20 @@ class AdmissionControlTest {
     }
 
     @Test
+    void showsOperatorsTheUnfinishedJobsItCountsWithThoseAdmittedSince() {
+        queue("client-a");
+        queue("client-b");
+        finished("client-a");
+        var admission = new AdmissionControl(repository, new AdmissionProperties(1_000, 100));
+        var meters = new SimpleMeterRegistry();
+        new BacklogGauge(admission, meters);
+
+        assertThat(meters.get(BacklogGauge.UNFINISHED).gauge().value()).isEqualTo(2);
+        admission.admit("client-c");
+        assertThat(meters.get(BacklogGauge.UNFINISHED).gauge().value()).isEqualTo(3);
+    }
+
+    @Test
     void countsAgainEverySecondNearTheLimitAndLessOftenWithRoomLeft() {
         assertThat(new AdmissionControl.Count(0, 0).interval(100)).isEqualTo(AdmissionControl.MAX_INTERVAL);
         assertThat(new AdmissionControl.Count(50, 0).interval(100)).isEqualTo(Duration.ofSeconds(5));
@@ -71,8 +86,16 @@ class AdmissionControlTest {
     }
 
     private void queue(String owner) {
+        insert(owner, JobStatus.QUEUED);
+    }
+
+    private void finished(String owner) {
+        insert(owner, JobStatus.SUCCEEDED);
+    }
+
+    private void insert(String owner, JobStatus status) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        repository.insert(new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url("https://example.com/" + owner), null,
+        repository.insert(new Job(UUID.randomUUID(), status, JobSource.url("https://example.com/" + owner), null,
                 0, 1, now, now, null, null, null, null, owner), null);
     }
 }
