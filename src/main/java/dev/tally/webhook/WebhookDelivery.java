@@ -8,6 +8,8 @@ import java.util.UUID;
  * the same on every retry.
  *
  * @param status PENDING (more attempts to come), DELIVERED or FAILED (attempts exhausted)
+ * @param receiver the {@link Receiver} of {@code url} once the dispatcher noted it (it passed the
+ *     delivery over while the receiver was busy), else null
  */
 record WebhookDelivery(
         UUID id,
@@ -21,11 +23,12 @@ record WebhookDelivery(
         Integer lastStatus,
         String lastError,
         Instant createdAt,
-        Instant deliveredAt) {
+        Instant deliveredAt,
+        String receiver) {
 
     /** This delivery as its claim for one attempt left it: next attempt at {@code until}. */
     WebhookDelivery claimedUntil(Instant until) {
         return new WebhookDelivery(id, jobId, event, url, status, attempts, until, lastAttemptAt, lastStatus, lastError,
-                createdAt, deliveredAt);
+                createdAt, deliveredAt, receiver);
     }
 }

@@ -15,10 +15,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,7 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>A node claims no more deliveries than it has free senders ({@code tally.webhooks.concurrency}),
  * so a claimed delivery is sent at once and never waits in a queue past its claim (which would let
  * it be claimed and sent again); when a poll found more due than it could take, the next sender to
- * finish looks again without waiting for the poll interval.
+ * finish looks again without waiting for the poll interval. It sends no more than {@code
+ * tally.webhooks.per-receiver-concurrency} at once to one receiver, and nothing to a receiver for
+ * {@code tally.webhooks.initial-backoff} after an attempt it did not answer, so that a slow or
+ * unreachable receiver cannot hold every sender while other receivers' deliveries are due.
  *
  * <p>Every attempt is timed in {@code tally.webhook.attempts}, tagged with its {@code outcome}:
  * {@code delivered}, {@code retried}, {@code failed} (no attempts left), {@code superseded} (its
@@ -56,6 +62,8 @@ class WebhookDispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final int BATCH = 50;
+    /** Reads per poll at most, each past the deliveries of busy receivers the one before found. */
+    private static final int MAX_PASSES = 20;
 
     private final WebhookRepository deliveries;
     private final Jobs jobs;
@@ -65,6 +73,7 @@ class WebhookDispatcher implements SmartLifecycle {
     private final Clock clock;
     private final Meter.MeterProvider<Timer> attemptTimers;
     private final Semaphore freeSenders;
+    private final ReceiverLoad receivers;
     /** Whether the last poll found as many due deliveries as it had senders for (more may be due). */
     private volatile boolean backlogged;
     private final AtomicBoolean lookAgainQueued = new AtomicBoolean();
@@ -80,48 +89,75 @@ class WebhookDispatcher implements SmartLifecycle {
         this.json = json;
         this.clock = clock;
         this.freeSenders = new Semaphore(properties.concurrency());
+        this.receivers = new ReceiverLoad(properties.perReceiverConcurrency(), properties.initialBackoff(), System::nanoTime);
         this.attemptTimers = Timer.builder("tally.webhook.attempts").description("webhook delivery attempts by outcome")
                 .withRegistry(meters);
     }
 
     /**
-     * Starts an attempt of as many due deliveries as there are free senders.
+     * Starts an attempt of as many due deliveries as there are free senders, earliest due first,
+     * but for those whose receiver is busy (see {@link ReceiverLoad}); those are marked with their
+     * receiver and passed over, so that a receiver's backlog does not hide other receivers' deliveries.
      *
      * @return how many were started
      */
     int deliverDue() {
-        int room = Math.min(BATCH, freeSenders.availablePermits());
-        if (room == 0) {
-            backlogged = true;
-            return 0;
-        }
-        Instant now = now();
-        // Past the attempt's own timeout: a node that dies mid-attempt leaves the delivery to be retried then.
-        Instant until = now.plus(properties.timeout().multipliedBy(2)).plusSeconds(1);
-        List<WebhookDelivery> due = deliveries.due(now, room);
-        backlogged = due.size() == room;
         int started = 0;
-        for (WebhookDelivery delivery : due) {
-            if (!freeSenders.tryAcquire()) {
+        for (int pass = 0; pass < MAX_PASSES; pass++) {
+            if (freeSenders.availablePermits() == 0) {
                 backlogged = true;
-                break;
+                return started;
             }
-            if (!deliveries.claim(delivery, until)) {
-                freeSenders.release(); // another node took it
-                continue;
-            }
-            started++;
-            WebhookDelivery claimed = delivery.claimedUntil(until);
-            senders.execute(() -> {
-                try {
-                    attempt(claimed);
-                } finally {
-                    freeSenders.release();
-                    lookAgainIfBacklogged();
+            Instant now = now();
+            // Past the attempt's own timeout: a node that dies mid-attempt leaves the delivery to be retried then.
+            Instant until = now.plus(properties.timeout().multipliedBy(2)).plusSeconds(1);
+            List<WebhookDelivery> due = deliveries.due(now, BATCH, receivers.busy());
+            Map<String, List<UUID>> passedOver = new HashMap<>();
+            boolean sendersFull = false;
+            boolean skipped = false;
+            for (WebhookDelivery delivery : due) {
+                if (!freeSenders.tryAcquire()) {
+                    sendersFull = true;
+                    break;
                 }
-            });
+                String receiver = Receiver.of(delivery.url());
+                if (!receivers.tryStart(receiver)) {
+                    freeSenders.release();
+                    if (delivery.receiver() == null) {
+                        passedOver.computeIfAbsent(receiver, r -> new ArrayList<>()).add(delivery.id());
+                    }
+                    skipped = true;
+                    continue;
+                }
+                if (!deliveries.claim(delivery, until)) {
+                    receivers.finished(receiver, true);
+                    freeSenders.release(); // another node took it
+                    continue;
+                }
+                started++;
+                send(delivery.claimedUntil(until), receiver);
+            }
+            passedOver.forEach(deliveries::assignReceiver);
+            // More may be due: a sender that finishes, or a receiver that frees up, looks again.
+            backlogged = sendersFull || skipped || due.size() == BATCH;
+            if (sendersFull || !skipped || due.size() < BATCH) {
+                return started; // else the next pass reads past the receivers now busy
+            }
         }
         return started;
+    }
+
+    private void send(WebhookDelivery claimed, String receiver) {
+        senders.execute(() -> {
+            boolean answered = true;
+            try {
+                answered = attempt(claimed);
+            } finally {
+                receivers.finished(receiver, answered);
+                freeSenders.release();
+                lookAgainIfBacklogged();
+            }
+        });
     }
 
     private void lookAgainIfBacklogged() {
@@ -145,10 +181,11 @@ class WebhookDispatcher implements SmartLifecycle {
         }
     }
 
-    void attempt(WebhookDelivery delivery) {
+    /** @return false when the receiver gave no answer (timeout, refused connection, ...) */
+    boolean attempt(WebhookDelivery delivery) {
         Optional<Job> job = jobs.find(delivery.jobId());
         if (job.isEmpty()) {
-            return; // deleted: its deliveries went with it
+            return true; // deleted: its deliveries went with it
         }
         Instant now = now();
         byte[] body = json.writeValueAsBytes(JobView.of(job.get(), JobView.DEFAULT_TOP));
@@ -161,6 +198,7 @@ class WebhookDispatcher implements SmartLifecycle {
         }
         long started = System.nanoTime();
         String outcome = "unrecorded"; // until the store takes the outcome
+        boolean answered = true;
         try {
             int status = sender.post(URI.create(delivery.url()), headers, body, properties.timeout());
             if (status >= 200 && status < 300) {
@@ -169,6 +207,7 @@ class WebhookDispatcher implements SmartLifecycle {
                 outcome = failed(delivery, status, "the receiver answered " + status);
             }
         } catch (FetchException e) {
+            answered = false;
             outcome = failed(delivery, e.httpStatus(), e.code() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             outcome = "interrupted";
@@ -179,6 +218,7 @@ class WebhookDispatcher implements SmartLifecycle {
         } finally {
             attemptTimers.withTags("outcome", outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
+        return answered;
     }
 
     /** @return the attempt's outcome: retried, failed (no attempts left) or superseded */

@@ -20,6 +20,9 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval how often due deliveries are looked for
  * @param concurrency deliveries a node sends at once; it claims no more than that, so a claimed
  *     delivery never waits for a sender past its claim
+ * @param perReceiverConcurrency deliveries a node sends at once to one receiver (scheme, host and
+ *     port), so that a slow receiver leaves senders to the others; after an attempt that got no
+ *     answer, the node sends nothing to that receiver for {@code initialBackoff}
  */
 @Validated
 @ConfigurationProperties("tally.webhooks")
@@ -30,5 +33,6 @@ public record WebhookProperties(
         @NotNull @DefaultValue("10s") Duration timeout,
         String secret,
         @NotNull @DefaultValue("1s") Duration pollInterval,
-        @Min(1) @Max(64) @DefaultValue("4") int concurrency) {
+        @Min(1) @Max(64) @DefaultValue("4") int concurrency,
+        @Min(1) @Max(64) @DefaultValue("2") int perReceiverConcurrency) {
 }

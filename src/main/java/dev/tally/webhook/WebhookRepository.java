@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -28,10 +29,33 @@ class WebhookRepository {
     static final String DUE = "SELECT * FROM webhook_delivery WHERE status = 'PENDING' AND next_attempt_at <= :now"
             + " ORDER BY status, next_attempt_at LIMIT :limit";
 
+    /** {@link #DUE}, but past the deliveries known to go to the given receivers. */
+    static final String DUE_ELSEWHERE = "SELECT * FROM webhook_delivery WHERE status = 'PENDING' AND next_attempt_at <= :now"
+            + " AND (receiver IS NULL OR receiver NOT IN (:busy)) ORDER BY status, next_attempt_at LIMIT :limit";
+
     List<WebhookDelivery> due(Instant now, int limit) {
-        return jdbc.sql(DUE)
-                .param("now", ts(now)).param("limit", limit)
+        return due(now, limit, Set.of());
+    }
+
+    /**
+     * Due deliveries, earliest first, but for those known to go to one of {@code busyReceivers}
+     * (see {@link #assignReceiver}).
+     */
+    List<WebhookDelivery> due(Instant now, int limit, Set<String> busyReceivers) {
+        var statement = busyReceivers.isEmpty() ? jdbc.sql(DUE) : jdbc.sql(DUE_ELSEWHERE).param("busy", busyReceivers);
+        return statement.param("now", ts(now)).param("limit", limit)
                 .query(WebhookRepository::map).list();
+    }
+
+    /**
+     * Notes the receiver ({@link Receiver}) of deliveries left due because it was busy, so that
+     * {@link #due(Instant, int, Set)} looks past them while it is.
+     */
+    void assignReceiver(String receiver, List<UUID> deliveries) {
+        if (!deliveries.isEmpty()) {
+            jdbc.sql("UPDATE webhook_delivery SET receiver = :receiver WHERE id IN (:ids) AND receiver IS NULL")
+                    .param("receiver", receiver).param("ids", deliveries).update();
+        }
     }
 
     /**
@@ -89,7 +113,7 @@ class WebhookRepository {
                 rs.getString("url"), rs.getString("status"), rs.getInt("attempts"),
                 instant(rs, "next_attempt_at"), instant(rs, "last_attempt_at"),
                 rs.getObject("last_status", Integer.class), rs.getString("last_error"),
-                instant(rs, "created_at"), instant(rs, "delivered_at"));
+                instant(rs, "created_at"), instant(rs, "delivered_at"), rs.getString("receiver"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

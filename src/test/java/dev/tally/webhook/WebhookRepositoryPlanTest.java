@@ -26,6 +26,11 @@ class WebhookRepositoryPlanTest {
                     .query(String.class).single();
 
             assertThat(plan).contains("WEBHOOK_DELIVERY_DUE_IDX").contains("/* index sorted */");
+            String pastBusyReceivers = jdbc.sql("EXPLAIN " + WebhookRepository.DUE_ELSEWHERE)
+                    .param("now", OffsetDateTime.now(ZoneOffset.UTC)).param("limit", 20)
+                    .param("busy", java.util.List.of("https://slow.example.org:443", "http://127.0.0.1:8080"))
+                    .query(String.class).single();
+            assertThat(pastBusyReceivers).contains("WEBHOOK_DELIVERY_DUE_IDX").contains("/* index sorted */");
         } finally {
             jdbc.sql("SHUTDOWN").update();
         }

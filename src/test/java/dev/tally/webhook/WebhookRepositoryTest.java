@@ -6,6 +6,8 @@ import dev.tally.support.Infrastructure;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -20,6 +22,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * An attempt records its outcome only while its claim holds, on both stores: an attempt that
  * outlived its claim (another node took the delivery meanwhile) leaves the delivery to the other.
+ * The poll reads past the deliveries of receivers noted as busy.
  */
 class WebhookRepositoryTest {
 
@@ -69,6 +72,24 @@ class WebhookRepositoryTest {
         assertThat(delivered.lastStatus()).isEqualTo(204);
     }
 
+    @ParameterizedTest
+    @MethodSource("stores")
+    void readsPastTheDeliveriesOfBusyReceivers(String store) {
+        JdbcClient jdbc = jdbcOn(store);
+        repository = new WebhookRepository(jdbc);
+        UUID busy = insertDelivery(jdbc, "https://slow.example.org/hooks", NOW.minusSeconds(3));
+        UUID unnoted = insertDelivery(jdbc, "https://slow.example.org/hooks", NOW.minusSeconds(2));
+        UUID other = insertDelivery(jdbc, "https://fast.example.org/hooks", NOW.minusSeconds(1));
+        repository.assignReceiver("https://slow.example.org:443", List.of(busy));
+
+        assertThat(repository.due(NOW, 10, Set.of("https://slow.example.org:443"))).extracting(WebhookDelivery::id)
+                .containsExactly(unnoted, other);
+        assertThat(repository.due(NOW, 10, Set.of("https://elsewhere.example.org:443"))).extracting(WebhookDelivery::id)
+                .containsExactly(busy, unnoted, other);
+        assertThat(repository.due(NOW, 10)).extracting(WebhookDelivery::receiver)
+                .containsExactly("https://slow.example.org:443", null, null);
+    }
+
     /** A due delivery on {@code store}, claimed for one attempt until {@code until}, as the claim left it. */
     private WebhookDelivery claimedDeliveryOn(String store, Instant until) {
         JdbcClient jdbc = jdbcOn(store);
@@ -80,19 +101,27 @@ class WebhookRepositoryTest {
 
     /** A job with a callback that has just succeeded, and its delivery, due now. */
     private static WebhookDelivery pendingDelivery(JdbcClient jdbc, WebhookRepository repository) {
-        // Inserted as the job store does with a terminal transition (the job store's own tests cover that part).
-        UUID job = UUID.randomUUID();
-        OffsetDateTime at = OffsetDateTime.ofInstant(NOW.minusSeconds(1), ZoneOffset.UTC);
-        jdbc.sql("INSERT INTO job (id, status, source_type, text_length, callback_url, attempts, version, created_at,"
-                        + " updated_at, finished_at) VALUES (:id, 'SUCCEEDED', 'text', 5, :callback, 1, 2, :at, :at, :at)")
-                .param("id", job).param("callback", "https://hooks.example.org/tally").param("at", at).update();
-        jdbc.sql("INSERT INTO webhook_delivery (id, job_id, event, url, status, attempts, next_attempt_at, created_at)"
-                        + " VALUES (:id, :job, 'job.succeeded', :url, 'PENDING', 0, :at, :at)")
-                .param("id", UUID.randomUUID()).param("job", job).param("url", "https://hooks.example.org/tally")
-                .param("at", at).update();
+        insertDelivery(jdbc, "https://hooks.example.org/tally", NOW.minusSeconds(1));
         WebhookDelivery due = repository.due(NOW, 10).get(0);
         assertThat(due.nextAttemptAt()).isEqualTo(NOW.minusSeconds(1));
         return due;
+    }
+
+    /**
+     * A job with a callback to {@code url} that succeeded, and its delivery, due since {@code due};
+     * inserted as the job store does with a terminal transition (its own tests cover that part).
+     */
+    private static UUID insertDelivery(JdbcClient jdbc, String url, Instant due) {
+        UUID job = UUID.randomUUID();
+        UUID delivery = UUID.randomUUID();
+        OffsetDateTime at = OffsetDateTime.ofInstant(due, ZoneOffset.UTC);
+        jdbc.sql("INSERT INTO job (id, status, source_type, text_length, callback_url, attempts, version, created_at,"
+                        + " updated_at, finished_at) VALUES (:id, 'SUCCEEDED', 'text', 5, :callback, 1, 2, :at, :at, :at)")
+                .param("id", job).param("callback", url).param("at", at).update();
+        jdbc.sql("INSERT INTO webhook_delivery (id, job_id, event, url, status, attempts, next_attempt_at, created_at)"
+                        + " VALUES (:id, :job, 'job.succeeded', :url, 'PENDING', 0, :at, :at)")
+                .param("id", delivery).param("job", job).param("url", url).param("at", at).update();
+        return delivery;
     }
 
     private JdbcClient jdbcOn(String store) {

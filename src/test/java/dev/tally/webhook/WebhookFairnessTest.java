@@ -1,0 +1,125 @@
+package dev.tally.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tally.support.Api;
+import dev.tally.support.TestSite;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * A receiver that does not answer holds no more than its share of a node's senders, and is left
+ * alone for a while after a timeout: other receivers' deliveries go out meanwhile instead of
+ * waiting behind its backlog.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:tally-webhook-fairness;DB_CLOSE_DELAY=-1",
+        "tally.fetch.allow-private-networks=true",
+        "tally.webhooks.secret=fairness-secret",
+        "tally.webhooks.concurrency=4",
+        "tally.webhooks.per-receiver-concurrency=2",
+        "tally.webhooks.timeout=2s",
+        "tally.webhooks.initial-backoff=5s",
+        "tally.webhooks.max-attempts=2",
+        "tally.webhooks.poll-interval=100ms"
+})
+class WebhookFairnessTest {
+
+    private static final int SILENT_RECEIVER_DELIVERIES = 30;
+
+    @LocalServerPort
+    int port;
+
+    /** A receiver that takes every request and answers none until the test ends. */
+    private HttpServer silent;
+    private ExecutorService silentThreads;
+    private final CountDownLatch testOver = new CountDownLatch(1);
+    private final AtomicInteger silentInFlight = new AtomicInteger();
+    private final AtomicInteger silentMostAtOnce = new AtomicInteger();
+    private final AtomicInteger silentRequests = new AtomicInteger();
+
+    @BeforeEach
+    void startSilentReceiver() throws Exception {
+        silentThreads = Executors.newCachedThreadPool();
+        silent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        silent.setExecutor(silentThreads);
+        silent.createContext("/hooks", exchange -> {
+            silentRequests.incrementAndGet();
+            silentMostAtOnce.accumulateAndGet(silentInFlight.incrementAndGet(), Math::max);
+            try {
+                exchange.getRequestBody().readAllBytes();
+                testOver.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                silentInFlight.decrementAndGet();
+                exchange.close();
+            }
+        });
+        silent.start();
+    }
+
+    @AfterEach
+    void stopSilentReceiver() {
+        testOver.countDown();
+        silent.stop(0);
+        silentThreads.shutdownNow();
+    }
+
+    @Test
+    void aReceiverThatDoesNotAnswerLeavesSendersToTheOthers() throws Exception {
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        TestSite site = TestSite.get().handle("/fairness-hooks/receiver", exchange -> {
+            received.add(exchange.getRequestHeaders().getFirst("Tally-Delivery"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        Api api = new Api(port);
+        String silentUrl = "http://127.0.0.1:" + silent.getAddress().getPort() + "/hooks";
+        List<String> silentJobs = new ArrayList<>();
+        for (int i = 0; i < SILENT_RECEIVER_DELIVERIES; i++) {
+            silentJobs.add(submit(api, "for the silent receiver " + i, silentUrl));
+        }
+        // Their deliveries are all due before the other receiver's.
+        silentJobs.forEach(api::awaitTerminal);
+
+        long submitted = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            submit(api, "for the answering receiver " + i, site.url("/fairness-hooks/receiver"));
+        }
+        while (received.size() < 5 && System.nanoTime() - submitted < Duration.ofSeconds(30).toNanos()) {
+            Thread.sleep(20);
+        }
+        Duration waited = Duration.ofNanos(System.nanoTime() - submitted);
+
+        // With all four senders on the silent receiver, its 30 deliveries would hold them for
+        // 30 / 4 x 2 s = 15 s before the others got a turn; with two of them, and none after its
+        // timeouts, the others go out at once.
+        assertThat(received).hasSize(5);
+        assertThat(waited).isLessThan(Duration.ofSeconds(6));
+        assertThat(silentMostAtOnce.get()).isBetween(1, 2);
+        // Left alone for the 5 s rest after its first two timeouts (each attempt waits 2 s).
+        assertThat(silentRequests.get()).isLessThanOrEqualTo(4);
+    }
+
+    private static String submit(Api api, String text, String callbackUrl) {
+        return api.postJson("/api/v1/jobs", "{\"text\":\"" + text + "\",\"callbackUrl\":\"" + callbackUrl + "\"}")
+                .json().get("id").asString();
+    }
+}
