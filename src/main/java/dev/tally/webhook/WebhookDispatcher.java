@@ -134,8 +134,9 @@ class WebhookDispatcher implements SmartLifecycle {
                     freeSenders.release(); // another node took it
                     continue;
                 }
-                started++;
-                send(delivery.claimedUntil(until), receiver);
+                if (send(delivery.claimedUntil(until), receiver)) {
+                    started++;
+                }
             }
             passedOver.forEach(deliveries::assignReceiver);
             // More may be due: a sender that finishes, or a receiver that frees up, looks again.
@@ -147,17 +148,27 @@ class WebhookDispatcher implements SmartLifecycle {
         return started;
     }
 
-    private void send(WebhookDelivery claimed, String receiver) {
-        senders.execute(() -> {
-            boolean answered = true;
-            try {
-                answered = attempt(claimed);
-            } finally {
-                receivers.finished(receiver, answered);
-                freeSenders.release();
-                lookAgainIfBacklogged();
-            }
-        });
+    /** @return false when the node is stopping: the delivery is left to its claim's end */
+    private boolean send(WebhookDelivery claimed, String receiver) {
+        try {
+            senders.execute(() -> {
+                boolean answered = true;
+                try {
+                    answered = attempt(claimed);
+                } finally {
+                    receivers.finished(receiver, answered);
+                    freeSenders.release();
+                    lookAgainIfBacklogged();
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException stopping) {
+            // Claimed as the node stops: the claim runs out and the delivery is due again then.
+            receivers.finished(receiver, true);
+            freeSenders.release();
+            log.debug("webhook {} left to its claim's end: the node is stopping", claimed.id());
+            return false;
+        }
     }
 
     private void lookAgainIfBacklogged() {

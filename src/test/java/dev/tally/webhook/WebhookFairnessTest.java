@@ -19,13 +19,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * A receiver that does not answer holds no more than its share of a node's senders, and is left
  * alone for a while after a timeout: other receivers' deliveries go out meanwhile instead of
- * waiting behind its backlog.
+ * waiting behind its backlog. A delivery claimed as the node stops is not lost.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:tally-webhook-fairness;DB_CLOSE_DELAY=-1",
@@ -44,6 +45,9 @@ class WebhookFairnessTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    WebhookDispatcher dispatcher;
 
     /** A receiver that takes every request and answers none until the test ends. */
     private HttpServer silent;
@@ -116,6 +120,35 @@ class WebhookFairnessTest {
         assertThat(silentMostAtOnce.get()).isBetween(1, 2);
         // Left alone for the 5 s rest after its first two timeouts (each attempt waits 2 s).
         assertThat(silentRequests.get()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void aDeliveryClaimedAsTheNodeStopsIsSentAfterItsClaimRunsOut() throws Exception {
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        TestSite site = TestSite.get().handle("/fairness-hooks/after-stop", exchange -> {
+            received.add(exchange.getRequestHeaders().getFirst("Tally-Delivery"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        Api api = new Api(port);
+        dispatcher.stop();
+        try {
+            api.awaitTerminal(submit(api, "claimed as the node stops", site.url("/fairness-hooks/after-stop")));
+
+            // The senders are gone: the poll claims the delivery but cannot send it.
+            assertThat(dispatcher.deliverDue()).isZero();
+        } finally {
+            dispatcher.start();
+        }
+
+        // Its claim (twice the 2 s timeout plus a second) runs out, and the restarted dispatcher sends it.
+        long restarted = System.nanoTime();
+        while (received.isEmpty() && System.nanoTime() - restarted < Duration.ofSeconds(20).toNanos()) {
+            Thread.sleep(50);
+        }
+        assertThat(received).hasSize(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isGreaterThan(Duration.ofSeconds(3));
     }
 
     private static String submit(Api api, String text, String callbackUrl) {
