@@ -74,7 +74,10 @@ class WebhookDispatcher implements SmartLifecycle {
     private final Meter.MeterProvider<Timer> attemptTimers;
     private final Semaphore freeSenders;
     private final ReceiverLoad receivers;
-    /** Whether the last poll found as many due deliveries as it had senders for (more may be due). */
+    /**
+     * Whether the last poll may have left due deliveries behind: it ran out of senders, read a full
+     * batch, or passed deliveries over for a busy receiver.
+     */
     private volatile boolean backlogged;
     private final AtomicBoolean lookAgainQueued = new AtomicBoolean();
     private ScheduledExecutorService poller;
