@@ -9,10 +9,11 @@ import java.util.function.LongSupplier;
 
 /**
  * This node's sends in flight per receiver, and the receivers left alone for a while after one did
- * not answer, so that one slow or unreachable receiver cannot take every sender: at most {@code
- * perReceiver} sends to a receiver at once, and none for {@code rest} after an attempt that got no
- * answer (a timeout or a refused connection holds a sender far longer than an answer does).
- * Thread-safe.
+ * not answer, so that one slow or unreachable receiver cannot take every sender from the others: at
+ * most {@code perReceiver} sends to a receiver at once while other receivers' deliveries are due
+ * (more only for senders that would otherwise idle), and none for {@code rest} after an attempt
+ * that got no answer (a timeout or a refused connection holds a sender far longer than an answer
+ * does). Thread-safe.
  */
 final class ReceiverLoad {
 
@@ -39,7 +40,19 @@ final class ReceiverLoad {
     }
 
     /**
-     * Gives back a turn taken by {@link #tryStart}.
+     * Takes a turn at {@code receiver} beyond its share, unless it is at rest: for senders that
+     * would otherwise idle, nothing else being due.
+     */
+    synchronized boolean tryStartBeyondShare(String receiver) {
+        if (resting(receiver)) {
+            return false;
+        }
+        sending.merge(receiver, 1, Integer::sum);
+        return true;
+    }
+
+    /**
+     * Gives back a turn taken by {@link #tryStart} or {@link #tryStartBeyondShare}.
      *
      * @param answered false when the attempt got no answer: the receiver is then left alone for a while
      */
@@ -52,15 +65,25 @@ final class ReceiverLoad {
 
     /** The receivers that would refuse a turn now: their deliveries need not be read. */
     synchronized Set<String> busy() {
-        long now = nanoClock.getAsLong();
-        restingUntil.values().removeIf(until -> now - until >= 0);
-        Set<String> busy = new HashSet<>(restingUntil.keySet());
+        Set<String> busy = new HashSet<>(resting());
         sending.forEach((receiver, n) -> {
             if (n >= perReceiver) {
                 busy.add(receiver);
             }
         });
         return busy;
+    }
+
+    /** The receivers at rest after an attempt they did not answer. */
+    synchronized Set<String> resting() {
+        long now = nanoClock.getAsLong();
+        restingUntil.values().removeIf(until -> now - until >= 0);
+        return Set.copyOf(restingUntil.keySet());
+    }
+
+    /** Whether some receiver has its share of sends in flight. */
+    synchronized boolean anyAtShare() {
+        return sending.values().stream().anyMatch(n -> n >= perReceiver);
     }
 
     private boolean resting(String receiver) {

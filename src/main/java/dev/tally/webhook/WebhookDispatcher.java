@@ -45,10 +45,11 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>A node claims no more deliveries than it has free senders ({@code tally.webhooks.concurrency}),
  * so a claimed delivery is sent at once and never waits in a queue past its claim (which would let
  * it be claimed and sent again); when a poll found more due than it could take, the next sender to
- * finish looks again without waiting for the poll interval. It sends no more than {@code
- * tally.webhooks.per-receiver-concurrency} at once to one receiver, and nothing to a receiver for
- * {@code tally.webhooks.initial-backoff} after an attempt it did not answer, so that a slow or
- * unreachable receiver cannot hold every sender while other receivers' deliveries are due.
+ * finish looks again without waiting for the poll interval. While other receivers' deliveries are
+ * due, it sends no more than {@code tally.webhooks.per-receiver-concurrency} at once to one
+ * receiver (senders that would idle otherwise go to whoever has more due), and nothing to a
+ * receiver for {@code tally.webhooks.initial-backoff} after an attempt it did not answer, so that a
+ * slow or unreachable receiver cannot hold every sender while other receivers' deliveries are due.
  *
  * <p>Every attempt is timed in {@code tally.webhook.attempts}, tagged with its {@code outcome}:
  * {@code delivered}, {@code retried}, {@code failed} (no attempts left), {@code superseded} (its
@@ -112,8 +113,7 @@ class WebhookDispatcher implements SmartLifecycle {
                 return started;
             }
             Instant now = now();
-            // Past the attempt's own timeout: a node that dies mid-attempt leaves the delivery to be retried then.
-            Instant until = now.plus(properties.timeout().multipliedBy(2)).plusSeconds(1);
+            Instant until = claimDeadline(now);
             List<WebhookDelivery> due = deliveries.due(now, BATCH, receivers.busy());
             Map<String, List<UUID>> passedOver = new HashMap<>();
             boolean sendersFull = false;
@@ -132,23 +132,71 @@ class WebhookDispatcher implements SmartLifecycle {
                     skipped = true;
                     continue;
                 }
-                if (!deliveries.claim(delivery, until)) {
-                    receivers.finished(receiver, true);
-                    freeSenders.release(); // another node took it
-                    continue;
-                }
-                if (send(delivery.claimedUntil(until), receiver)) {
+                if (claimAndSend(delivery, receiver, until)) {
                     started++;
                 }
             }
             passedOver.forEach(deliveries::assignReceiver);
             // More may be due: a sender that finishes, or a receiver that frees up, looks again.
             backlogged = sendersFull || skipped || due.size() == BATCH;
-            if (sendersFull || !skipped || due.size() < BATCH) {
-                return started; // else the next pass reads past the receivers now busy
+            if (sendersFull) {
+                return started;
+            }
+            if (!skipped || due.size() < BATCH) {
+                break; // else the next pass reads past the receivers now busy
+            }
+        }
+        return started + sendBeyondShares();
+    }
+
+    /**
+     * Senders left free once every receiver had its share go to receivers that have more due,
+     * rather than idle: a lone receiver with a backlog gets all the senders, and gives them up to
+     * another receiver one by one as its sends finish.
+     */
+    private int sendBeyondShares() {
+        int free = freeSenders.availablePermits();
+        if (free == 0 || !receivers.anyAtShare()) {
+            return 0;
+        }
+        Instant now = now();
+        Instant until = claimDeadline(now);
+        int started = 0;
+        for (WebhookDelivery delivery : deliveries.due(now, Math.min(BATCH, free), receivers.resting())) {
+            if (!freeSenders.tryAcquire()) {
+                backlogged = true;
+                break;
+            }
+            String receiver = Receiver.of(delivery.url());
+            if (!receivers.tryStartBeyondShare(receiver)) {
+                freeSenders.release();
+                continue;
+            }
+            if (claimAndSend(delivery, receiver, until)) {
+                started++;
             }
         }
         return started;
+    }
+
+    /** Past the attempt's own timeout: a node that dies mid-attempt leaves the delivery to be retried then. */
+    private Instant claimDeadline(Instant now) {
+        return now.plus(properties.timeout().multipliedBy(2)).plusSeconds(1);
+    }
+
+    /**
+     * Claims and sends a delivery for which a sender and a turn at its receiver are taken, or gives
+     * them back.
+     *
+     * @return whether it was sent
+     */
+    private boolean claimAndSend(WebhookDelivery delivery, String receiver, Instant until) {
+        if (!deliveries.claim(delivery, until)) {
+            receivers.finished(receiver, true);
+            freeSenders.release(); // another node took it
+            return false;
+        }
+        return send(delivery.claimedUntil(until), receiver);
     }
 
     /** @return false when the node is stopping: the delivery is left to its claim's end */

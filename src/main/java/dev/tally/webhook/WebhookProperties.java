@@ -21,8 +21,9 @@ import org.springframework.validation.annotation.Validated;
  * @param concurrency deliveries a node sends at once; it claims no more than that, so a claimed
  *     delivery never waits for a sender past its claim
  * @param perReceiverConcurrency deliveries a node sends at once to one receiver (scheme, host and
- *     port), so that a slow receiver leaves senders to the others; after an attempt that got no
- *     answer, the node sends nothing to that receiver for {@code initialBackoff}
+ *     port) while other receivers' deliveries are due, so that a slow receiver leaves senders to the
+ *     others (senders that would idle go to a receiver beyond its share); after an attempt that got
+ *     no answer, the node sends nothing to that receiver for {@code initialBackoff}
  */
 @Validated
 @ConfigurationProperties("tally.webhooks")

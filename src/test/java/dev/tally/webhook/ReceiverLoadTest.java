@@ -37,6 +37,29 @@ class ReceiverLoadTest {
     }
 
     @Test
+    void givesAReceiverMoreThanItsShareOnlyWhenAsked() {
+        load.tryStart(SLOW);
+        load.tryStart(SLOW);
+        assertThat(load.anyAtShare()).isTrue();
+
+        assertThat(load.tryStartBeyondShare(SLOW)).isTrue();
+        assertThat(load.tryStart(SLOW)).isFalse();
+        load.finished(SLOW, true);
+        load.finished(SLOW, true);
+        assertThat(load.busy()).isEmpty();
+        assertThat(load.anyAtShare()).isFalse();
+    }
+
+    @Test
+    void givesAReceiverAtRestNoTurnEvenBeyondItsShare() {
+        load.tryStart(SLOW);
+        load.finished(SLOW, false);
+
+        assertThat(load.tryStartBeyondShare(SLOW)).isFalse();
+        assertThat(load.resting()).containsExactly(SLOW);
+    }
+
+    @Test
     void leavesAReceiverThatDidNotAnswerAloneForItsRest() {
         load.tryStart(SLOW);
         load.finished(SLOW, false);

@@ -142,9 +142,9 @@ class WebhookDeliveryTest {
 
     @Test
     void aSlowReceiverGetsEachDeliveryOnceWhileMoreAreDueThanThereAreSenders() {
-        // 120 deliveries at 250 ms each take the two senders one receiver gets ~15 s, longer than
-        // an attempt's claim (twice the 2 s timeout plus a second): a delivery claimed and then left
-        // waiting for a free sender would be claimed and sent again.
+        // 120 deliveries at 250 ms each take four senders ~7.5 s, longer than an attempt's claim
+        // (twice the 2 s timeout plus a second): a delivery claimed and then left waiting for a
+        // free sender would be claimed and sent again.
         Map<String, Integer> timesReceived = new ConcurrentHashMap<>();
         var inFlight = new AtomicInteger();
         var mostAtOnce = new AtomicInteger();
@@ -171,7 +171,8 @@ class WebhookDeliveryTest {
         assertThat(deliveries).extracting(d -> d.get("attempts").asInt()).containsOnly(1);
         assertThat(timesReceived).hasSize(120);
         assertThat(timesReceived.values()).containsOnly(1);
-        assertThat(mostAtOnce.get()).isBetween(1, 2); // tally.webhooks.per-receiver-concurrency
+        // Alone with a backlog, the receiver gets more than its share of two: the four senders.
+        assertThat(mostAtOnce.get()).isBetween(3, 4);
     }
 
     /** How a receiver verifies Tally-Signature (the example in docs/webhooks.md). */

@@ -51,6 +51,8 @@ class WebhookFairnessTest {
 
     /** A receiver that takes every request and answers none until the test ends. */
     private HttpServer silent;
+    /** Another receiver that answers at once, when a test starts it. */
+    private HttpServer fast;
     private ExecutorService silentThreads;
     private final CountDownLatch testOver = new CountDownLatch(1);
     private final AtomicInteger silentInFlight = new AtomicInteger();
@@ -82,6 +84,9 @@ class WebhookFairnessTest {
     void stopSilentReceiver() {
         testOver.countDown();
         silent.stop(0);
+        if (fast != null) {
+            fast.stop(0);
+        }
         silentThreads.shutdownNow();
     }
 
@@ -112,14 +117,70 @@ class WebhookFairnessTest {
         }
         Duration waited = Duration.ofNanos(System.nanoTime() - submitted);
 
-        // With all four senders on the silent receiver, its 30 deliveries would hold them for
-        // 30 / 4 x 2 s = 15 s before the others got a turn; with two of them, and none after its
-        // timeouts, the others go out at once.
+        // Sending to the silent receiver until its 30 deliveries were done would hold the four
+        // senders for 30 / 4 x 2 s = 15 s before the others got a turn. Alone, it may take all
+        // four; once they time out (2 s) it is left alone for 5 s, and the others go out.
         assertThat(received).hasSize(5);
         assertThat(waited).isLessThan(Duration.ofSeconds(6));
-        assertThat(silentMostAtOnce.get()).isBetween(1, 2);
-        // Left alone for the 5 s rest after its first two timeouts (each attempt waits 2 s).
+        assertThat(silentMostAtOnce.get()).isBetween(1, 4);
         assertThat(silentRequests.get()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void aSlowReceiverGetsNoMoreThanItsShareOfTheSendersWhileAnotherHasDeliveriesDue() throws Exception {
+        var slowInFlight = new AtomicInteger();
+        var slowMostAtOnceWhileOthersDue = new AtomicInteger();
+        var slowReceived = new AtomicInteger();
+        Set<String> fastReceived = ConcurrentHashMap.newKeySet();
+        TestSite site = TestSite.get();
+        site.handle("/fairness-hooks/slow", exchange -> {
+            int atOnce = slowInFlight.incrementAndGet();
+            if (fastReceived.size() < 20) {
+                slowMostAtOnceWhileOthersDue.accumulateAndGet(atOnce, Math::max);
+            }
+            try {
+                exchange.getRequestBody().readAllBytes();
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                slowInFlight.decrementAndGet();
+            }
+            slowReceived.incrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        Api api = new Api(port);
+        // The other receiver: a server of its own, so another port.
+        fast = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        fast.createContext("/hooks", exchange -> {
+            fastReceived.add(exchange.getRequestHeaders().getFirst("Tally-Delivery"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        fast.start();
+        String fastUrl = "http://127.0.0.1:" + fast.getAddress().getPort() + "/hooks";
+        // Both receivers' deliveries all due when the dispatcher starts looking.
+        dispatcher.stop();
+        try {
+            List<String> jobs = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                jobs.add(submit(api, "slow receiver " + i, site.url("/fairness-hooks/slow")));
+                jobs.add(submit(api, "fast receiver " + i, fastUrl));
+            }
+            jobs.forEach(api::awaitTerminal);
+        } finally {
+            dispatcher.start();
+        }
+        long started = System.nanoTime();
+        while (slowReceived.get() < 20 && System.nanoTime() - started < Duration.ofSeconds(30).toNanos()) {
+            Thread.sleep(20);
+        }
+
+        assertThat(fastReceived).hasSize(20);
+        assertThat(slowReceived.get()).isEqualTo(20);
+        assertThat(slowMostAtOnceWhileOthersDue.get()).isBetween(1, 2);
     }
 
     @Test
