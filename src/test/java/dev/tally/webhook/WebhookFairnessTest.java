@@ -2,6 +2,7 @@ package dev.tally.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.tally.support.Api;
 import dev.tally.support.TestSite;
@@ -93,12 +94,7 @@ class WebhookFairnessTest {
     @Test
     void aReceiverThatDoesNotAnswerLeavesSendersToTheOthers() throws Exception {
         Set<String> received = ConcurrentHashMap.newKeySet();
-        TestSite site = TestSite.get().handle("/fairness-hooks/receiver", exchange -> {
-            received.add(exchange.getRequestHeaders().getFirst("Tally-Delivery"));
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
+        TestSite site = TestSite.get().handle("/fairness-hooks/receiver", recordingInto(received));
         Api api = new Api(port);
         String silentUrl = "http://127.0.0.1:" + silent.getAddress().getPort() + "/hooks";
         List<String> silentJobs = new ArrayList<>();
@@ -153,12 +149,7 @@ class WebhookFairnessTest {
         Api api = new Api(port);
         // The other receiver: a server of its own, so another port.
         fast = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
-        fast.createContext("/hooks", exchange -> {
-            fastReceived.add(exchange.getRequestHeaders().getFirst("Tally-Delivery"));
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
+        fast.createContext("/hooks", recordingInto(fastReceived));
         fast.start();
         String fastUrl = "http://127.0.0.1:" + fast.getAddress().getPort() + "/hooks";
         // Both receivers' deliveries all due when the dispatcher starts looking.
@@ -186,12 +177,7 @@ class WebhookFairnessTest {
     @Test
     void aDeliveryClaimedAsTheNodeStopsIsSentAfterItsClaimRunsOut() throws Exception {
         Set<String> received = ConcurrentHashMap.newKeySet();
-        TestSite site = TestSite.get().handle("/fairness-hooks/after-stop", exchange -> {
-            received.add(exchange.getRequestHeaders().getFirst("Tally-Delivery"));
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
+        TestSite site = TestSite.get().handle("/fairness-hooks/after-stop", recordingInto(received));
         Api api = new Api(port);
         dispatcher.stop();
         try {
@@ -210,6 +196,16 @@ class WebhookFairnessTest {
         }
         assertThat(received).hasSize(1);
         assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isGreaterThan(Duration.ofSeconds(3));
+    }
+
+    /** A receiver that notes each delivery's id and answers 204 at once. */
+    private static HttpHandler recordingInto(Set<String> deliveries) {
+        return exchange -> {
+            deliveries.add(exchange.getRequestHeaders().getFirst("Tally-Delivery"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        };
     }
 
     private static String submit(Api api, String text, String callbackUrl) {
