@@ -107,6 +107,9 @@ class WebhookDispatcher implements SmartLifecycle {
      */
     int deliverDue() {
         int started = 0;
+        // Whether any pass may have left deliveries due: a later pass that finds nothing more must
+        // not clear it, or the senders' finishing would not look again.
+        boolean leftSome = false;
         for (int pass = 0; pass < MAX_PASSES; pass++) {
             if (freeSenders.availablePermits() == 0) {
                 backlogged = true;
@@ -138,15 +141,18 @@ class WebhookDispatcher implements SmartLifecycle {
             }
             passedOver.forEach(deliveries::assignReceiver);
             // More may be due: a sender that finishes, or a receiver that frees up, looks again.
-            backlogged = sendersFull || skipped || due.size() == BATCH;
+            leftSome |= sendersFull || skipped || due.size() == BATCH;
             if (sendersFull) {
+                backlogged = true;
                 return started;
             }
             if (!skipped || due.size() < BATCH) {
                 break; // else the next pass reads past the receivers now busy
             }
         }
-        return started + sendBeyondShares();
+        started += sendBeyondShares();
+        backlogged = leftSome || freeSenders.availablePermits() == 0;
+        return started;
     }
 
     /**
@@ -164,8 +170,7 @@ class WebhookDispatcher implements SmartLifecycle {
         int started = 0;
         for (WebhookDelivery delivery : deliveries.due(now, Math.min(BATCH, free), receivers.resting())) {
             if (!freeSenders.tryAcquire()) {
-                backlogged = true;
-                break;
+                break; // the caller sees no free sender and marks the backlog
             }
             String receiver = Receiver.of(delivery.url());
             if (!receivers.tryStartBeyondShare(receiver)) {

@@ -13,13 +13,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * With more deliveries due than senders, a sender that finishes takes the next one at once: a
- * backlog drains at the receiver's pace, not a few deliveries per poll interval.
+ * backlog drains at the receiver's pace, not a few deliveries per poll interval. The receiver is
+ * alone, so it gets all four senders, past its share of two.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:tally-webhook-backlog;DB_CLOSE_DELAY=-1",
         "tally.fetch.allow-private-networks=true",
         "tally.webhooks.secret=backlog-secret",
-        "tally.webhooks.concurrency=2",
+        "tally.webhooks.concurrency=4",
+        "tally.webhooks.per-receiver-concurrency=2",
         "tally.webhooks.poll-interval=3s"
 })
 class WebhookBacklogTest {
@@ -48,7 +50,7 @@ class WebhookBacklogTest {
         }
         Duration drained = Duration.ofNanos(System.nanoTime() - submitted);
 
-        // Two senders and a poll every 3 s would take 15 polls (45 s) for 30 deliveries; looking
+        // Four senders and a poll every 3 s would take 8 polls (24 s) for 30 deliveries; looking
         // again as senders finish, it takes the polls that find them due (one or two) and no more.
         assertThat(received).hasSize(30);
         assertThat(drained).isLessThan(Duration.ofSeconds(12));
