@@ -90,6 +90,14 @@ final class WordCounter {
             accept(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
             return;
         }
+        if (text instanceof String string && string.length() <= CHUNK_CHARS && wholeSurrogatePairs(string)) {
+            // An HTML page's text nodes: the JDK's own encoding of a String, a copy for one of
+            // ASCII, costs less than widening it to chars and encoding those. A lone surrogate
+            // becomes '?', which separates words as U+FFFD does.
+            byte[] bytes = string.getBytes(StandardCharsets.UTF_8);
+            scan(bytes, 0, bytes.length);
+            return;
+        }
         if (chars == null) {
             chars = new char[CHUNK_CHARS];
         }
@@ -99,6 +107,14 @@ final class WordCounter {
             copy(text, start, end, chars);
             accept(chars, 0, end - start);
         }
+    }
+
+    /**
+     * Whether {@code string} neither ends in a high surrogate nor completes one the previous
+     * chunk ended with: a pair split across chunks must be joined char by char.
+     */
+    private boolean wholeSurrogatePairs(String string) {
+        return pendingHighSurrogate == 0 && (string.isEmpty() || !Character.isHighSurrogate(string.charAt(string.length() - 1)));
     }
 
     /** Counts the words in {@code text[offset, offset + count)}, like {@link #accept(CharSequence)}. */

@@ -43,6 +43,7 @@ class FastPathEquivalenceTest {
             String[] chunks = randomChunks(random, text);
 
             assertThat(WordCounts.countChunks(chunks)).as("%s", text).isEqualTo(reference(text));
+            assertThat(WordCounts.countCharChunks(chunks)).as("chars of %s", text).isEqualTo(reference(text));
             assertThat(asMap(analyzer.countText(text))).isEqualTo(reference(text));
         }
     }
@@ -138,6 +139,7 @@ class FastPathEquivalenceTest {
                 String[] chunks = {text.substring(0, cut), text.substring(cut, second), text.substring(second)};
 
                 assertThat(WordCounts.countChunks(chunks)).as("cut at %d and %d", cut, second).isEqualTo(expected);
+                assertThat(WordCounts.countCharChunks(chunks)).as("chars cut at %d and %d", cut, second).isEqualTo(expected);
             }
         }
     }

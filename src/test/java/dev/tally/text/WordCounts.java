@@ -25,4 +25,13 @@ final class WordCounts {
         }
         return asMap(counter.toHistogram());
     }
+
+    /** {@link #countChunks} for chunks that are not Strings, which the counter reads as chars. */
+    static Map<String, Long> countCharChunks(String... chunks) {
+        WordCounter counter = new WordCounter();
+        for (String chunk : chunks) {
+            counter.accept(new StringBuilder(chunk));
+        }
+        return asMap(counter.toHistogram());
+    }
 }
