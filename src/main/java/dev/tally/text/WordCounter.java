@@ -17,7 +17,8 @@ import java.util.Locale;
  * elements piece by piece. {@link #boundary()} ends the current word without any text, for block
  * boundaries. Not thread-safe: use one counter per document.
  *
- * <p>The counter works on UTF-8: chars are encoded into a reusable buffer first. Input is read 64
+ * <p>The counter works on UTF-8: chars are encoded into a reusable buffer first, but for a String of
+ * up to 8,192 chars (an HTML text node), which the JDK's own encoder turns into a new array. Input is read 64
  * bytes at a time as a bitmask of separators ({@link AsciiBlock#separators}); an ASCII word of up
  * to sixteen bytes between two separators (nearly every word of English text) is counted straight
  * from the input, its key made by the {@link WordTable}'s form. Short input, the ends of chunks
