@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
 public record DispatchBatchProperties(
         @Min(1) @Max(1000) @DefaultValue("64") int claimBatchSize,
         @Min(1) @Max(1000) @DefaultValue("64") int resultBatchSize,
-        @NotNull @DefaultValue("1ms") Duration resultLinger) {
+        @NotNull @DefaultValue("200us") Duration resultLinger) {
 
     /** The longest {@link #resultLinger()} allowed: a held result keeps its worker thread waiting. */
     static final Duration MAX_RESULT_LINGER = Duration.ofMillis(10);
