@@ -6,7 +6,7 @@
 # there to keep it); see docs/deployment.md.
 
 # ---- build: the Maven wrapper on a JDK -------------------------------------------------------
-FROM eclipse-temurin:21-jdk-noble AS build
+FROM eclipse-temurin:25-jdk-noble AS build
 WORKDIR /build
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
@@ -19,7 +19,7 @@ RUN --mount=type=cache,target=/root/.m2 \
  && java -Djarmode=tools -jar target/tally.jar extract --layers --launcher --destination /layers
 
 # ---- run: a JRE only ---------------------------------------------------------------------------
-FROM eclipse-temurin:21-jre-noble
+FROM eclipse-temurin:25-jre-noble
 # curl is installed for the HEALTHCHECK (the JRE image is not guaranteed to ship curl or wget).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
