@@ -17,14 +17,14 @@ import java.util.Locale;
  * elements piece by piece. {@link #boundary()} ends the current word without any text, for block
  * boundaries. Not thread-safe: use one counter per document.
  *
- * <p>The counter works on UTF-8: chars are encoded into a reusable buffer first, but for a String of
- * up to 8,192 chars (an HTML text node), which the JDK's own encoder turns into a new array. Input is read 64
- * bytes at a time as a bitmask of separators ({@link AsciiBlock#separators}); an ASCII word of up
- * to sixteen bytes between two separators (nearly every word of English text) is counted straight
- * from the input, its key made by the {@link WordTable}'s form. Short input, the ends of chunks
- * and any other word are scanned byte by byte, eight bytes at a time where they can be: a word
- * with non-ASCII chars or apostrophes, or one cut by the end of a chunk, is collected, as
- * lower-cased UTF-8, in a reusable word buffer: chars below U+0300 are lower-cased by table as
+ * <p>The counter works on UTF-8: chars are encoded into a reusable buffer first, but for a String
+ * of up to 8,192 chars (an HTML text node), which the JDK's own encoder turns into a new array.
+ * Input is read 64 bytes at a time as a bitmask of separators ({@link AsciiBlock#separators}); an
+ * ASCII word of up to sixteen bytes between two separators (nearly every word of English text) is
+ * counted straight from the input, its key made by the {@link WordTable}'s form. Short input, the
+ * ends of chunks and any other word are scanned byte by byte, eight bytes at a time where they can
+ * be: a word with non-ASCII chars or apostrophes, or one cut by the end of a chunk, is collected,
+ * as lower-cased UTF-8, in a reusable word buffer: chars below U+0300 are lower-cased by table as
  * they go; a word with other word chars is NFC-normalized and lower-cased as a String when it ends.
  */
 final class WordCounter {
