@@ -1,5 +1,6 @@
 package dev.tally.job;
 
+import dev.tally.store.PostgresProperties;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -8,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -57,14 +59,20 @@ class PostgresChangeNotifications implements SmartLifecycle {
      * 2026-12-05), and a change reaches other nodes within ~20 ms.
      */
     static final Duration MIN_SEND_INTERVAL = Duration.ofMillis(20);
+    /**
+     * How long the listening connection may hear nothing before it is asked whether PostgreSQL is
+     * still there: a round trip per quiet period per node, and a node cut off from the others'
+     * changes learns it within this and {@link #LIVENESS_TIMEOUT}.
+     */
+    private static final Duration QUIET_BEFORE_CHECK = Duration.ofSeconds(5);
+    private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(PostgresChangeNotifications.class);
 
     private final JdbcTemplate jdbc;
     private final BlockingQueue<String> pending = new ArrayBlockingQueue<>(MAX_PENDING);
     private final ApplicationEventPublisher events;
     private final String url;
-    private final String username;
-    private final String password;
+    private final Properties connectionProperties = new Properties();
     private final String node = UUID.randomUUID().toString().substring(0, 8);
     private volatile boolean running;
     private volatile Connection connection;
@@ -74,12 +82,15 @@ class PostgresChangeNotifications implements SmartLifecycle {
     PostgresChangeNotifications(JdbcTemplate jdbc, ApplicationEventPublisher events,
                                 @Value("${spring.datasource.url}") String url,
                                 @Value("${spring.datasource.username:}") String username,
-                                @Value("${spring.datasource.password:}") String password) {
+                                @Value("${spring.datasource.password:}") String password,
+                                PostgresProperties postgres) {
         this.jdbc = jdbc;
         this.events = events;
         this.url = url;
-        this.username = username;
-        this.password = password;
+        // As DriverManager.getConnection(url, user, password) would pass them.
+        connectionProperties.put("user", username);
+        connectionProperties.put("password", password);
+        postgres.applyTo(connectionProperties);
     }
 
     @EventListener
@@ -147,19 +158,24 @@ class PostgresChangeNotifications implements SmartLifecycle {
     private void listen() {
         long backoff = 500;
         while (running) {
-            try (Connection conn = DriverManager.getConnection(url, username, password)) {
+            try (Connection conn = DriverManager.getConnection(url, connectionProperties)) {
                 connection = conn;
                 try (Statement statement = conn.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);
                 }
                 backoff = 500;
                 PGConnection pg = conn.unwrap(PGConnection.class);
+                long heardAt = System.nanoTime();
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(1000);
-                    if (notifications != null) {
+                    if (notifications != null && notifications.length > 0) {
+                        heardAt = System.nanoTime();
                         for (PGNotification notification : notifications) {
                             dispatch(notification.getParameter());
                         }
+                    } else if (System.nanoTime() - heardAt > QUIET_BEFORE_CHECK.toNanos()) {
+                        checkAlive(conn);
+                        heardAt = System.nanoTime();
                     }
                 }
             } catch (SQLException e) {
@@ -171,6 +187,16 @@ class PostgresChangeNotifications implements SmartLifecycle {
             } finally {
                 connection = null;
             }
+        }
+    }
+
+    /**
+     * Waiting for notifications only reads, and a read of a connection whose server went silent
+     * just finds nothing: without asking, a listener cut off that way would hear nothing for good.
+     */
+    private static void checkAlive(Connection conn) throws SQLException {
+        if (!conn.isValid((int) LIVENESS_TIMEOUT.toSeconds())) {
+            throw new SQLException("the notification connection did not answer within " + LIVENESS_TIMEOUT.toSeconds() + " s");
         }
     }
 

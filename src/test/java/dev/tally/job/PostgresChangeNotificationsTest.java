@@ -3,7 +3,10 @@ package dev.tally.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tally.store.PostgresProperties;
 import dev.tally.support.Infrastructure;
+import dev.tally.support.TcpProxy;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -25,7 +29,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /**
  * Two nodes' change notifications over the machine's real PostgreSQL: what one node changes, the
  * other learns, in order, however many changes come at once; a node ignores its own notices;
- * changes made one by one share notifications.
+ * changes made one by one share notifications; a node whose listening connection falls silent
+ * listens again.
  * Other processes may share the channel, so only this test's job ids are looked at.
  */
 class PostgresChangeNotificationsTest {
@@ -112,10 +117,34 @@ class PostgresChangeNotificationsTest {
         assertThat(heardOf(heardByB, Set.of(id))).containsExactly(new JobChangedEvent(id, JobStatus.RUNNING, false));
     }
 
+    @Test
+    void aListenerWhoseServerFallsSilentListensAgainOnANewConnection() throws Exception {
+        URI server = URI.create(Infrastructure.postgresUrl().substring("jdbc:".length()));
+        try (TcpProxy proxy = new TcpProxy(server.getHost(), server.getPort() < 0 ? 5432 : server.getPort())) {
+            startNode(heardByB, "jdbc:postgresql://127.0.0.1:" + proxy.port() + server.getPath());
+
+            proxy.silence();
+
+            // Notices sent while it is cut off are lost to it (as to a node that is down); one sent
+            // once it listens again on a new connection is heard.
+            Set<UUID> sent = ConcurrentHashMap.newKeySet();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                UUID id = UUID.randomUUID();
+                sent.add(id);
+                jdbc.execute("SELECT pg_notify('" + PostgresChangeNotifications.CHANNEL + "', 'othernode:" + id + ":RUNNING')");
+                return !heardOf(heardByB, sent).isEmpty();
+            });
+        }
+    }
+
     private PostgresChangeNotifications startNode(List<Object> heard) {
+        return startNode(heard, Infrastructure.postgresUrl());
+    }
+
+    private PostgresChangeNotifications startNode(List<Object> heard, String url) {
         int listening = listeners();
-        var node = new PostgresChangeNotifications(new JdbcTemplate(pool), heard::add, Infrastructure.postgresUrl(),
-                Infrastructure.postgresUser(), "");
+        var node = new PostgresChangeNotifications(new JdbcTemplate(pool), heard::add, url,
+                Infrastructure.postgresUser(), "", new PostgresProperties(Duration.ofSeconds(60)));
         node.start();
         nodes.add(node);
         // Notices sent before its LISTEN are not for it: wait until it listens.

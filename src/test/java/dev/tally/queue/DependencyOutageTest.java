@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Outages of the real PostgreSQL and RabbitMQ, made by cutting the application's connections to
  * them: readiness goes DOWN and comes back by itself; submissions during a broker outage are
- * accepted and dispatched afterwards; during a store outage they get 503 with Retry-After.
+ * accepted and dispatched afterwards; during a store outage they get 503 with Retry-After; when the
+ * store's open connections fall silent, new ones take their place within the network timeout.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
@@ -53,6 +58,7 @@ class DependencyOutageTest {
                 () -> "jdbc:postgresql://127.0.0.1:" + POSTGRES.port() + "/" + database + "?currentSchema=" + SCHEMA);
         registry.add("spring.datasource.username", Infrastructure::postgresUser);
         registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
+        registry.add("tally.postgres.network-timeout", () -> "2s");
         registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("tally.queue", () -> "rabbitmq");
         registry.add("tally.rabbitmq.prefix", () -> PREFIX);
@@ -129,6 +135,45 @@ class DependencyOutageTest {
         Api.Response after = api.postJson("/api/v1/jobs", "{\"text\":\"store is back\"}");
         assertThat(after.status()).isEqualTo(202);
         assertThat(api.awaitTerminal(after.json().get("id").asString()).get("status").asString()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void takesJobsAgainSoonAfterTheStoresConnectionsFallSilentUnderLoad() throws InterruptedException {
+        // A connection used moments ago is lent without a validity check, so a steady load keeps
+        // statements going out on the connections that are about to fall silent.
+        AtomicBoolean loading = new AtomicBoolean(true);
+        ExecutorService load = Executors.newFixedThreadPool(8);
+        for (int i = 0; i < 8; i++) {
+            int client = i;
+            load.execute(() -> {
+                for (int n = 0; loading.get(); n++) {
+                    api.postJson("/api/v1/jobs", "{\"text\":\"steady load from client " + client + ", job " + n + "\"}");
+                }
+            });
+        }
+        try {
+            Thread.sleep(1000);
+            POSTGRES.silence();
+            Instant silenced = Instant.now();
+
+            String accepted = null;
+            while (accepted == null && Duration.between(silenced, Instant.now()).compareTo(Duration.ofSeconds(40)) < 0) {
+                Api.Response response = api.postJson("/api/v1/jobs", "{\"text\":\"submitted after the silence\"}");
+                if (response.status() == 202) {
+                    accepted = response.json().get("id").asString();
+                } else {
+                    assertThat(response.status()).isEqualTo(503);
+                    Thread.sleep(200);
+                }
+            }
+
+            assertThat(accepted).as("a submission accepted within 40 s of the store falling silent").isNotNull();
+            assertThat(api.awaitTerminal(accepted).get("status").asString()).isEqualTo("SUCCEEDED");
+        } finally {
+            loading.set(false);
+            load.shutdown();
+            assertThat(load.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     private void awaitReadiness(int status) {

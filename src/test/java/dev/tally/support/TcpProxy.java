@@ -18,6 +18,8 @@ public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    /** The client side of every connection made before the last {@link #silence()}. */
+    private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
     private final int port;
     private volatile ServerSocket server;
     private volatile boolean closed;
@@ -45,6 +47,17 @@ public final class TcpProxy implements AutoCloseable {
             socket.close();
         }
         sockets.clear();
+        silenced.clear();
+    }
+
+    /**
+     * Makes every open connection go silent, as if the server's host had vanished after
+     * acknowledging what it was sent: what either side sends is taken and dropped, nothing is
+     * answered and nothing is closed. New connections are forwarded as before (the server is
+     * reachable again, at the same address, as after a failover).
+     */
+    public void silence() {
+        silenced.addAll(sockets);
     }
 
     /** Accepts connections again. */
@@ -71,20 +84,23 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(client);
                 sockets.add(upstream);
-                pipe(client, upstream);
-                pipe(upstream, client);
+                pipe(client, upstream, client);
+                pipe(upstream, client, client);
             } catch (IOException e) {
                 // closed by cut() or close()
             }
         }
     }
 
-    private void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, Socket client) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    if (silenced.contains(client)) {
+                        continue;
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
@@ -93,6 +109,9 @@ public final class TcpProxy implements AutoCloseable {
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
+                silenced.remove(client);
             }
         }, "tcp-proxy-pipe");
         t.setDaemon(true);

@@ -1,0 +1,33 @@
+package dev.tally.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gives the connection pool's PostgreSQL connections {@code tally.postgres.network-timeout}, before
+ * the pool opens its first one. Without it pgjdbc waits for an answer as long as the socket lives:
+ * a statement in flight when PostgreSQL's host went silent held its thread for good (the single
+ * submission writer among them, so every submission after it was refused), and a validity check
+ * made with no timeout of its own (the {@code db} health component's) never returned.
+ */
+@Component
+class PostgresNetworkTimeout implements BeanPostProcessor {
+
+    /** Looked up when the pool is made, not when this is: a post-processor is made before other beans. */
+    private final ObjectProvider<PostgresProperties> properties;
+
+    PostgresNetworkTimeout(ObjectProvider<PostgresProperties> properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public Object postProcessBeforeInitialization(Object bean, String beanName) {
+        if (bean instanceof HikariDataSource pool && pool.getJdbcUrl() != null
+                && pool.getJdbcUrl().startsWith("jdbc:postgresql:")) {
+            properties.getObject().applyTo(pool.getDataSourceProperties());
+        }
+        return bean;
+    }
+}

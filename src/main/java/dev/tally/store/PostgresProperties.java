@@ -1,0 +1,54 @@
+package dev.tally.store;
+
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.Properties;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Tally's connections to PostgreSQL ({@code tally.postgres.*}); the embedded store ignores these.
+ *
+ * @param networkTimeout the longest a connection waits for PostgreSQL to answer what it sent
+ *     (pgjdbc's {@code socketTimeout}, in whole seconds, rounded up). A connection whose server
+ *     went silent (its host gone without closing the connection, a network partition, a failover
+ *     that moved the address) then fails and is replaced, instead of holding its thread, and the
+ *     work queued behind that thread, for as long as the operating system keeps the connection:
+ *     for a statement the server had acknowledged, forever. Longer than any statement Tally makes
+ *     (submissions give up after {@code tally.submit.commit-timeout}); schema migrations at start
+ *     run on the same connections, so raise it for one expected to take longer. {@code 0}: off. A
+ *     {@code socketTimeout} in the JDBC URL or in {@code spring.datasource.hikari.data-source-properties}
+ *     wins over this
+ */
+@Validated
+@ConfigurationProperties("tally.postgres")
+public record PostgresProperties(@NotNull @DefaultValue("60s") Duration networkTimeout) {
+
+    /** pgjdbc's {@code socketTimeout} takes at most this many seconds. */
+    private static final long MAX_SOCKET_TIMEOUT_SECONDS = 2_147_484;
+    /** The pgjdbc connection property {@link #networkTimeout} sets. */
+    static final String SOCKET_TIMEOUT = "socketTimeout";
+
+    public PostgresProperties {
+        if (networkTimeout != null && (networkTimeout.isNegative()
+                || secondsRoundedUp(networkTimeout) > MAX_SOCKET_TIMEOUT_SECONDS)) {
+            throw new IllegalArgumentException("tally.postgres.network-timeout must be between 0 and "
+                    + MAX_SOCKET_TIMEOUT_SECONDS + " seconds");
+        }
+    }
+
+    /**
+     * Adds the network timeout to the properties a PostgreSQL connection is opened with, unless
+     * they already name one or the timeout is off. pgjdbc lets a URL parameter win over them.
+     */
+    public void applyTo(Properties connectionProperties) {
+        if (!networkTimeout.isZero()) {
+            connectionProperties.putIfAbsent(SOCKET_TIMEOUT, Long.toString(secondsRoundedUp(networkTimeout)));
+        }
+    }
+
+    private static long secondsRoundedUp(Duration duration) {
+        return duration.plusNanos(999_999_999).toSeconds();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.tally.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+/**
+ * The pool's PostgreSQL connections get {@code tally.postgres.network-timeout} as pgjdbc's
+ * {@code socketTimeout}, bound as the service binds it; other stores' pools are left alone.
+ */
+class PostgresNetworkTimeoutTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(PostgresProperties.class)
+    @Import(PostgresNetworkTimeout.class)
+    static class Pool {
+
+        /** Never opened: the pool connects on its first borrow, and these tests borrow nothing. */
+        @Bean
+        HikariDataSource dataSource(Environment environment) {
+            var pool = new HikariDataSource();
+            pool.setJdbcUrl(environment.getProperty("test.url"));
+            return pool;
+        }
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Pool.class);
+
+    @Test
+    void givesPostgresConnectionsAMinuteByDefault() {
+        runner.withPropertyValues("test.url=jdbc:postgresql://db.example:5432/tally").run(context ->
+                assertThat(context.getBean(HikariDataSource.class).getDataSourceProperties())
+                        .containsEntry("socketTimeout", "60"));
+    }
+
+    @Test
+    void givesPostgresConnectionsTheConfiguredTimeout() {
+        runner.withPropertyValues("test.url=jdbc:postgresql://db.example:5432/tally", "tally.postgres.network-timeout=15s")
+                .run(context -> assertThat(context.getBean(HikariDataSource.class).getDataSourceProperties())
+                        .containsEntry("socketTimeout", "15"));
+    }
+
+    @Test
+    void leavesTheEmbeddedStoresConnectionsAlone() {
+        // H2 refuses connection properties it does not know.
+        runner.withPropertyValues("test.url=jdbc:h2:mem:network-timeout").run(context ->
+                assertThat(context.getBean(HikariDataSource.class).getDataSourceProperties()).isEmpty());
+    }
+
+    @Test
+    void refusesANegativeTimeoutAtStart() {
+        runner.withPropertyValues("test.url=jdbc:postgresql://db.example:5432/tally", "tally.postgres.network-timeout=-1s")
+                .run(context -> assertThat(context).hasFailed());
+    }
+}
