@@ -117,6 +117,27 @@ class DependencyOutageTest {
     }
 
     @Test
+    void dispatchesJobsAcceptedWhileTheBrokerIsSilentOnceItsConnectionIsReplaced() {
+        Api.Response first = api.postJson("/api/v1/jobs", "{\"text\":\"the broker still answers\"}");
+        assertThat(api.awaitTerminal(first.json().get("id").asString()).get("status").asString()).isEqualTo("SUCCEEDED");
+
+        RABBIT.silence();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Api.Response response = api.postJson("/api/v1/jobs", "{\"text\":\"held while the broker is silent " + i + "\"}");
+            assertThat(response.status()).isEqualTo(202);
+            ids.add(response.json().get("id").asString());
+        }
+
+        // Only missed heartbeats tell a silent broker from an idle one.
+        for (String id : ids) {
+            assertThat(api.awaitJob(id, job -> !job.get("status").asString().equals("QUEUED")
+                    && !job.get("status").asString().equals("RUNNING"), Duration.ofSeconds(60)).get("status").asString())
+                    .isEqualTo("SUCCEEDED");
+        }
+    }
+
+    @Test
     void answers503WithRetryAfterWhileTheStoreIsDownAndRecoversByItself() throws IOException {
         POSTGRES.cut();
 
