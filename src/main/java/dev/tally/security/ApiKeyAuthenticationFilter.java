@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -18,9 +22,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Authenticates {@code Authorization: Bearer <api key>}. Lookups are cached for 30 seconds (so a
  * revoked key stops working within 30 s on every node), and {@code last_used_at} is written at
  * most once a minute per key. A request without a key passes on unauthenticated; one with an
- * unknown key is answered 401 at once.
+ * unknown key is answered 401 at once; one that cannot be looked up (the store is unreachable)
+ * 503, as the API answers a store outage.
  */
 final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyAuthenticationFilter.class);
 
     private final ApiKeyStore keys;
     private final ProblemAuthenticationEntryPoint entryPoint;
@@ -43,8 +50,16 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         String secret = header.substring(7).trim();
-        Optional<ApiKeyStore.KeyInfo> key = secret.length() > 200 ? Optional.empty()
-                : lookups.get(ApiKeyStore.hash(secret), h -> keys.findLive(secret));
+        Optional<ApiKeyStore.KeyInfo> key;
+        try {
+            key = secret.length() > 200 ? Optional.empty()
+                    : lookups.get(ApiKeyStore.hash(secret), h -> keys.findLive(secret));
+        } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
+            // Not cached: the key is looked up again once the store answers.
+            log.warn("could not look up an API key: {}", e.getMessage());
+            entryPoint.storeUnavailable(response);
+            return;
+        }
         if (key.isEmpty()) {
             entryPoint.reject(response, "invalid_token", "the API key is unknown or revoked");
             return;

@@ -12,6 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** 401 as problem+json with a {@code WWW-Authenticate: Bearer} challenge (RFC 6750). */
 final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
+    /** As the API's store-outage answer (ProblemHandler): the pool's connection timeout is 5 s. */
+    private static final String STORE_RETRY_AFTER_SECONDS = "5";
+
     private final JsonMapper json;
 
     ProblemAuthenticationEntryPoint(JsonMapper json) {
@@ -30,6 +33,16 @@ final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint 
         String challenge = "Bearer realm=\"tally\"" + (error == null ? "" : ", error=\"" + error + "\"");
         response.setHeader("WWW-Authenticate", challenge);
         write(response, 401, "Unauthorized", detail, "unauthorized");
+    }
+
+    /**
+     * The answer to a request whose check needed the job store (an API key's lookup, a shared
+     * rate-limit bucket) while the store could not be reached: the one the API gives for a store
+     * outage, so a client retries rather than gives up.
+     */
+    void storeUnavailable(HttpServletResponse response) throws IOException {
+        response.setHeader("Retry-After", STORE_RETRY_AFTER_SECONDS);
+        write(response, 503, "Service unavailable", "the job store is unavailable; try again shortly", "unavailable");
     }
 
     void write(HttpServletResponse response, int status, String title, String detail, String type) throws IOException {

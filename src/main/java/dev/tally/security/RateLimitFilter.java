@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.BucketExceptions;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import jakarta.servlet.FilterChain;
@@ -13,6 +14,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -20,11 +23,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Rate limits API requests per client with Bucket4j token buckets: in the store (PostgreSQL,
  * consistent across API nodes) or in memory (embedded store: one process). Answers include the
  * IETF {@code RateLimit-Policy} and {@code RateLimit} headers; a refused request gets 429
- * problem+json with {@code Retry-After}.
+ * problem+json with {@code Retry-After}, and one whose shared bucket cannot be read (the store is
+ * unreachable) 503, as the API answers a store outage.
  */
 final class RateLimitFilter extends OncePerRequestFilter {
 
     private static final String POLICY = "per-client";
+    private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
 
     private final RateLimitProperties properties;
     private final ProxyManager<String> shared;
@@ -53,7 +58,16 @@ final class RateLimitFilter extends OncePerRequestFilter {
             client = "ip:" + request.getRemoteAddr();
         }
         int perMinute = limitOf(client);
-        ConsumptionProbe probe = bucket(client, perMinute).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe;
+        try {
+            probe = bucket(client, perMinute).tryConsumeAndReturnRemaining(1);
+        } catch (BucketExceptions.BucketExecutionException e) {
+            // Shared buckets live in the job store: without it there is no count to go by, and
+            // nothing behind the limit that could serve the request either.
+            log.warn("could not consult the rate limit of {}: {}", client, e.getMessage());
+            problems.storeUnavailable(response);
+            return;
+        }
         long resetSeconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForReset()) + 1);
         response.setHeader("RateLimit-Policy", "\"" + POLICY + "\";q=" + perMinute + ";w=60");
         if (!probe.isConsumed()) {
