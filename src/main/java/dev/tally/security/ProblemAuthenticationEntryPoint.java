@@ -9,10 +9,14 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import tools.jackson.databind.json.JsonMapper;
 
-/** 401 as problem+json with a {@code WWW-Authenticate: Bearer} challenge (RFC 6750). */
+/**
+ * The problems the security filters answer before a request reaches the API, as problem+json: 401
+ * with a {@code WWW-Authenticate: Bearer} challenge (RFC 6750), the rate limit's 429, and 503 when
+ * a check needed the unreachable job store.
+ */
 final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
-    /** As the API's store-outage answer (ProblemHandler): the pool's connection timeout is 5 s. */
+    /** As the API's own store-outage answer (ProblemHandler's). */
     private static final String STORE_RETRY_AFTER_SECONDS = "5";
 
     private final JsonMapper json;
