@@ -24,10 +24,15 @@ class PostgresNetworkTimeout implements BeanPostProcessor {
 
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) {
-        if (bean instanceof HikariDataSource pool && pool.getJdbcUrl() != null
-                && pool.getJdbcUrl().startsWith("jdbc:postgresql:")) {
-            properties.getObject().applyTo(pool.getDataSourceProperties());
+        if (appliesTo(bean)) {
+            properties.getObject().applyTo(((HikariDataSource) bean).getDataSourceProperties());
         }
         return bean;
+    }
+
+    /** Whether {@code dataSource} is a pool of PostgreSQL connections, the kind this gives the timeout. */
+    static boolean appliesTo(Object dataSource) {
+        return dataSource instanceof HikariDataSource pool && pool.getJdbcUrl() != null
+                && pool.getJdbcUrl().startsWith("jdbc:postgresql:");
     }
 }

@@ -17,7 +17,7 @@ import org.springframework.validation.annotation.Validated;
  *     work queued behind that thread, for as long as the operating system keeps the connection:
  *     for a statement the server had acknowledged, forever. Longer than any statement Tally makes
  *     (submissions give up after {@code tally.submit.commit-timeout}); schema migrations at start
- *     run on the same connections, so raise it for one expected to take longer. {@code 0}: off. A
+ *     are exempt ({@code MigrationsWithoutNetworkTimeout}). {@code 0}: off. A
  *     {@code socketTimeout} in the JDBC URL or in {@code spring.datasource.hikari.data-source-properties}
  *     wins over this
  */
