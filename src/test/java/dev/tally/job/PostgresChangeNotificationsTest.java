@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.store.PostgresProperties;
 import dev.tally.support.Infrastructure;
 import dev.tally.support.TcpProxy;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -119,9 +118,8 @@ class PostgresChangeNotificationsTest {
 
     @Test
     void aListenerWhoseServerFallsSilentListensAgainOnANewConnection() throws Exception {
-        URI server = URI.create(Infrastructure.postgresUrl().substring("jdbc:".length()));
-        try (TcpProxy proxy = new TcpProxy(server.getHost(), server.getPort() < 0 ? 5432 : server.getPort())) {
-            startNode(heardByB, "jdbc:postgresql://127.0.0.1:" + proxy.port() + server.getPath());
+        try (TcpProxy proxy = TcpProxy.inFrontOfPostgres()) {
+            startNode(heardByB, proxy.postgresUrl(null));
 
             proxy.silence();
 

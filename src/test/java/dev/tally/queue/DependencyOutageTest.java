@@ -38,13 +38,11 @@ class DependencyOutageTest {
 
     private static final String SCHEMA = Infrastructure.uniqueName("outage");
     private static final String PREFIX = Infrastructure.uniqueName("tally-outage");
-    private static final TcpProxy POSTGRES;
+    private static final TcpProxy POSTGRES = TcpProxy.inFrontOfPostgres();
     private static final TcpProxy RABBIT;
 
     static {
         try {
-            java.net.URI pg = java.net.URI.create(Infrastructure.postgresUrl().substring("jdbc:".length()));
-            POSTGRES = new TcpProxy(pg.getHost(), pg.getPort() < 0 ? 5432 : pg.getPort());
             RABBIT = new TcpProxy(Infrastructure.rabbitHost(), Infrastructure.rabbitPort());
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -53,9 +51,7 @@ class DependencyOutageTest {
 
     @DynamicPropertySource
     static void throughProxies(DynamicPropertyRegistry registry) {
-        String database = Infrastructure.postgresUrl().substring(Infrastructure.postgresUrl().lastIndexOf('/') + 1);
-        registry.add("spring.datasource.url",
-                () -> "jdbc:postgresql://127.0.0.1:" + POSTGRES.port() + "/" + database + "?currentSchema=" + SCHEMA);
+        registry.add("spring.datasource.url", () -> POSTGRES.postgresUrl(SCHEMA));
         registry.add("spring.datasource.username", Infrastructure::postgresUser);
         registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
         registry.add("tally.postgres.network-timeout", () -> "2s");

@@ -39,22 +39,11 @@ class StoreOutageAtClaimTest {
 
     private static final String SCHEMA = Infrastructure.uniqueName("claimoutage");
     private static final String PREFIX = Infrastructure.uniqueName("tally-claimoutage");
-    private static final TcpProxy POSTGRES;
-
-    static {
-        try {
-            java.net.URI pg = java.net.URI.create(Infrastructure.postgresUrl().substring("jdbc:".length()));
-            POSTGRES = new TcpProxy(pg.getHost(), pg.getPort() < 0 ? 5432 : pg.getPort());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static final TcpProxy POSTGRES = TcpProxy.inFrontOfPostgres();
 
     @DynamicPropertySource
     static void distributed(DynamicPropertyRegistry registry) {
-        String database = Infrastructure.postgresUrl().substring(Infrastructure.postgresUrl().lastIndexOf('/') + 1);
-        registry.add("spring.datasource.url",
-                () -> "jdbc:postgresql://127.0.0.1:" + POSTGRES.port() + "/" + database + "?currentSchema=" + SCHEMA);
+        registry.add("spring.datasource.url", () -> POSTGRES.postgresUrl(SCHEMA));
         registry.add("spring.datasource.username", Infrastructure::postgresUser);
         registry.add("spring.datasource.hikari.connection-timeout", () -> "1000");
         registry.add("spring.flyway.schemas", () -> SCHEMA);

@@ -6,7 +6,6 @@ import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
 import dev.tally.support.TcpProxy;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -33,22 +32,11 @@ import org.springframework.test.context.DynamicPropertySource;
 class StoreOutageAtTheDoorTest {
 
     private static final String SCHEMA = Infrastructure.uniqueName("door");
-    private static final TcpProxy POSTGRES;
-
-    static {
-        try {
-            URI pg = URI.create(Infrastructure.postgresUrl().substring("jdbc:".length()));
-            POSTGRES = new TcpProxy(pg.getHost(), pg.getPort() < 0 ? 5432 : pg.getPort());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static final TcpProxy POSTGRES = TcpProxy.inFrontOfPostgres();
 
     @DynamicPropertySource
     static void throughProxy(DynamicPropertyRegistry registry) {
-        String database = Infrastructure.postgresUrl().substring(Infrastructure.postgresUrl().lastIndexOf('/') + 1);
-        registry.add("spring.datasource.url",
-                () -> "jdbc:postgresql://127.0.0.1:" + POSTGRES.port() + "/" + database + "?currentSchema=" + SCHEMA);
+        registry.add("spring.datasource.url", () -> POSTGRES.postgresUrl(SCHEMA));
         registry.add("spring.datasource.username", Infrastructure::postgresUser);
         registry.add("spring.datasource.hikari.connection-timeout", () -> "1000");
         registry.add("spring.flyway.schemas", () -> SCHEMA);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,23 @@ public final class TcpProxy implements AutoCloseable {
             this.port = probe.getLocalPort();
         }
         open();
+    }
+
+    /** A proxy in front of the tests' PostgreSQL ({@link Infrastructure#postgresUrl()}). */
+    public static TcpProxy inFrontOfPostgres() {
+        URI server = URI.create(Infrastructure.postgresUrl().substring("jdbc:".length()));
+        try {
+            return new TcpProxy(server.getHost(), server.getPort() < 0 ? 5432 : server.getPort());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The JDBC URL of the tests' PostgreSQL database through this proxy, on {@code schema} if not null. */
+    public String postgresUrl(String schema) {
+        String direct = Infrastructure.postgresUrl();
+        String database = direct.substring(direct.lastIndexOf('/') + 1);
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + (schema == null ? "" : "?currentSchema=" + schema);
     }
 
     public int port() {
