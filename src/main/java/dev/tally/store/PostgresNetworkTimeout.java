@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
  * the pool opens its first one. Without it pgjdbc waits for an answer as long as the socket lives:
  * a statement in flight when PostgreSQL's host went silent held its thread for good (the single
  * submission writer among them, so every submission after it was refused), and a validity check
- * made with no timeout of its own (the {@code db} health component's) never returned.
+ * made without a timeout of its own (Boot's {@code db} health component calls {@code isValid(0)})
+ * could wait as long.
  */
 @Component
 class PostgresNetworkTimeout implements BeanPostProcessor {
