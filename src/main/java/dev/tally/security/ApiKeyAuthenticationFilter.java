@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -26,8 +24,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * 503, as the API answers a store outage.
  */
 final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
-
-    private static final Logger log = LoggerFactory.getLogger(ApiKeyAuthenticationFilter.class);
 
     private final ApiKeyStore keys;
     private final ProblemAuthenticationEntryPoint entryPoint;
@@ -56,8 +52,7 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                     : lookups.get(ApiKeyStore.hash(secret), h -> keys.findLive(secret));
         } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
             // Not cached: the key is looked up again once the store answers.
-            log.warn("could not look up an API key: {}", e.getMessage());
-            entryPoint.storeUnavailable(response);
+            entryPoint.storeUnavailable(request, response, e);
             return;
         }
         if (key.isEmpty()) {

@@ -5,24 +5,26 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.dao.DataAccessException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The problems the security filters answer before a request reaches the API, as problem+json: 401
- * with a {@code WWW-Authenticate: Bearer} challenge (RFC 6750), the rate limit's 429, and 503 when
- * a check needed the unreachable job store.
+ * with a {@code WWW-Authenticate: Bearer} challenge (RFC 6750) and the rate limit's 429; a check that
+ * met a store outage is handed to the API's exception resolvers, which answer it with 503.
  */
 final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
-    /** As the API's own store-outage answer (ProblemHandler's). */
-    private static final String STORE_RETRY_AFTER_SECONDS = "5";
-
     private final JsonMapper json;
+    private final HandlerExceptionResolver errors;
 
-    ProblemAuthenticationEntryPoint(JsonMapper json) {
+    /** @param errors MVC's exception resolvers, which answer a store outage for the whole API */
+    ProblemAuthenticationEntryPoint(JsonMapper json, HandlerExceptionResolver errors) {
         this.json = json;
+        this.errors = errors;
     }
 
     @Override
@@ -40,13 +42,14 @@ final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint 
     }
 
     /**
-     * The answer to a request whose check needed the job store (an API key's lookup, a shared
-     * rate-limit bucket) while the store could not be reached: the one the API gives for a store
-     * outage, so a client retries rather than gives up.
+     * Answers a request whose check needed the job store (an API key's lookup, a shared rate-limit
+     * bucket) while the store could not be reached, as the API answers a store outage (503 with
+     * Retry-After): the same resolvers write it, so a client retries rather than gives up.
      */
-    void storeUnavailable(HttpServletResponse response) throws IOException {
-        response.setHeader("Retry-After", STORE_RETRY_AFTER_SECONDS);
-        write(response, 503, "Service unavailable", "the job store is unavailable; try again shortly", "unavailable");
+    void storeUnavailable(HttpServletRequest request, HttpServletResponse response, DataAccessException cause) {
+        if (errors.resolveException(request, response, null, cause) == null) {
+            throw cause;
+        }
     }
 
     void write(HttpServletResponse response, int status, String title, String detail, String type) throws IOException {

@@ -14,8 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -29,7 +28,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class RateLimitFilter extends OncePerRequestFilter {
 
     private static final String POLICY = "per-client";
-    private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
 
     private final RateLimitProperties properties;
     private final ProxyManager<String> shared;
@@ -64,8 +62,8 @@ final class RateLimitFilter extends OncePerRequestFilter {
         } catch (BucketExceptions.BucketExecutionException e) {
             // Shared buckets live in the job store: without it there is no count to go by, and
             // nothing behind the limit that could serve the request either.
-            log.warn("could not consult the rate limit of {}: {}", client, e.getMessage());
-            problems.storeUnavailable(response);
+            problems.storeUnavailable(request, response,
+                    new DataAccessResourceFailureException("the rate limit of " + client + " could not be read", e));
             return;
         }
         long resetSeconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForReset()) + 1);

@@ -5,6 +5,7 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +23,7 @@ import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -53,8 +55,9 @@ class SecurityConfiguration {
     }
 
     @Bean
-    ProblemAuthenticationEntryPoint problemAuthenticationEntryPoint(JsonMapper json) {
-        return new ProblemAuthenticationEntryPoint(json);
+    ProblemAuthenticationEntryPoint problemAuthenticationEntryPoint(JsonMapper json,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
+        return new ProblemAuthenticationEntryPoint(json, errors);
     }
 
     /** The API documentation: readable by anyone, with a CSP that lets Swagger UI run. */

@@ -51,11 +51,9 @@ class DependencyOutageTest {
 
     @DynamicPropertySource
     static void throughProxies(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> POSTGRES.postgresUrl(SCHEMA));
-        registry.add("spring.datasource.username", Infrastructure::postgresUser);
+        Infrastructure.registerPostgres(registry, POSTGRES.postgresUrl(SCHEMA), SCHEMA);
         registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
         registry.add("tally.postgres.network-timeout", () -> "2s");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("tally.queue", () -> "rabbitmq");
         registry.add("tally.rabbitmq.prefix", () -> PREFIX);
         registry.add("tally.rabbitmq.relay-interval", () -> "200ms");

@@ -43,10 +43,8 @@ class StoreOutageAtClaimTest {
 
     @DynamicPropertySource
     static void distributed(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> POSTGRES.postgresUrl(SCHEMA));
-        registry.add("spring.datasource.username", Infrastructure::postgresUser);
+        Infrastructure.registerPostgres(registry, POSTGRES.postgresUrl(SCHEMA), SCHEMA);
         registry.add("spring.datasource.hikari.connection-timeout", () -> "1000");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("tally.queue", () -> "rabbitmq");
         registry.add("tally.rabbitmq.prefix", () -> PREFIX);
         registry.add("tally.rabbitmq.relay-interval", () -> "200ms");

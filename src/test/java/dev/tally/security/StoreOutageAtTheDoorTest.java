@@ -36,10 +36,8 @@ class StoreOutageAtTheDoorTest {
 
     @DynamicPropertySource
     static void throughProxy(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> POSTGRES.postgresUrl(SCHEMA));
-        registry.add("spring.datasource.username", Infrastructure::postgresUser);
+        Infrastructure.registerPostgres(registry, POSTGRES.postgresUrl(SCHEMA), SCHEMA);
         registry.add("spring.datasource.hikari.connection-timeout", () -> "1000");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("tally.auth.mode", () -> "api-key");
         registry.add("tally.rate-limit.enabled", () -> "true");
     }

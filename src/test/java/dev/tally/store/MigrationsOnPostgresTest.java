@@ -28,9 +28,7 @@ class MigrationsOnPostgresTest {
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", Infrastructure::postgresUser);
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        Infrastructure.registerPostgres(registry, Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA, SCHEMA);
         registry.add("spring.flyway.locations", () -> "classpath:db/migration,classpath:db/slow-migration");
         registry.add("tally.postgres.network-timeout", () -> "1s");
     }

@@ -84,13 +84,21 @@ public final class Infrastructure {
      * RabbitMQ (names prefixed {@code prefix}), as {@link #distributedArgs} does for a process.
      */
     public static void registerDistributed(DynamicPropertyRegistry registry, String schema, String prefix) {
-        registry.add("spring.datasource.url", () -> postgresUrl() + "?currentSchema=" + schema);
-        registry.add("spring.datasource.username", Infrastructure::postgresUser);
-        registry.add("spring.flyway.schemas", () -> schema);
+        registerPostgres(registry, postgresUrl() + "?currentSchema=" + schema, schema);
         registry.add("tally.queue", () -> "rabbitmq");
         registry.add("tally.rabbitmq.prefix", () -> prefix);
         registry.add("spring.rabbitmq.host", Infrastructure::rabbitHost);
         registry.add("spring.rabbitmq.port", Infrastructure::rabbitPort);
+    }
+
+    /**
+     * Registers the tests' PostgreSQL, reached at {@code url} (directly or through a proxy), as the
+     * application's store, migrated into {@code schema}.
+     */
+    public static void registerPostgres(DynamicPropertyRegistry registry, String url, String schema) {
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", Infrastructure::postgresUser);
+        registry.add("spring.flyway.schemas", () -> schema);
     }
 
     /** {@code args} with {@code --tally.roles=roles} added: one node of a fleet. */
