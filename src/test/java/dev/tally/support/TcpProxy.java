@@ -100,14 +100,31 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = listening.accept();
                 Socket upstream = new Socket(targetHost, targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
+                if (!forward(listening, client, upstream)) {
+                    continue;
+                }
                 pipe(client, upstream, client);
                 pipe(upstream, client, client);
             } catch (IOException e) {
                 // closed by cut() or close()
             }
         }
+    }
+
+    /**
+     * Registers a connection accepted on {@code listening}, unless {@link #cut()} closed that
+     * socket meanwhile: a connection accepted just before a cut must not outlive it (seen: a pool
+     * connection opened as the cut came answered the health check, which then said UP).
+     */
+    private synchronized boolean forward(ServerSocket listening, Socket client, Socket upstream) throws IOException {
+        if (server != listening) {
+            client.close();
+            upstream.close();
+            return false;
+        }
+        sockets.add(client);
+        sockets.add(upstream);
+        return true;
     }
 
     private void pipe(Socket from, Socket to, Socket client) {
