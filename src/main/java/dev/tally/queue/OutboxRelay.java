@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.ConnectionUnblockedEvent;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
@@ -28,7 +29,8 @@ import org.springframework.stereotype.Component;
  * publishes them as persistent messages of up to {@code tally.rabbitmq.jobs-per-message} job ids
  * each ({@link JobIdsMessage}), waits for the broker's publisher confirms, and only then
  * deletes the records in the same transaction. Runs on every API node at once safely (locked
- * records are skipped). While the broker is down, records simply wait; nothing is lost.
+ * records are skipped). While the broker is down, or blocks publishing ({@link BrokerAlarm}), records
+ * simply wait; nothing is lost.
  *
  * <p>Each commit of this node that queues jobs wakes the relay, but passes are at least
  * {@code tally.rabbitmq.relay-linger} apart while commits keep coming: a pass costs a transaction,
@@ -46,16 +48,19 @@ class OutboxRelay implements SmartLifecycle {
     private final JobDispatches dispatches;
     private final RabbitTemplate rabbit;
     private final RabbitQueueProperties properties;
+    private final BrokerAlarm alarm;
     private final Counter published;
     private final DistributionSummary batchSize;
     private final WakeSignal wakeUp = new WakeSignal();
     private volatile boolean running;
     private Thread thread;
 
-    OutboxRelay(JobDispatches dispatches, RabbitTemplate rabbit, RabbitQueueProperties properties, MeterRegistry meters) {
+    OutboxRelay(JobDispatches dispatches, RabbitTemplate rabbit, RabbitQueueProperties properties, BrokerAlarm alarm,
+                MeterRegistry meters) {
         this.dispatches = dispatches;
         this.rabbit = rabbit;
         this.properties = properties;
+        this.alarm = alarm;
         this.published = Counter.builder("tally.outbox.published").description("dispatch records published to the broker")
                 .register(meters);
         this.batchSize = DistributionSummary.builder("tally.outbox.relay.batch.size")
@@ -69,6 +74,12 @@ class OutboxRelay implements SmartLifecycle {
      */
     @EventListener
     void onJobsQueued(JobsQueuedEvent event) {
+        wake();
+    }
+
+    /** The broker publishes again: what waited in the outbox goes now. */
+    @EventListener
+    void onUnblocked(ConnectionUnblockedEvent event) {
         wake();
     }
 
@@ -120,6 +131,12 @@ class OutboxRelay implements SmartLifecycle {
                     if (!running) {
                         return; // stopped while gathering: the records wait for the next start or another relay
                     }
+                }
+                if (alarm.blockedReason().isPresent()) {
+                    // A pass would hold its records' locks, in an open transaction, for a broker
+                    // that reads nothing until its alarm clears (and the unblocking wakes us).
+                    await(properties.relayInterval());
+                    continue;
                 }
                 lastPass = System.nanoTime();
                 relayAll();

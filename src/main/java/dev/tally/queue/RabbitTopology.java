@@ -5,9 +5,6 @@ import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.boot.amqp.health.RabbitHealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,11 +51,5 @@ class RabbitTopology {
     Binding jobsDeadLetterBinding(Queue jobsDeadLetterQueue, DirectExchange jobsDeadLetterExchange,
                                   RabbitQueueProperties properties) {
         return BindingBuilder.bind(jobsDeadLetterQueue).to(jobsDeadLetterExchange).with(properties.routingKey());
-    }
-
-    /** Readiness includes the broker only in this mode (Boot's own indicator is switched off). */
-    @Bean(name = "rabbit")
-    RabbitHealthIndicator rabbitHealthIndicator(RabbitTemplate rabbitTemplate) {
-        return new RabbitHealthIndicator(rabbitTemplate);
     }
 }
