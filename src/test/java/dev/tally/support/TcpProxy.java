@@ -113,8 +113,10 @@ public final class TcpProxy implements AutoCloseable {
 
     /**
      * Registers a connection accepted on {@code listening}, unless {@link #cut()} closed that
-     * socket meanwhile: a connection accepted just before a cut must not outlive it (seen: a pool
-     * connection opened as the cut came answered the health check, which then said UP).
+     * socket meanwhile: a connection accepted just before a cut must not outlive it (a pool
+     * connection opened as the cut came would answer the health check, which would say UP: the
+     * likely cause of one run of DependencyOutageTest that saw readiness answer other than 503
+     * during a cut, not reproduced).
      */
     private synchronized boolean forward(ServerSocket listening, Socket client, Socket upstream) throws IOException {
         if (server != listening) {
