@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -24,6 +27,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * 503, as the API answers a store outage.
  */
 final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyAuthenticationFilter.class);
 
     private final ApiKeyStore keys;
     private final ProblemAuthenticationEntryPoint entryPoint;
@@ -60,12 +65,25 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         ApiKeyStore.KeyInfo info = key.get();
-        touched.get(info.id(), id -> {
-            keys.touch(id, Instant.now());
-            return Instant.now();
-        });
+        touched.get(info.id(), this::touch);
         SecurityContextHolder.getContext().setAuthentication(
                 new ApiKeyAuthentication(info.id(), info.name(), info.rateLimitPerMinute()));
         chain.doFilter(request, response);
+    }
+
+    /**
+     * Records that the key was used, at most once a minute; bookkeeping, so a store that cannot
+     * take the write (unreachable since the lookup, or read-only while reads still work) does not
+     * fail the request: it answered 500 to every request with a key, a read-only PostgreSQL's reads
+     * included. Tried again a minute later.
+     */
+    private Instant touch(UUID id) {
+        Instant now = Instant.now();
+        try {
+            keys.touch(id, now);
+        } catch (DataAccessException e) {
+            log.warn("could not record the use of API key {}: {}", id, e.getMessage());
+        }
+        return now;
     }
 }
