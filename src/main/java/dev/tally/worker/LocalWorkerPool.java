@@ -35,6 +35,7 @@ class LocalWorkerPool implements SmartLifecycle {
     private final boolean exclusiveStore;
     private final String owner = "local-" + UUID.randomUUID();
     private final WakeSignal wakeUp = new WakeSignal();
+    private final ClaimFailureLog claimFailures;
     private volatile boolean running;
     private WorkerThreads workers;
     private Thread pump;
@@ -50,6 +51,7 @@ class LocalWorkerPool implements SmartLifecycle {
         this.properties = properties;
         this.retry = retry;
         this.exclusiveStore = exclusiveStore;
+        this.claimFailures = new ClaimFailureLog(log, properties.pollInterval());
     }
 
     /** Jobs queued by this process: one wake per transaction, however many jobs it queued. */
@@ -103,6 +105,7 @@ class LocalWorkerPool implements SmartLifecycle {
                 if (free > 0) {
                     lastClaim = System.nanoTime();
                     List<ClaimedJob> jobs = attempts.claimDue(owner, free, properties.lease());
+                    claimFailures.succeeded();
                     for (ClaimedJob job : jobs) {
                         // A slot is free for each (at most the free count was claimed); only a
                         // stop could refuse one, and the pump stops before the threads do.
@@ -120,7 +123,7 @@ class LocalWorkerPool implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.warn("could not claim jobs; trying again shortly: {}", e.getMessage());
+                claimFailures.failed(e);
                 sleepQuietly(properties.pollInterval());
             }
         }
