@@ -14,12 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -41,9 +39,9 @@ class ReadOnlyPostgresTest {
 
     @DynamicPropertySource
     static void onItsOwnRole(DynamicPropertyRegistry registry) {
-        admin().sql("DO $$ BEGIN CREATE ROLE " + ROLE + " LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        Infrastructure.postgresAdmin().sql("DO $$ BEGIN CREATE ROLE " + ROLE + " LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
                 .update();
-        admin().sql("ALTER ROLE " + ROLE + " RESET default_transaction_read_only").update();
+        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " RESET default_transaction_read_only").update();
         registry.add("spring.datasource.url", () -> Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA);
         registry.add("spring.datasource.username", () -> ROLE);
         registry.add("spring.flyway.schemas", () -> SCHEMA);
@@ -119,15 +117,8 @@ class ReadOnlyPostgresTest {
 
     /** Sets the role's default, which a session takes when it starts, and renews the pool's sessions. */
     private void readOnly(boolean on) {
-        admin().sql("ALTER ROLE " + ROLE + (on ? " SET default_transaction_read_only = on" : " RESET default_transaction_read_only"))
+        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + (on ? " SET default_transaction_read_only = on" : " RESET default_transaction_read_only"))
                 .update();
         ((HikariDataSource) dataSource).getHikariPoolMXBean().softEvictConnections();
-    }
-
-    private static JdbcClient admin() {
-        var admin = new PGSimpleDataSource();
-        admin.setURL(Infrastructure.postgresUrl());
-        admin.setUser(Infrastructure.postgresUser());
-        return JdbcClient.create(admin);
     }
 }

@@ -58,11 +58,15 @@ public final class Infrastructure {
 
     /** Removes a test's schema from PostgreSQL. */
     public static void dropSchema(String schema) {
+        postgresAdmin().sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE").update();
+    }
+
+    /** The tests' PostgreSQL as its administrator, outside any application's pool. */
+    public static org.springframework.jdbc.core.simple.JdbcClient postgresAdmin() {
         var dataSource = new org.postgresql.ds.PGSimpleDataSource();
         dataSource.setURL(postgresUrl());
         dataSource.setUser(postgresUser());
-        org.springframework.jdbc.core.simple.JdbcClient.create(dataSource)
-                .sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE").update();
+        return org.springframework.jdbc.core.simple.JdbcClient.create(dataSource);
     }
 
     /** Removes a test's queues and exchanges from RabbitMQ. */
