@@ -26,7 +26,7 @@ class MigrationsWithoutNetworkTimeout implements FlywayConfigurationCustomizer {
 
     @Override
     public void customize(FluentConfiguration configuration) {
-        if (configuration.getDataSource() == pool && PostgresNetworkTimeout.appliesTo(pool)) {
+        if (configuration.getDataSource() == pool && PostgresConnectionDefaults.appliesTo(pool)) {
             configuration.dataSource(new UntimedConnections(pool));
         }
     }

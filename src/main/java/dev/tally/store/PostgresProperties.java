@@ -29,6 +29,14 @@ public record PostgresProperties(@NotNull @DefaultValue("60s") Duration networkT
     private static final long MAX_SOCKET_TIMEOUT_SECONDS = 2_147_484;
     /** The pgjdbc connection property {@link #networkTimeout} sets. */
     static final String SOCKET_TIMEOUT = "socketTimeout";
+    /**
+     * pgjdbc's switch for putting what the server and the statement held into its exception
+     * messages: a failed batch entry's message carries the statement with every value bound to it
+     * (a submitted text, hex-encoded, whole; a URL with its query), and those messages reach the
+     * logs (the pool's "marked as broken" warning, the transaction's error) of a failure as
+     * ordinary as an administrator ending the session.
+     */
+    static final String SERVER_ERROR_DETAIL = "logServerErrorDetail";
 
     public PostgresProperties {
         if (networkTimeout != null && (networkTimeout.isNegative()
@@ -40,9 +48,11 @@ public record PostgresProperties(@NotNull @DefaultValue("60s") Duration networkT
 
     /**
      * Adds the network timeout to the properties a PostgreSQL connection is opened with, unless
-     * they already name one or the timeout is off. pgjdbc lets a URL parameter win over them.
+     * they already name one or the timeout is off, and keeps bound values out of pgjdbc's exception
+     * messages, unless they say otherwise. pgjdbc lets a URL parameter win over them.
      */
     public void applyTo(Properties connectionProperties) {
+        connectionProperties.putIfAbsent(SERVER_ERROR_DETAIL, "false");
         if (!networkTimeout.isZero()) {
             connectionProperties.putIfAbsent(SOCKET_TIMEOUT, Long.toString(secondsRoundedUp(networkTimeout)));
         }

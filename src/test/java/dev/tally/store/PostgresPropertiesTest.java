@@ -29,12 +29,31 @@ class PostgresPropertiesTest {
     }
 
     @Test
-    void setsNothingWhenOff() {
+    void setsNoSocketTimeoutWhenOff() {
         Properties connection = new Properties();
 
         new PostgresProperties(Duration.ZERO).applyTo(connection);
 
-        assertThat(connection).isEmpty();
+        assertThat(connection).doesNotContainKey("socketTimeout");
+    }
+
+    @Test
+    void keepsBoundValuesOutOfPgjdbcsExceptionMessages() {
+        Properties connection = new Properties();
+
+        new PostgresProperties(Duration.ofSeconds(60)).applyTo(connection);
+
+        assertThat(connection).containsEntry("logServerErrorDetail", "false");
+    }
+
+    @Test
+    void leavesTheOperatorsChoiceOfErrorDetailAlone() {
+        Properties connection = new Properties();
+        connection.setProperty("logServerErrorDetail", "true");
+
+        new PostgresProperties(Duration.ofSeconds(60)).applyTo(connection);
+
+        assertThat(connection).containsEntry("logServerErrorDetail", "true");
     }
 
     @Test

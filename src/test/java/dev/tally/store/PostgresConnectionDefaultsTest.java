@@ -13,13 +13,14 @@ import org.springframework.core.env.Environment;
 
 /**
  * The pool's PostgreSQL connections get {@code tally.postgres.network-timeout} as pgjdbc's
- * {@code socketTimeout}, bound as the service binds it; other stores' pools are left alone.
+ * {@code socketTimeout}, bound as the service binds it, and no bound values in exception messages;
+ * other stores' pools are left alone.
  */
-class PostgresNetworkTimeoutTest {
+class PostgresConnectionDefaultsTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(PostgresProperties.class)
-    @Import(PostgresNetworkTimeout.class)
+    @Import(PostgresConnectionDefaults.class)
     static class Pool {
 
         /** Never opened: the pool connects on its first borrow, and these tests borrow nothing. */
