@@ -1,6 +1,7 @@
 package dev.tally.job;
 
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,8 +10,8 @@ import org.springframework.context.annotation.Configuration;
 class JobClockConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean
-    Clock clock() {
-        return Clock.systemUTC();
+    @ConditionalOnMissingBean(Clock.class)
+    StoreClock clock(ObjectProvider<HostClock> host) {
+        return new StoreClock(host.getIfAvailable(() -> new HostClock(Clock.systemUTC())).clock());
     }
 }

@@ -1,0 +1,112 @@
+package dev.tally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Infrastructure;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The job clock against a real PostgreSQL's: left alone while the host's clock is within
+ * {@code tally.clock.max-skew}, moved to PostgreSQL's time beyond it, and given back to the host's
+ * once the two are within half of it again.
+ */
+class StoreClockAlignmentTest {
+
+    private final HostTime host = new HostTime();
+    private final StoreClock clock = new StoreClock(host);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final StoreClockAlignment alignment = new StoreClockAlignment(postgres(), provider(clock),
+            new ClockProperties(Duration.ofSeconds(1), Duration.ofMinutes(1)), meters);
+
+    @Test
+    void leavesAHostClockWithinTheMaxSkewAlone() {
+        host.offBy(Duration.ofMillis(400));
+
+        alignment.check();
+
+        assertThat(clock.offset()).isZero();
+        assertThat(meters.get(StoreClockAlignment.SKEW).gauge().value()).isBetween(0.3, 0.5);
+    }
+
+    @Test
+    void followsPostgresWhileTheHostClockIsBehindByMoreThanTheMaxSkew() {
+        host.offBy(Duration.ofSeconds(-90));
+
+        alignment.check();
+
+        assertThat(clock.offset()).isBetween(Duration.ofMillis(89_900), Duration.ofMillis(90_100));
+        assertThat(Duration.between(databaseNow(), clock.instant()).abs()).isLessThan(Duration.ofMillis(100));
+    }
+
+    @Test
+    void keepsFollowingPostgresWhileTheClocksAreMoreThanHalfTheMaxSkewApart() {
+        host.offBy(Duration.ofSeconds(5));
+        alignment.check();
+
+        host.offBy(Duration.ofMillis(800));
+        alignment.check();
+
+        assertThat(clock.offset()).isBetween(Duration.ofMillis(-900), Duration.ofMillis(-700));
+    }
+
+    @Test
+    void givesTheHostClockBackOnceTheClocksAreInStepAgain() {
+        host.offBy(Duration.ofSeconds(5));
+        alignment.check();
+
+        host.offBy(Duration.ZERO);
+        alignment.check();
+
+        assertThat(clock.offset()).isZero();
+    }
+
+    private static JdbcTemplate postgres() {
+        var dataSource = new PGSimpleDataSource();
+        dataSource.setURL(Infrastructure.postgresUrl());
+        dataSource.setUser(Infrastructure.postgresUser());
+        return new JdbcTemplate(dataSource);
+    }
+
+    private static Instant databaseNow() {
+        return postgres().queryForObject("SELECT clock_timestamp()", java.sql.Timestamp.class).toInstant();
+    }
+
+    private static org.springframework.beans.factory.ObjectProvider<StoreClock> provider(StoreClock clock) {
+        var beans = new StaticListableBeanFactory();
+        beans.addBean("clock", clock);
+        return beans.getBeanProvider(StoreClock.class);
+    }
+
+    /** A host clock a test sets off from the real time. */
+    private static final class HostTime extends Clock {
+        private volatile Duration off = Duration.ZERO;
+
+        void offBy(Duration off) {
+            this.off = off;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(off);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
