@@ -75,6 +75,7 @@ class PostgresChangeNotifications implements SmartLifecycle {
     private final Properties connectionProperties = new Properties();
     private final String node = UUID.randomUUID().toString().substring(0, 8);
     private volatile boolean running;
+    private final Deafness deafness = new Deafness();
     private volatile Connection connection;
     private Thread listener;
     private Thread announcer;
@@ -86,7 +87,7 @@ class PostgresChangeNotifications implements SmartLifecycle {
                                 PostgresProperties postgres) {
         this.jdbc = jdbc;
         this.events = events;
-        this.url = url;
+        this.url = postgres.notificationsUrl() != null ? postgres.notificationsUrl() : url;
         // As DriverManager.getConnection(url, user, password) would pass them.
         connectionProperties.put("user", username);
         connectionProperties.put("password", password);
@@ -175,6 +176,9 @@ class PostgresChangeNotifications implements SmartLifecycle {
                         }
                     } else if (System.nanoTime() - heardAt > QUIET_BEFORE_CHECK.toNanos()) {
                         checkAlive(conn);
+                        if (!hearsItself(conn, pg)) {
+                            break; // listen again on a new connection
+                        }
                         heardAt = System.nanoTime();
                     }
                 }
@@ -188,6 +192,36 @@ class PostgresChangeNotifications implements SmartLifecycle {
                 connection = null;
             }
         }
+    }
+
+    /**
+     * Sends a notification with no changes (other nodes read nothing in it) and waits
+     * {@link #LIVENESS_TIMEOUT} to hear it on this connection, as a session hears its own. A
+     * connection that does not is listening on nothing: a PgBouncer in transaction pooling mode
+     * ran its {@code LISTEN} on some server connection and hands the notifications to whichever
+     * client holds that one (seen: long-polls on another node waited their whole time). Says so.
+     */
+    private boolean hearsItself(Connection conn, PGConnection pg) throws SQLException {
+        try (PreparedStatement statement = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
+            statement.setString(1, CHANNEL);
+            statement.setString(2, node);
+            statement.execute();
+        }
+        long deadline = System.nanoTime() + LIVENESS_TIMEOUT.toNanos();
+        boolean heard = false;
+        for (long left = LIVENESS_TIMEOUT.toMillis(); !heard && left > 0;
+                left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+            PGNotification[] notifications = pg.getNotifications((int) left);
+            for (PGNotification notification : notifications == null ? new PGNotification[0] : notifications) {
+                if (notification.getParameter().equals(node)) {
+                    heard = true;
+                } else {
+                    dispatch(notification.getParameter());
+                }
+            }
+        }
+        deafness.heard(heard);
+        return heard;
     }
 
     /**
@@ -262,5 +296,38 @@ class PostgresChangeNotifications implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /**
+     * Whether the listening connection hears notifications, said in the log: a warning when it
+     * does not (at most every {@link #REMINDER}: behind a transaction-pooling PgBouncer a new
+     * connection may hear itself for a while, by chance, and then not), and once per warning a
+     * line when it hears again. Only the listening thread uses it.
+     */
+    private static final class Deafness {
+
+        private static final Duration REMINDER = Duration.ofMinutes(10);
+        private long warnedAt;
+        private boolean warned;
+        private boolean toldHeard = true;
+
+        void heard(boolean heard) {
+            long now = System.nanoTime();
+            if (heard) {
+                if (!toldHeard) {
+                    log.info("the job change notification connection hears notifications again");
+                    toldHeard = true;
+                }
+            } else if (!warned || now - warnedAt > REMINDER.toNanos()) {
+                log.warn("the job change notification connection does not hear notifications, not even its own:"
+                        + " this node learns of other nodes' changes only by timeouts and expiry (long-polls wait their"
+                        + " whole time, finished jobs deleted elsewhere stay in its cache until they expire). A PgBouncer"
+                        + " in transaction pooling mode does this: set tally.postgres.notifications-url to a connection"
+                        + " to PostgreSQL itself or to a session-pooling PgBouncer");
+                warned = true;
+                warnedAt = now;
+                toldHeard = false;
+            }
+        }
     }
 }

@@ -20,10 +20,15 @@ import org.springframework.validation.annotation.Validated;
  *     are exempt ({@code MigrationsWithoutNetworkTimeout}). {@code 0}: off. A
  *     {@code socketTimeout} in the JDBC URL or in {@code spring.datasource.hikari.data-source-properties}
  *     wins over this
+ * @param notificationsUrl the JDBC URL of the one connection per node that listens for other
+ *     nodes' job changes ({@code LISTEN}), when it must differ from {@code spring.datasource.url}:
+ *     a PgBouncer in transaction pooling mode hands a session's statements to whichever server
+ *     connection is free, so a {@code LISTEN} made through it is not heard. Same user and password.
+ *     Empty: {@code spring.datasource.url}
  */
 @Validated
 @ConfigurationProperties("tally.postgres")
-public record PostgresProperties(@NotNull @DefaultValue("60s") Duration networkTimeout) {
+public record PostgresProperties(@NotNull @DefaultValue("60s") Duration networkTimeout, String notificationsUrl) {
 
     /** pgjdbc's {@code socketTimeout} takes at most this many seconds. */
     private static final long MAX_SOCKET_TIMEOUT_SECONDS = 2_147_484;
@@ -39,6 +44,12 @@ public record PostgresProperties(@NotNull @DefaultValue("60s") Duration networkT
     static final String SERVER_ERROR_DETAIL = "logServerErrorDetail";
 
     public PostgresProperties {
+        if (notificationsUrl != null && notificationsUrl.isBlank()) {
+            notificationsUrl = null;
+        }
+        if (notificationsUrl != null && !notificationsUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("tally.postgres.notifications-url must be a jdbc:postgresql: URL");
+        }
         if (networkTimeout != null && (networkTimeout.isNegative()
                 || secondsRoundedUp(networkTimeout) > MAX_SOCKET_TIMEOUT_SECONDS)) {
             throw new IllegalArgumentException("tally.postgres.network-timeout must be between 0 and "

@@ -142,7 +142,7 @@ class PostgresChangeNotificationsTest {
     private PostgresChangeNotifications startNode(List<Object> heard, String url) {
         int listening = listeners();
         var node = new PostgresChangeNotifications(new JdbcTemplate(pool), heard::add, url,
-                Infrastructure.postgresUser(), "", new PostgresProperties(Duration.ofSeconds(60)));
+                Infrastructure.postgresUser(), "", new PostgresProperties(Duration.ofSeconds(60), null));
         node.start();
         nodes.add(node);
         // Notices sent before its LISTEN are not for it: wait until it listens.

@@ -13,7 +13,7 @@ class PostgresPropertiesTest {
     void setsPgjdbcsSocketTimeoutInWholeSecondsRoundedUp() {
         Properties connection = new Properties();
 
-        new PostgresProperties(Duration.ofMillis(1500)).applyTo(connection);
+        new PostgresProperties(Duration.ofMillis(1500), null).applyTo(connection);
 
         assertThat(connection).containsEntry("socketTimeout", "2");
     }
@@ -23,7 +23,7 @@ class PostgresPropertiesTest {
         Properties connection = new Properties();
         connection.setProperty("socketTimeout", "300");
 
-        new PostgresProperties(Duration.ofSeconds(60)).applyTo(connection);
+        new PostgresProperties(Duration.ofSeconds(60), null).applyTo(connection);
 
         assertThat(connection).containsEntry("socketTimeout", "300");
     }
@@ -32,7 +32,7 @@ class PostgresPropertiesTest {
     void setsNoSocketTimeoutWhenOff() {
         Properties connection = new Properties();
 
-        new PostgresProperties(Duration.ZERO).applyTo(connection);
+        new PostgresProperties(Duration.ZERO, null).applyTo(connection);
 
         assertThat(connection).doesNotContainKey("socketTimeout");
     }
@@ -41,7 +41,7 @@ class PostgresPropertiesTest {
     void keepsBoundValuesOutOfPgjdbcsExceptionMessages() {
         Properties connection = new Properties();
 
-        new PostgresProperties(Duration.ofSeconds(60)).applyTo(connection);
+        new PostgresProperties(Duration.ofSeconds(60), null).applyTo(connection);
 
         assertThat(connection).containsEntry("logServerErrorDetail", "false");
     }
@@ -51,16 +51,27 @@ class PostgresPropertiesTest {
         Properties connection = new Properties();
         connection.setProperty("logServerErrorDetail", "true");
 
-        new PostgresProperties(Duration.ofSeconds(60)).applyTo(connection);
+        new PostgresProperties(Duration.ofSeconds(60), null).applyTo(connection);
 
         assertThat(connection).containsEntry("logServerErrorDetail", "true");
     }
 
     @Test
     void refusesTimeoutsPgjdbcCannotTake() {
-        assertThatThrownBy(() -> new PostgresProperties(Duration.ofSeconds(-1)))
+        assertThatThrownBy(() -> new PostgresProperties(Duration.ofSeconds(-1), null))
                 .hasMessageContaining("tally.postgres.network-timeout");
-        assertThatThrownBy(() -> new PostgresProperties(Duration.ofDays(30)))
+        assertThatThrownBy(() -> new PostgresProperties(Duration.ofDays(30), null))
                 .hasMessageContaining("tally.postgres.network-timeout");
+    }
+
+    @Test
+    void takesAnEmptyNotificationsUrlAsNone() {
+        assertThat(new PostgresProperties(Duration.ofSeconds(60), " ").notificationsUrl()).isNull();
+    }
+
+    @Test
+    void refusesANotificationsUrlThatIsNotPostgres() {
+        assertThatThrownBy(() -> new PostgresProperties(Duration.ofSeconds(60), "jdbc:h2:mem:tally"))
+                .hasMessageContaining("tally.postgres.notifications-url");
     }
 }

@@ -115,7 +115,8 @@ public final class TallyProcess implements AutoCloseable {
         throw new IllegalStateException("Tally did not become ready in " + timeout + ":\n" + logTail());
     }
 
-    private static int freePort() throws IOException {
+    /** A loopback port nothing listens on now. */
+    public static int freePort() throws IOException {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
