@@ -176,9 +176,9 @@ class PostgresChangeNotifications implements SmartLifecycle {
                         }
                     } else if (System.nanoTime() - heardAt > QUIET_BEFORE_CHECK.toNanos()) {
                         checkAlive(conn);
-                        if (!hearsItself(conn, pg)) {
-                            break; // listen again on a new connection
-                        }
+                        // One that does not hear itself stays: behind a transaction-pooling
+                        // PgBouncer a new one's LISTEN would be one more server connection listening.
+                        checkHearing(conn, pg);
                         heardAt = System.nanoTime();
                     }
                 }
@@ -201,7 +201,7 @@ class PostgresChangeNotifications implements SmartLifecycle {
      * ran its {@code LISTEN} on some server connection and hands the notifications to whichever
      * client holds that one (seen: long-polls on another node waited their whole time). Says so.
      */
-    private boolean hearsItself(Connection conn, PGConnection pg) throws SQLException {
+    private void checkHearing(Connection conn, PGConnection pg) throws SQLException {
         try (PreparedStatement statement = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
             statement.setString(1, CHANNEL);
             statement.setString(2, node);
@@ -221,7 +221,6 @@ class PostgresChangeNotifications implements SmartLifecycle {
             }
         }
         deafness.heard(heard);
-        return heard;
     }
 
     /**
