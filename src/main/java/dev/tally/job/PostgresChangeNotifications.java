@@ -321,8 +321,9 @@ class PostgresChangeNotifications implements SmartLifecycle {
                 log.warn("the job change notification connection does not hear notifications, not even its own:"
                         + " this node learns of other nodes' changes only by timeouts and expiry (long-polls wait their"
                         + " whole time, finished jobs deleted elsewhere stay in its cache until they expire). A PgBouncer"
-                        + " in transaction pooling mode does this: set tally.postgres.notifications-url to a connection"
-                        + " to PostgreSQL itself or to a session-pooling PgBouncer");
+                        + " in transaction pooling mode does this, and hands the notifications to the pool's connections,"
+                        + " which keep them unread until they close (the heap grows with the load): set"
+                        + " tally.postgres.notifications-url to a connection to PostgreSQL itself or to a session-pooling PgBouncer");
                 warned = true;
                 warnedAt = now;
                 toldHeard = false;
