@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Job change notifications with a real PgBouncer in transaction pooling mode between the nodes and
@@ -39,8 +38,6 @@ class NotificationsThroughPgBouncerTest {
     private final List<PostgresChangeNotifications> nodes = new ArrayList<>();
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger(PostgresChangeNotifications.class);
-    private final JdbcTemplate postgres = new JdbcTemplate(new DriverManagerDataSource(
-            Infrastructure.postgresUrl(), Infrastructure.postgresUser(), ""));
     private PgBouncer bouncer;
     private HikariDataSource pool;
 
@@ -110,8 +107,8 @@ class NotificationsThroughPgBouncerTest {
     }
 
     private int listeners() {
-        return postgres.queryForObject("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
-                + " AND query = 'LISTEN " + PostgresChangeNotifications.CHANNEL + "'", Integer.class);
+        return Infrastructure.postgresAdmin().sql("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND query = 'LISTEN " + PostgresChangeNotifications.CHANNEL + "'").query(Integer.class).single();
     }
 
     private List<String> warnings() {

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -70,14 +69,11 @@ class StoreClockAlignmentTest {
     }
 
     private static JdbcTemplate postgres() {
-        var dataSource = new PGSimpleDataSource();
-        dataSource.setURL(Infrastructure.postgresUrl());
-        dataSource.setUser(Infrastructure.postgresUser());
-        return new JdbcTemplate(dataSource);
+        return new JdbcTemplate(Infrastructure.postgresAdminDataSource());
     }
 
     private static Instant databaseNow() {
-        return postgres().queryForObject("SELECT clock_timestamp()", java.sql.Timestamp.class).toInstant();
+        return Infrastructure.postgresAdmin().sql("SELECT clock_timestamp()").query(java.sql.Timestamp.class).single().toInstant();
     }
 
     private static org.springframework.beans.factory.ObjectProvider<StoreClock> provider(StoreClock clock) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -44,9 +43,7 @@ class StoreFailureLogTest {
 
     @DynamicPropertySource
     static void onPostgres(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", Infrastructure::postgresUser);
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        Infrastructure.registerPostgres(registry, Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA, SCHEMA);
     }
 
     @BeforeAll
@@ -84,7 +81,7 @@ class StoreFailureLogTest {
      * waits, and returns the answer the client got.
      */
     private Api.Response submitWhileTheStoreEndsTheInsertInto(String table, String json) throws Exception {
-        try (Connection lock = DriverManager.getConnection(Infrastructure.postgresUrl(), Infrastructure.postgresUser(), "");
+        try (Connection lock = Infrastructure.postgresAdminDataSource().getConnection();
              Statement statement = lock.createStatement()) {
             lock.setAutoCommit(false);
             statement.execute("LOCK TABLE " + SCHEMA + "." + table + " IN ACCESS EXCLUSIVE MODE");

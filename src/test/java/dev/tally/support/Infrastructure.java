@@ -63,10 +63,15 @@ public final class Infrastructure {
 
     /** The tests' PostgreSQL as its administrator, outside any application's pool. */
     public static org.springframework.jdbc.core.simple.JdbcClient postgresAdmin() {
+        return org.springframework.jdbc.core.simple.JdbcClient.create(postgresAdminDataSource());
+    }
+
+    /** Connections to the tests' PostgreSQL as its administrator, one per use, outside any pool. */
+    public static javax.sql.DataSource postgresAdminDataSource() {
         var dataSource = new org.postgresql.ds.PGSimpleDataSource();
         dataSource.setURL(postgresUrl());
         dataSource.setUser(postgresUser());
-        return org.springframework.jdbc.core.simple.JdbcClient.create(dataSource);
+        return dataSource;
     }
 
     /** Removes a test's queues and exchanges from RabbitMQ. */
