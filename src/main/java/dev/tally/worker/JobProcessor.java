@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * Runs one attempt of a claimed job: fetch (or load the text), count, and end the attempt as the
@@ -95,8 +96,10 @@ class JobProcessor {
             outcome = onFetchFailure(job, e);
         } catch (InterruptedException e) {
             throw e;
-        } catch (DataAccessException e) {
-            // The store is unreachable: the lease runs out and the job is handed back then.
+        } catch (DataAccessException | TransactionException e) {
+            // The store is unreachable, or a commit failed (its outcome unknown: "JDBC rollback
+            // failed" when PostgreSQL ended the session): the lease runs out and the job is handed
+            // back then, unless the commit did happen. Failing it would end a job for the store's fault.
             outcome = "unrecorded";
             log.warn("could not record the outcome of the attempt; the job will be retried after its lease expires", e);
         } catch (RuntimeException | OutOfMemoryError e) {
