@@ -1,16 +1,11 @@
 package dev.tally.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.time.Duration;
+import dev.tally.support.TableLock;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,25 +76,12 @@ class StoreFailureLogTest {
      * waits, and returns the answer the client got.
      */
     private Api.Response submitWhileTheStoreEndsTheInsertInto(String table, String json) throws Exception {
-        try (Connection lock = Infrastructure.postgresAdminDataSource().getConnection();
-             Statement statement = lock.createStatement()) {
-            lock.setAutoCommit(false);
-            statement.execute("LOCK TABLE " + SCHEMA + "." + table + " IN ACCESS EXCLUSIVE MODE");
+        try (TableLock lock = TableLock.exclusive(SCHEMA + "." + table)) {
             CompletableFuture<Api.Response> response = CompletableFuture.supplyAsync(
                     () -> new Api(port).postJson("/api/v1/jobs", json));
-
-            Integer waiting = await("the insert into " + table + " to wait for the lock").atMost(Duration.ofSeconds(10))
-                    .until(() -> insertWaitingFor(table), Objects::nonNull);
-            Infrastructure.postgresAdmin().sql("SELECT pg_terminate_backend(?)").param(waiting).query(Boolean.class).single();
-            lock.rollback();
+            lock.endSessionWaitingWith("INSERT INTO " + table + " (");
+            lock.close(); // before the answer: the writer and the workers need the table again
             return response.get(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static Integer insertWaitingFor(String table) {
-        List<Integer> sessions = Infrastructure.postgresAdmin()
-                .sql("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ?")
-                .param("INSERT INTO " + table + " (%").query(Integer.class).list();
-        return sessions.isEmpty() ? null : sessions.get(0);
     }
 }

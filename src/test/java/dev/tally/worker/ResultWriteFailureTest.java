@@ -1,15 +1,10 @@
 package dev.tally.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.time.Duration;
-import java.util.List;
-import java.util.Objects;
+import dev.tally.support.TableLock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,30 +45,17 @@ class ResultWriteFailureTest {
     void aJobWhoseResultTheStoreLostRunsAgainInsteadOfFailing() throws Exception {
         Api api = new Api(port);
         String id;
-        try (Connection lock = Infrastructure.postgresAdminDataSource().getConnection();
-             Statement statement = lock.createStatement()) {
-            lock.setAutoCommit(false);
-            statement.execute("LOCK TABLE " + SCHEMA + ".job_result IN ACCESS EXCLUSIVE MODE");
+        try (TableLock results = TableLock.exclusive(SCHEMA + ".job_result")) {
             Api.Response accepted = api.postJson("/api/v1/jobs", "{\"text\":\"the result of this text is lost once\"}");
             assertThat(accepted.status()).isEqualTo(202);
             id = accepted.json().get("id").asString();
 
-            Integer writer = await("the result write to wait for the lock").atMost(Duration.ofSeconds(10))
-                    .until(ResultWriteFailureTest::resultWriteWaiting, Objects::nonNull);
-            Infrastructure.postgresAdmin().sql("SELECT pg_terminate_backend(?)").param(writer).query(Boolean.class).single();
-            lock.rollback();
+            results.endSessionWaitingWith("INSERT INTO job_result");
         }
 
         JsonNode job = api.awaitTerminal(id);
         assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(job.get("attempts").asInt()).isEqualTo(2);
         assertThat(job.get("result").get("totalWords").asInt()).isEqualTo(8);
-    }
-
-    private static Integer resultWriteWaiting() {
-        List<Integer> sessions = Infrastructure.postgresAdmin()
-                .sql("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO job_result%'")
-                .query(Integer.class).list();
-        return sessions.isEmpty() ? null : sessions.get(0);
     }
 }
