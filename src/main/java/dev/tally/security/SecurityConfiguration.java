@@ -3,6 +3,7 @@ package dev.tally.security;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -73,7 +74,7 @@ class SecurityConfiguration {
     @Order(2)
     SecurityFilterChain apiChain(HttpSecurity http, AuthProperties auth, AuthProperties.Cors cors,
                                  RateLimitProperties rateLimits, ApiKeyStore keys,
-                                 ProblemAuthenticationEntryPoint entryPoint, DataSource dataSource,
+                                 ProblemAuthenticationEntryPoint entryPoint, DataSource dataSource, Clock clock,
                                  @Value("${spring.datasource.url:}") String datasourceUrl) throws Exception {
         common(http, cors, API_CSP);
         http.exceptionHandling(e -> e.authenticationEntryPoint(entryPoint));
@@ -99,6 +100,7 @@ class SecurityConfiguration {
                     ? Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                             .primaryKeyMapper(PrimaryKeyMapper.STRING)
                             .table("rate_limit_bucket").idColumn("id").stateColumn("state")
+                            .clientClock(new ClockTimeMeter(clock))
                             .build()
                     : null;
             http.addFilterBefore(new RateLimitFilter(rateLimits, shared, entryPoint), AuthorizationFilter.class);
