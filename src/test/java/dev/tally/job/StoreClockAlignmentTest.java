@@ -2,13 +2,11 @@ package dev.tally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.support.AdjustableClock;
 import dev.tally.support.Infrastructure;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -20,7 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class StoreClockAlignmentTest {
 
-    private final HostTime host = new HostTime();
+    private final AdjustableClock host = new AdjustableClock();
     private final StoreClock clock = new StoreClock(host);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final StoreClockAlignment alignment = new StoreClockAlignment(postgres(), provider(clock),
@@ -28,7 +26,7 @@ class StoreClockAlignmentTest {
 
     @Test
     void leavesAHostClockWithinTheMaxSkewAlone() {
-        host.offBy(Duration.ofMillis(400));
+        host.setOff(Duration.ofMillis(400));
 
         alignment.check();
 
@@ -38,7 +36,7 @@ class StoreClockAlignmentTest {
 
     @Test
     void followsPostgresWhileTheHostClockIsBehindByMoreThanTheMaxSkew() {
-        host.offBy(Duration.ofSeconds(-90));
+        host.setOff(Duration.ofSeconds(-90));
 
         alignment.check();
 
@@ -48,10 +46,10 @@ class StoreClockAlignmentTest {
 
     @Test
     void keepsFollowingPostgresWhileTheClocksAreMoreThanHalfTheMaxSkewApart() {
-        host.offBy(Duration.ofSeconds(5));
+        host.setOff(Duration.ofSeconds(5));
         alignment.check();
 
-        host.offBy(Duration.ofMillis(800));
+        host.setOff(Duration.ofMillis(800));
         alignment.check();
 
         assertThat(clock.offset()).isBetween(Duration.ofMillis(-900), Duration.ofMillis(-700));
@@ -59,10 +57,10 @@ class StoreClockAlignmentTest {
 
     @Test
     void givesTheHostClockBackOnceTheClocksAreInStepAgain() {
-        host.offBy(Duration.ofSeconds(5));
+        host.setOff(Duration.ofSeconds(5));
         alignment.check();
 
-        host.offBy(Duration.ZERO);
+        host.setOff(Duration.ZERO);
         alignment.check();
 
         assertThat(clock.offset()).isZero();
@@ -80,29 +78,5 @@ class StoreClockAlignmentTest {
         var beans = new StaticListableBeanFactory();
         beans.addBean("clock", clock);
         return beans.getBeanProvider(StoreClock.class);
-    }
-
-    /** A host clock a test sets off from the real time. */
-    private static final class HostTime extends Clock {
-        private volatile Duration off = Duration.ZERO;
-
-        void offBy(Duration off) {
-            this.off = off;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(off);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

@@ -2,13 +2,10 @@ package dev.tally.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.support.AdjustableClock;
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,37 +30,13 @@ class SharedRateLimitClockTest {
 
     private static final String SCHEMA = Infrastructure.uniqueName("ratelimitclock");
 
-    /** A clock the test moves on by hand. */
-    static final class HandClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     @TestConfiguration(proxyBeanMethods = false)
-    static class ClockByHand {
+    static class AdjustableApplicationClock {
         /** Primary: the application's own clock bean is made too (its condition is read first). */
         @Bean
         @Primary
-        HandClock handClock() {
-            return new HandClock();
+        AdjustableClock adjustableClock() {
+            return new AdjustableClock();
         }
     }
 
@@ -84,7 +57,7 @@ class SharedRateLimitClockTest {
     int port;
 
     @Autowired
-    HandClock clock;
+    AdjustableClock clock;
 
     @Test
     void refillsAClientsSharedBucketByTheApplicationsClock() {
