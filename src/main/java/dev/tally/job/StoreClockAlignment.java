@@ -13,10 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -45,9 +43,9 @@ class StoreClockAlignment implements SmartLifecycle {
     private volatile double lastSkewSeconds = Double.NaN;
     private ScheduledExecutorService scheduler;
 
-    StoreClockAlignment(JdbcTemplate jdbc, ObjectProvider<StoreClock> clock, ClockProperties properties, MeterRegistry meters) {
+    StoreClockAlignment(JdbcTemplate jdbc, StoreClock clock, ClockProperties properties, MeterRegistry meters) {
         this.jdbc = jdbc;
-        this.clock = clock.getIfAvailable();
+        this.clock = clock;
         this.properties = properties;
         Gauge.builder(SKEW, this, alignment -> alignment.lastSkewSeconds)
                 .description("this host's clock minus PostgreSQL's at the last check (tally.clock.check-interval);"
@@ -110,17 +108,15 @@ class StoreClockAlignment implements SmartLifecycle {
     private void checkOrSayWhy() {
         try {
             check();
-        } catch (DataAccessException e) {
-            // The store being away is reported by health and by every path that needs it.
+        } catch (RuntimeException e) {
+            // The store being away is reported by health and by every path that needs it; and a
+            // scheduled task that throws is never run again.
             log.debug("could not compare this host's clock with PostgreSQL's: {}", e.getMessage());
         }
     }
 
     @Override
     public void start() {
-        if (clock == null) {
-            return; // a clock of the application's own (tests) is left as it is
-        }
         checkOrSayWhy();
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tally-clock-check");

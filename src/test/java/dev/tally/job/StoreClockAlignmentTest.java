@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -21,7 +20,7 @@ class StoreClockAlignmentTest {
     private final AdjustableClock host = new AdjustableClock();
     private final StoreClock clock = new StoreClock(host);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final StoreClockAlignment alignment = new StoreClockAlignment(postgres(), provider(clock),
+    private final StoreClockAlignment alignment = new StoreClockAlignment(postgres(), clock,
             new ClockProperties(Duration.ofSeconds(1), Duration.ofMinutes(1)), meters);
 
     @Test
@@ -72,11 +71,5 @@ class StoreClockAlignmentTest {
 
     private static Instant databaseNow() {
         return Infrastructure.postgresAdmin().sql("SELECT clock_timestamp()").query(java.sql.Timestamp.class).single().toInstant();
-    }
-
-    private static org.springframework.beans.factory.ObjectProvider<StoreClock> provider(StoreClock clock) {
-        var beans = new StaticListableBeanFactory();
-        beans.addBean("clock", clock);
-        return beans.getBeanProvider(StoreClock.class);
     }
 }

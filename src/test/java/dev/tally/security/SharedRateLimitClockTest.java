@@ -32,7 +32,7 @@ class SharedRateLimitClockTest {
 
     @TestConfiguration(proxyBeanMethods = false)
     static class AdjustableApplicationClock {
-        /** Primary: the application's own clock bean is made too (its condition is read first). */
+        /** Primary: the application's own clock bean is made too. */
         @Bean
         @Primary
         AdjustableClock adjustableClock() {
