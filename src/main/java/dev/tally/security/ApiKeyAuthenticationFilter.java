@@ -78,12 +78,11 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
      * included. Tried again a minute later.
      */
     private Instant touch(UUID id) {
-        Instant now = Instant.now();
         try {
-            keys.touch(id, now);
+            return keys.touch(id);
         } catch (DataAccessException e) {
             log.warn("could not record the use of API key {}: {}", id, e.getMessage());
+            return Instant.EPOCH;
         }
-        return now;
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,7 +19,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * API keys in the job store. A key is {@code tly_<43 random base64url characters>} (256 bits);
  * only its SHA-256 is stored (a fast hash is enough for secrets of that entropy), with an 8
- * character prefix to recognise it in listings. The plain key is shown once, at creation.
+ * character prefix to recognise it in listings. The plain key is shown once, at creation. Its
+ * times ({@code created_at}, {@code last_used_at}, {@code revoked_at}) are read from the clock it
+ * is given: in the service, job time, so that nodes whose clocks disagree agree on them.
  */
 public final class ApiKeyStore {
 
@@ -34,9 +37,11 @@ public final class ApiKeyStore {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
+    private final Clock clock;
 
-    public ApiKeyStore(JdbcClient jdbc) {
+    public ApiKeyStore(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     public CreatedKey create(String name, Integer rateLimitPerMinute) {
@@ -44,7 +49,7 @@ public final class ApiKeyStore {
         RANDOM.nextBytes(random);
         String secret = "tly_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         UUID id = UUID.randomUUID();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant now = now();
         String prefix = secret.substring(0, 12);
         jdbc.sql("INSERT INTO api_key (id, name, key_hash, key_prefix, rate_limit_per_minute, created_at)"
                         + " VALUES (:id, :name, :hash, :prefix, :limit, :now)")
@@ -67,7 +72,7 @@ public final class ApiKeyStore {
     public boolean revoke(String idOrPrefix) {
         String column = idOrPrefix.startsWith("tly_") ? "key_prefix" : "CAST(id AS VARCHAR(36))";
         return jdbc.sql("UPDATE api_key SET revoked_at = :now WHERE " + column + " = :value AND revoked_at IS NULL")
-                .param("now", OffsetDateTime.now(ZoneOffset.UTC)).param("value", idOrPrefix).update() > 0;
+                .param("now", OffsetDateTime.ofInstant(now(), ZoneOffset.UTC)).param("value", idOrPrefix).update() > 0;
     }
 
     /** The live key with this secret, if any. */
@@ -81,9 +86,17 @@ public final class ApiKeyStore {
                 .optional();
     }
 
-    void touch(UUID id, Instant when) {
+    /** Records that the key was used now. @return when */
+    Instant touch(UUID id) {
+        Instant now = now();
         jdbc.sql("UPDATE api_key SET last_used_at = :when WHERE id = :id")
-                .param("when", OffsetDateTime.ofInstant(when, ZoneOffset.UTC)).param("id", id).update();
+                .param("when", OffsetDateTime.ofInstant(now, ZoneOffset.UTC)).param("id", id).update();
+        return now;
+    }
+
+    /** Milliseconds: what both stores keep of a timestamp, so a created key lists as it was returned. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     static String hash(String secret) {

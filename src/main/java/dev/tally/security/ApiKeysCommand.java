@@ -1,6 +1,7 @@
 package dev.tally.security;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.flywaydb.core.Flyway;
@@ -44,7 +45,8 @@ public final class ApiKeysCommand {
         String pass = password != null ? password : env.getOrDefault("SPRING_DATASOURCE_PASSWORD", "");
         var dataSource = new DriverManagerDataSource(jdbcUrl, user, pass);
         Flyway.configure().dataSource(dataSource).load().migrate();
-        return new ApiKeyStore(JdbcClient.create(dataSource));
+        // The host's clock: an operator's command runs once, without the service's alignment to the store.
+        return new ApiKeyStore(JdbcClient.create(dataSource), Clock.systemUTC());
     }
 
     @Command(name = "create", description = "Create a key and print its secret (shown only this once).")

@@ -51,8 +51,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    ApiKeyStore apiKeyStore(JdbcClient jdbc) {
-        return new ApiKeyStore(jdbc);
+    ApiKeyStore apiKeyStore(JdbcClient jdbc, Clock clock) {
+        return new ApiKeyStore(jdbc, clock);
     }
 
     @Bean
