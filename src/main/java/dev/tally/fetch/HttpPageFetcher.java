@@ -87,6 +87,12 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
 
     private static final int BUFFER_SIZE = 8192;
 
+    /**
+     * The largest unwanted body (a redirect's, an error page's, a refused type's) skipped so that
+     * its connection serves the site's next request instead of being reset.
+     */
+    static final int DISCARD_MAX_BYTES = 16 * 1024;
+
     /** RFC 9309 2.5: crawlers must parse at least the first 500 KiB; the rest is ignored. */
     static final int ROBOTS_MAX_BYTES = 512 * 1024;
 
@@ -262,16 +268,20 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             int status = response.getCode();
             Header location = response.getFirstHeader(HttpHeaders.LOCATION);
             if (isRedirect(status) && location != null) {
-                return new Outcome(null, redirectTarget(uri, location.getValue(), status));
+                URI next = redirectTarget(uri, location.getValue(), status);
+                fullyRead = discardIfArrived(response.getEntity());
+                return new Outcome(null, next);
             }
             if (status < 200 || status > 299) {
                 boolean retryable = status == 408 || status == 429 || status >= 500;
+                fullyRead = discardIfArrived(response.getEntity());
                 throw new FetchException(ErrorCode.HTTP_STATUS, retryable, status, "the page answered " + status, null);
             }
             Header contentType = response.getFirstHeader(HttpHeaders.CONTENT_TYPE);
             String contentTypeValue = contentType == null ? null : contentType.getValue();
             Optional<DocumentType> type = ContentTypes.documentType(contentTypeValue);
             if (type.isEmpty()) {
+                fullyRead = discardIfArrived(response.getEntity());
                 throw new FetchException(ErrorCode.UNSUPPORTED_CONTENT_TYPE, false, unsupported(contentTypeValue));
             }
             Body body = readBody(response.getEntity(), watchdog);
@@ -297,6 +307,44 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
                 }
             }
             watchdog.watch(null);
+        }
+    }
+
+    /**
+     * Skips an unwanted body that the server declared small and that has already arrived, so that
+     * the connection goes back to the pool (a redirect's next hop and the site's next page reuse
+     * it) instead of being reset. Never waits for bytes: a body still on its way, undeclared,
+     * compressed or larger than {@link #DISCARD_MAX_BYTES} is left to the caller's abort, which
+     * drops the connection (draining it could take as long as the server likes).
+     *
+     * @return whether the whole body was skipped and the connection released
+     */
+    private static boolean discardIfArrived(HttpEntity entity) {
+        if (entity == null) {
+            return true; // nothing to read: HttpClient has released the connection already
+        }
+        long left = entity.getContentLength();
+        if (left < 0 || left > DISCARD_MAX_BYTES) {
+            return false;
+        }
+        try {
+            InputStream in = entity.getContent();
+            byte[] buffer = new byte[(int) Math.min(left, BUFFER_SIZE)];
+            while (left > 0) {
+                int arrived = (int) Math.min(Math.min(in.available(), left), buffer.length);
+                if (arrived <= 0) {
+                    return false;
+                }
+                int n = in.read(buffer, 0, arrived);
+                if (n < 0) {
+                    return false;
+                }
+                left -= n;
+            }
+            in.close(); // fully read: releases the connection back to the pool
+            return true;
+        } catch (IOException e) {
+            return false; // the abort drops it
         }
     }
 
@@ -463,6 +511,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
                 int status = response.getCode();
                 if (isRedirect(status)) {
                     Header location = response.getFirstHeader(HttpHeaders.LOCATION);
+                    fullyRead = discardIfArrived(response.getEntity());
                     return location == null ? RobotsAnswer.of(RobotsCache.allowAll()) : new RobotsAnswer(null, location.getValue(), status);
                 }
                 if (status >= 200 && status <= 299) {
@@ -474,6 +523,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
                     fullyRead = body.complete;
                     return RobotsAnswer.of(robots.parse(uri.toString(), body.bytes, contentType == null ? null : contentType.getValue()));
                 }
+                fullyRead = discardIfArrived(response.getEntity());
                 if (status >= 400 && status <= 499 && status != 429) {
                     return RobotsAnswer.of(RobotsCache.allowAll());
                 }

@@ -1,0 +1,102 @@
+package dev.tally.fetch;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP/1.1 server on 127.0.0.1 that counts the TCP connections it accepts and writes each
+ * answer, head and body, in one write (as nginx does for a small page), so that a client which
+ * keeps its connections is seen to keep them. Unscripted paths answer 404 with a short page.
+ */
+final class CountingSite implements AutoCloseable {
+
+    private static final byte[] NOT_FOUND = ("HTTP/1.1 404 X\r\nContent-Type: text/html\r\nContent-Length: 19\r\n\r\n"
+            + "<p>nothing here</p>").getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerSocket server;
+    private final Map<String, byte[]> answers = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+
+    CountingSite() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::accept, "counting-site");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** Answers {@code path} with this status, these extra header lines and body. */
+    CountingSite answer(String path, int status, String headers, byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(("HTTP/1.1 " + status + " X\r\n" + headers + "Content-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(body);
+        answers.put(path, out.toByteArray());
+        return this;
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.getLocalPort() + path);
+    }
+
+    /** TCP connections accepted so far. */
+    int connections() {
+        return connections.get();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                connections.incrementAndGet();
+                Thread connection = new Thread(() -> serve(socket), "counting-site-connection");
+                connection.setDaemon(true);
+                connection.start();
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    /** GET requests one after another on one connection, until the client closes or resets it. */
+    private void serve(Socket socket) {
+        try (socket) {
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            String head;
+            while ((head = readHead(in)) != null) {
+                String path = URI.create(head.split(" ", 3)[1]).getPath();
+                out.write(answers.getOrDefault(path, NOT_FOUND));
+                out.flush();
+            }
+        } catch (IOException clientWentAway) {
+            // a reset connection ends here
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            head.append((char) c);
+            if (head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4) {
+                return head.toString();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
