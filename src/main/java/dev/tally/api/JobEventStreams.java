@@ -1,6 +1,7 @@
 package dev.tally.api;
 
 import dev.tally.job.Job;
+import dev.tally.job.Jobs;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -26,14 +27,16 @@ class JobEventStreams {
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final JobWatchers watchers;
+    private final Jobs jobs;
     private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tally-sse-keepalive");
         t.setDaemon(true);
         return t;
     });
 
-    JobEventStreams(JobWatchers watchers) {
+    JobEventStreams(JobWatchers watchers, Jobs jobs) {
         this.watchers = watchers;
+        this.jobs = jobs;
     }
 
     SseEmitter open(Job job) {
@@ -57,6 +60,10 @@ class JobEventStreams {
             emitter.complete();
         });
         emitter.onError(e -> cleanUp.run());
+        // A change between the first read and the registration above was announced to nobody:
+        // without this read, a job that finished meanwhile kept its stream open (pinged, never
+        // ended) until the 30-minute timeout. Sending is by version, so nothing is sent twice.
+        stream.onChange(jobs.find(job.id()));
         return emitter;
     }
 
