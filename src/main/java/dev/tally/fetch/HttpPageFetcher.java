@@ -93,6 +93,9 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
      */
     static final int DISCARD_MAX_BYTES = 16 * 1024;
 
+    /** The longest wait for such a body; the watchdog's period makes it up to 20 ms longer. */
+    static final Duration DISCARD_WAIT = Duration.ofMillis(100);
+
     /** RFC 9309 2.5: crawlers must parse at least the first 500 KiB; the rest is ignored. */
     static final int ROBOTS_MAX_BYTES = 512 * 1024;
 
@@ -269,19 +272,19 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             Header location = response.getFirstHeader(HttpHeaders.LOCATION);
             if (isRedirect(status) && location != null) {
                 URI next = redirectTarget(uri, location.getValue(), status);
-                fullyRead = discardIfArrived(response.getEntity());
+                fullyRead = discardSmallBody(response.getEntity(), request);
                 return new Outcome(null, next);
             }
             if (status < 200 || status > 299) {
                 boolean retryable = status == 408 || status == 429 || status >= 500;
-                fullyRead = discardIfArrived(response.getEntity());
+                fullyRead = discardSmallBody(response.getEntity(), request);
                 throw new FetchException(ErrorCode.HTTP_STATUS, retryable, status, "the page answered " + status, null);
             }
             Header contentType = response.getFirstHeader(HttpHeaders.CONTENT_TYPE);
             String contentTypeValue = contentType == null ? null : contentType.getValue();
             Optional<DocumentType> type = ContentTypes.documentType(contentTypeValue);
             if (type.isEmpty()) {
-                fullyRead = discardIfArrived(response.getEntity());
+                fullyRead = discardSmallBody(response.getEntity(), request);
                 throw new FetchException(ErrorCode.UNSUPPORTED_CONTENT_TYPE, false, unsupported(contentTypeValue));
             }
             Body body = readBody(response.getEntity(), watchdog);
@@ -311,15 +314,16 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
     }
 
     /**
-     * Skips an unwanted body that the server declared small and that has already arrived, so that
-     * the connection goes back to the pool (a redirect's next hop and the site's next page reuse
-     * it) instead of being reset. Never waits for bytes: a body still on its way, undeclared,
-     * compressed or larger than {@link #DISCARD_MAX_BYTES} is left to the caller's abort, which
-     * drops the connection (draining it could take as long as the server likes).
+     * Reads an unwanted body that the server declared small, so that the connection goes back to
+     * the pool (a redirect's next hop and the site's next page reuse it) instead of being reset.
+     * Waits for it at most {@link #DISCARD_WAIT} (many servers write a head and its body apart); a
+     * body undeclared, compressed, larger than {@link #DISCARD_MAX_BYTES} or later than that is
+     * left to the caller's abort, which drops the connection (draining could take as long as
+     * the server likes).
      *
-     * @return whether the whole body was skipped and the connection released
+     * @return whether the whole body was read and the connection released
      */
-    private static boolean discardIfArrived(HttpEntity entity) {
+    private boolean discardSmallBody(HttpEntity entity, HttpGet request) {
         if (entity == null) {
             return true; // nothing to read: HttpClient has released the connection already
         }
@@ -327,15 +331,12 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         if (left < 0 || left > DISCARD_MAX_BYTES) {
             return false;
         }
-        try {
+        try (Watchdog brief = new Watchdog(Thread.currentThread(), DISCARD_WAIT)) {
+            brief.watch(request);
             InputStream in = entity.getContent();
-            byte[] buffer = new byte[(int) Math.min(left, BUFFER_SIZE)];
+            byte[] buffer = new byte[(int) Math.min(Math.max(left, 1), BUFFER_SIZE)];
             while (left > 0) {
-                int arrived = (int) Math.min(Math.min(in.available(), left), buffer.length);
-                if (arrived <= 0) {
-                    return false;
-                }
-                int n = in.read(buffer, 0, arrived);
+                int n = in.read(buffer, 0, (int) Math.min(left, buffer.length));
                 if (n < 0) {
                     return false;
                 }
@@ -344,7 +345,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             in.close(); // fully read: releases the connection back to the pool
             return true;
         } catch (IOException e) {
-            return false; // the abort drops it
+            return false; // cut off by the wait's end, or a broken connection: the abort drops it
         }
     }
 
@@ -511,7 +512,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
                 int status = response.getCode();
                 if (isRedirect(status)) {
                     Header location = response.getFirstHeader(HttpHeaders.LOCATION);
-                    fullyRead = discardIfArrived(response.getEntity());
+                    fullyRead = discardSmallBody(response.getEntity(), request);
                     return location == null ? RobotsAnswer.of(RobotsCache.allowAll()) : new RobotsAnswer(null, location.getValue(), status);
                 }
                 if (status >= 200 && status <= 299) {
@@ -523,7 +524,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
                     fullyRead = body.complete;
                     return RobotsAnswer.of(robots.parse(uri.toString(), body.bytes, contentType == null ? null : contentType.getValue()));
                 }
-                fullyRead = discardIfArrived(response.getEntity());
+                fullyRead = discardSmallBody(response.getEntity(), request);
                 if (status >= 400 && status <= 499 && status != 429) {
                     return RobotsAnswer.of(RobotsCache.allowAll());
                 }

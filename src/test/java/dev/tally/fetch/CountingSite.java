@@ -14,17 +14,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP/1.1 server on 127.0.0.1 that counts the TCP connections it accepts and writes each
- * answer, head and body, in one write (as nginx does for a small page), so that a client which
- * keeps its connections is seen to keep them. Unscripted paths answer 404 with a short page.
+ * A real HTTP/1.1 server on 127.0.0.1 that counts the TCP connections it accepts, so that a client
+ * which keeps its connections is seen to keep them. An answer's head and body go in one write (as
+ * nginx does for a small page) unless a delay is scripted between them (as Python's http.server
+ * writes them apart). Unscripted paths answer 404 with a short page.
  */
 final class CountingSite implements AutoCloseable {
 
-    private static final byte[] NOT_FOUND = ("HTTP/1.1 404 X\r\nContent-Type: text/html\r\nContent-Length: 19\r\n\r\n"
-            + "<p>nothing here</p>").getBytes(StandardCharsets.US_ASCII);
+    private record Answer(byte[] head, byte[] body, long bodyDelayMillis) {
+    }
+
+    private static final Answer NOT_FOUND = new Answer(("HTTP/1.1 404 X\r\nContent-Type: text/html\r\n"
+            + "Content-Length: 19\r\n\r\n").getBytes(StandardCharsets.US_ASCII),
+            "<p>nothing here</p>".getBytes(StandardCharsets.US_ASCII), 0);
 
     private final ServerSocket server;
-    private final Map<String, byte[]> answers = new ConcurrentHashMap<>();
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
 
     CountingSite() throws IOException {
@@ -36,11 +41,14 @@ final class CountingSite implements AutoCloseable {
 
     /** Answers {@code path} with this status, these extra header lines and body. */
     CountingSite answer(String path, int status, String headers, byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(("HTTP/1.1 " + status + " X\r\n" + headers + "Content-Length: " + body.length + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(body);
-        answers.put(path, out.toByteArray());
+        return answer(path, status, headers, body, 0);
+    }
+
+    /** As above, the body written {@code bodyDelayMillis} after the head. */
+    CountingSite answer(String path, int status, String headers, byte[] body, long bodyDelayMillis) {
+        byte[] head = ("HTTP/1.1 " + status + " X\r\n" + headers + "Content-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        answers.put(path, new Answer(head, body, bodyDelayMillis));
         return this;
     }
 
@@ -75,11 +83,24 @@ final class CountingSite implements AutoCloseable {
             String head;
             while ((head = readHead(in)) != null) {
                 String path = URI.create(head.split(" ", 3)[1]).getPath();
-                out.write(answers.getOrDefault(path, NOT_FOUND));
+                Answer answer = answers.getOrDefault(path, NOT_FOUND);
+                if (answer.bodyDelayMillis() == 0) {
+                    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+                    whole.writeBytes(answer.head());
+                    whole.writeBytes(answer.body());
+                    out.write(whole.toByteArray());
+                } else {
+                    out.write(answer.head());
+                    out.flush();
+                    Thread.sleep(answer.bodyDelayMillis());
+                    out.write(answer.body());
+                }
                 out.flush();
             }
         } catch (IOException clientWentAway) {
             // a reset connection ends here
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

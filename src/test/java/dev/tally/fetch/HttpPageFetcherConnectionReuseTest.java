@@ -70,6 +70,31 @@ class HttpPageFetcherConnectionReuseTest {
     }
 
     @Test
+    void waitsBrieflyForTheBodyOfAnErrorPageWrittenApartFromItsHead() throws Exception {
+        site.answer("/gone", 410, "Content-Type: text/html\r\n", "<p>gone for good</p>".getBytes(StandardCharsets.UTF_8), 20);
+
+        FetchException gone = catchThrowableOfType(FetchException.class, () -> fetcher.fetch(site.uri("/gone")));
+        fetcher.fetch(site.uri("/page")).close();
+
+        assertThat(gone.code()).isEqualTo(ErrorCode.HTTP_STATUS);
+        assertThat(site.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void doesNotWaitLongForTheBodyOfAnErrorPage() throws Exception {
+        site.answer("/stalling", 404, "Content-Type: text/html\r\n", "<p>late</p>".getBytes(StandardCharsets.UTF_8), 5_000);
+
+        long start = System.nanoTime();
+        FetchException missing = catchThrowableOfType(FetchException.class, () -> fetcher.fetch(site.uri("/stalling")));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        fetcher.fetch(site.uri("/page")).close();
+
+        assertThat(missing.code()).isEqualTo(ErrorCode.HTTP_STATUS);
+        assertThat(millis).as("the 404 reported without waiting for its body").isLessThan(2_000);
+        assertThat(site.connections()).isEqualTo(2);
+    }
+
+    @Test
     void dropsTheConnectionRatherThanReadALargeErrorBody() throws Exception {
         site.answer("/huge-error", 500, "Content-Type: text/html\r\n", new byte[HttpPageFetcher.DISCARD_MAX_BYTES + 1]);
 
