@@ -88,24 +88,37 @@ class SiteServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 def call(method, path, body=None, headers=None):
+    """One request on this thread's connection. With --outage-seconds, a broken connection or a
+    503 (the service restarting) is retried, as a careful client would, until that much time has
+    passed; otherwise, and once that time is spent, it is a failure."""
     h = dict(headers or {})
     if body is not None:
         body = json.dumps(body).encode()
         h["Content-Type"] = "application/json"
-    try:
-        c = getattr(local, "c", None)
-        if c is None:
-            c = local.c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=75)
-        c.request(method, path, body, h)
-        r = c.getresponse()
-        data = r.read()
-        if r.status >= 500:
-            count(f"FAIL: {method} answered {r.status}")
-        return r.status, dict(r.getheaders()), data
-    except Exception as e:
-        count(f"FAIL: {method} broken connection ({type(e).__name__})")
-        local.c = None
-        return 0, {}, b""
+    give_up = time.time() + args.outage_seconds
+    while True:
+        try:
+            c = getattr(local, "c", None)
+            if c is None:
+                c = local.c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=75)
+            c.request(method, path, body, h)
+            r = c.getresponse()
+            data = r.read()
+            if r.status == 503 and time.time() < give_up:
+                count(f"{method} answered 503, retried")
+                time.sleep(1)
+                continue
+            if r.status >= 500:
+                count(f"FAIL: {method} answered {r.status}")
+            return r.status, dict(r.getheaders()), data
+        except Exception as e:
+            local.c = None
+            if time.time() < give_up:
+                count(f"{method} broken connection, retried")
+                time.sleep(1)
+                continue
+            count(f"FAIL: {method} broken connection ({type(e).__name__})")
+            return 0, {}, b""
 
 
 def submit(i):
@@ -130,7 +143,10 @@ def submit(i):
     hooked = random.random() < 0.2
     if hooked:
         body["callbackUrl"] = f"{site}/hook"
-    headers = {"Idempotency-Key": f"soak-{args.run}-{i}"} if random.random() < 0.1 else {}
+    replayed = random.random() < 0.1
+    # A client that retries a submission after a broken connection must send a key, or the retry
+    # could make a second job; with outages expected, every submission carries one.
+    headers = {"Idempotency-Key": f"soak-{args.run}-{i}"} if replayed or args.outage_seconds else {}
     status, _, data = call("POST", "/api/v1/jobs", body, headers)
     count(f"submit {status}")
     if status != 202:
@@ -138,7 +154,7 @@ def submit(i):
     job_id = json.loads(data)["id"]
     with state_lock:
         submitted[job_id] = (kind, hooked)
-    if headers:
+    if replayed:
         status, replay_headers, data = call("POST", "/api/v1/jobs", body, headers)
         if status != 202 or json.loads(data)["id"] != job_id or replay_headers.get("Idempotent-Replayed") != "true":
             count("FAIL: an idempotent replay did not return the same job")
@@ -161,24 +177,31 @@ def follow(job_id):
             elif status != 304:
                 time.sleep(0.5)
     elif how < 0.6:
-        c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=75)
-        try:
-            c.request("GET", f"/api/v1/jobs/{job_id}/events", headers={"Accept": "text/event-stream"})
-            r = c.getresponse()
-            count(f"event stream {r.status}")
-            last = None
-            for line in r:
-                line = line.decode().strip()
-                if line.startswith("data:"):
-                    last = json.loads(line[5:])
-            if last and last["status"] in TERMINAL:
-                return last
-            count("FAIL: an event stream ended before a terminal state")
-        except Exception as e:
-            count(f"FAIL: an event stream broke ({type(e).__name__})")
-        finally:
-            c.close()
-        return None
+        give_up = time.time() + args.outage_seconds
+        while True:
+            c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=75)
+            try:
+                c.request("GET", f"/api/v1/jobs/{job_id}/events", headers={"Accept": "text/event-stream"})
+                r = c.getresponse()
+                count(f"event stream {r.status}")
+                last = None
+                if r.status == 200:
+                    for line in r:
+                        line = line.decode().strip()
+                        if line.startswith("data:"):
+                            last = json.loads(line[5:])
+                if last and last["status"] in TERMINAL:
+                    return last
+                problem = "FAIL: an event stream ended before a terminal state"
+            except Exception as e:
+                problem = f"FAIL: an event stream broke ({type(e).__name__})"
+            finally:
+                c.close()
+            if time.time() >= give_up:
+                count(problem)
+                return None
+            count("event stream reconnected")   # as an EventSource does, after the service restarted
+            time.sleep(1)
     else:
         for _ in range(600):
             status, _, data = call("GET", f"/api/v1/jobs/{job_id}")
@@ -208,7 +231,8 @@ def client(deadline, per_second, first):
             if job and r > 0.97:
                 status, _, _ = call("DELETE", f"/api/v1/jobs/{job_id}")
                 count(f"delete {status}")
-                if status == 204:
+                # 404: a retried delete whose first try went through before the connection broke
+                if status == 204 or (status == 404 and args.outage_seconds):
                     with state_lock:
                         deleted.add(job_id)
             if random.random() < 0.01:
@@ -230,6 +254,9 @@ def main():
     parser.add_argument("--clients", type=int, default=48)
     parser.add_argument("--settle", type=float, default=600, help="seconds to wait for every job to end")
     parser.add_argument("--run", default=str(int(time.time())), help="tag of this run's idempotency keys")
+    parser.add_argument("--outage-seconds", type=float, default=0,
+                        help="how long requests are retried through a broken connection or a 503 (the service"
+                             " restarting); 0: any is a failure")
     args = parser.parse_args()
 
     site = SiteServer(("127.0.0.1", args.site_port), Site)
