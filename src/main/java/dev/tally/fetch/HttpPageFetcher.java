@@ -331,10 +331,18 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         if (left < 0 || left > DISCARD_MAX_BYTES) {
             return false;
         }
+        if (left == 0) { // most redirects: nothing to wait for
+            try {
+                entity.getContent().close(); // releases the connection back to the pool
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
         try (Watchdog brief = new Watchdog(Thread.currentThread(), DISCARD_WAIT)) {
             brief.watch(request);
             InputStream in = entity.getContent();
-            byte[] buffer = new byte[(int) Math.min(Math.max(left, 1), BUFFER_SIZE)];
+            byte[] buffer = new byte[(int) Math.min(left, BUFFER_SIZE)];
             while (left > 0) {
                 int n = in.read(buffer, 0, (int) Math.min(left, buffer.length));
                 if (n < 0) {
