@@ -2,6 +2,7 @@ package dev.tally.fetch;
 
 import dev.tally.job.ErrorCode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -19,17 +20,24 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * {@link CallbackSender} on Apache HttpClient 5 with the same destination guard as page
  * fetching. Redirects are not followed (a receiver answers, or the delivery fails), and the whole
- * POST is aborted when {@code timeout} passes.
+ * POST is aborted when {@code timeout} passes. The answer is the reply's status: its body is read
+ * only when short and prompt (to keep the connection), never waited for past that.
  */
 final class HttpCallbackSender implements CallbackSender, AutoCloseable {
+
+    /** The longest reply read to keep the connection; the same bound as the fetcher's unwanted bodies. */
+    static final int REPLY_MAX_BYTES = HttpPageFetcher.DISCARD_MAX_BYTES;
+    /** How long a reply's body may take after its status. */
+    static final Duration REPLY_WAIT = HttpPageFetcher.DISCARD_WAIT;
 
     private final UrlPolicy urlPolicy;
     private final CloseableHttpClient client;
@@ -72,11 +80,12 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
         headers.forEach(post::setHeader);
         post.setEntity(new ByteArrayEntity(jsonBody, ContentType.APPLICATION_JSON));
         ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ClassicHttpResponse response = null;
+        boolean fullyRead = false;
         try {
-            return client.execute(post, response -> {
-                EntityUtils.consume(response.getEntity());
-                return response.getCode();
-            });
+            response = client.executeOpen(null, post, null);
+            fullyRead = discardReply(response.getEntity(), post);
+            return response.getCode();
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("callback interrupted");
@@ -84,6 +93,58 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
             throw classify(e, post.isCancelled());
         } finally {
             deadline.cancel(false);
+            if (!fullyRead) {
+                // Closing an unread response would drain the rest of the reply; aborting drops the connection.
+                post.cancel();
+            }
+            if (response != null) {
+                try {
+                    response.close();
+                } catch (IOException ignored) {
+                    // the connection is discarded either way
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads the receiver's reply so that the connection goes back to the pool, when it is at most
+     * {@link #REPLY_MAX_BYTES} and arrives within {@link #REPLY_WAIT}; its status is the answer
+     * either way. A longer, slower or endless reply is left to the caller's abort, which drops the
+     * connection: a receiver's reply must not hold a sender.
+     *
+     * @return whether the whole reply was read and the connection released
+     */
+    private boolean discardReply(HttpEntity entity, HttpPost post) {
+        if (entity == null) {
+            return true; // no body: HttpClient has released the connection already
+        }
+        long declared = entity.getContentLength();
+        if (declared > REPLY_MAX_BYTES) {
+            return false;
+        }
+        ScheduledFuture<?> wait = declared == 0 ? null
+                : deadlines.schedule(post::cancel, REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            // Not closed unless read to its end: closing would drain what is left.
+            InputStream in = entity.getContent();
+            byte[] buffer = new byte[4096];
+            long read = 0;
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                read += n;
+                if (read > REPLY_MAX_BYTES) {
+                    return false;
+                }
+            }
+            in.close(); // fully read: releases the connection back to the pool
+            return true;
+        } catch (IOException e) {
+            return false; // cut off by the wait, or a broken connection: the abort drops it
+        } finally {
+            if (wait != null) {
+                wait.cancel(false);
+            }
         }
     }
 

@@ -21,12 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CountingSite implements AutoCloseable {
 
-    private record Answer(byte[] head, byte[] body, long bodyDelayMillis) {
+    /** @param endless whether the body is chunks sent every few milliseconds until the client goes */
+    private record Answer(byte[] head, byte[] body, long bodyDelayMillis, boolean endless) {
     }
 
     private static final Answer NOT_FOUND = new Answer(("HTTP/1.1 404 X\r\nContent-Type: text/html\r\n"
             + "Content-Length: 19\r\n\r\n").getBytes(StandardCharsets.US_ASCII),
-            "<p>nothing here</p>".getBytes(StandardCharsets.US_ASCII), 0);
+            "<p>nothing here</p>".getBytes(StandardCharsets.US_ASCII), 0, false);
 
     private final ServerSocket server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
@@ -48,7 +49,15 @@ final class CountingSite implements AutoCloseable {
     CountingSite answer(String path, int status, String headers, byte[] body, long bodyDelayMillis) {
         byte[] head = ("HTTP/1.1 " + status + " X\r\n" + headers + "Content-Length: " + body.length + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-        answers.put(path, new Answer(head, body, bodyDelayMillis));
+        answers.put(path, new Answer(head, body, bodyDelayMillis, false));
+        return this;
+    }
+
+    /** Answers {@code path} with this status and a chunked body that never ends. */
+    CountingSite answerEndlessly(String path, int status, String headers) {
+        byte[] head = ("HTTP/1.1 " + status + " X\r\n" + headers + "Transfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        answers.put(path, new Answer(head, "10\r\n{\"more\": \"yes\"}\n\r\n".getBytes(StandardCharsets.US_ASCII), 0, true));
         return this;
     }
 
@@ -75,15 +84,27 @@ final class CountingSite implements AutoCloseable {
         }
     }
 
-    /** GET requests one after another on one connection, until the client closes or resets it. */
+    /**
+     * Requests one after another on one connection, until the client closes or resets it; a
+     * request's body (declared by Content-Length) is read and ignored.
+     */
     private void serve(Socket socket) {
         try (socket) {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             String head;
             while ((head = readHead(in)) != null) {
+                in.skipNBytes(contentLength(head));
                 String path = URI.create(head.split(" ", 3)[1]).getPath();
                 Answer answer = answers.getOrDefault(path, NOT_FOUND);
+                if (answer.endless()) {
+                    out.write(answer.head());
+                    while (true) {
+                        out.write(answer.body());
+                        out.flush();
+                        Thread.sleep(5);
+                    }
+                }
                 if (answer.bodyDelayMillis() == 0) {
                     ByteArrayOutputStream whole = new ByteArrayOutputStream();
                     whole.writeBytes(answer.head());
@@ -102,6 +123,16 @@ final class CountingSite implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static long contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Content-Length")) {
+                return Long.parseLong(line.substring(colon + 1).trim());
+            }
+        }
+        return 0;
     }
 
     private static String readHead(InputStream in) throws IOException {

@@ -1,0 +1,85 @@
+package dev.tally.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A webhook's answer is the receiver's status: a short reply is read so the connection serves the
+ * next delivery, while a long or endless reply is never waited for (it would hold a sender until
+ * the timeout and turn a delivered webhook into a failed attempt, sent again).
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class HttpCallbackSenderTest {
+
+    private static final Map<String, String> HEADERS = Map.of("Tally-Event", "job.succeeded");
+    private static final byte[] JOB = "{\"id\":\"0193a4f0-0000-7000-8000-000000000001\",\"status\":\"SUCCEEDED\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private CountingSite receiver;
+    private HttpCallbackSender sender;
+
+    @BeforeEach
+    void start() throws IOException {
+        receiver = new CountingSite();
+        sender = new HttpCallbackSender(FetcherTestSupport.properties(true));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        sender.close();
+        receiver.close();
+    }
+
+    @Test
+    void keepsTheConnectionAfterAShortReply() throws Exception {
+        receiver.answer("/hooks", 200, "Content-Type: application/json\r\n", "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+
+        int first = sender.post(receiver.uri("/hooks"), HEADERS, JOB, TIMEOUT);
+        int second = sender.post(receiver.uri("/hooks"), HEADERS, JOB, TIMEOUT);
+
+        assertThat(first).isEqualTo(200);
+        assertThat(second).isEqualTo(200);
+        assertThat(receiver.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void takesTheStatusOfAnEndlessReplyWithoutWaitingForItsEnd() throws Exception {
+        receiver.answerEndlessly("/stream", 200, "Content-Type: application/x-ndjson\r\n");
+
+        int status = sender.post(receiver.uri("/stream"), HEADERS, JOB, TIMEOUT);
+
+        assertThat(status).isEqualTo(200);
+    }
+
+    @Test
+    void dropsTheConnectionRatherThanReadALongReply() throws Exception {
+        byte[] longPage = "<p>thank you</p>\n".repeat(2_000).getBytes(StandardCharsets.UTF_8); // 34 KB
+        receiver.answer("/verbose", 202, "Content-Type: text/html\r\n", longPage);
+
+        int first = sender.post(receiver.uri("/verbose"), HEADERS, JOB, TIMEOUT);
+        int second = sender.post(receiver.uri("/verbose"), HEADERS, JOB, TIMEOUT);
+
+        assertThat(first).isEqualTo(202);
+        assertThat(second).isEqualTo(202);
+        assertThat(receiver.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void takesTheStatusOfAReplyWhoseBodyNeverComes() throws Exception {
+        receiver.answer("/late", 500, "Content-Type: text/plain\r\n", "busy".getBytes(StandardCharsets.US_ASCII), 60_000);
+
+        int status = sender.post(receiver.uri("/late"), HEADERS, JOB, TIMEOUT);
+
+        assertThat(status).isEqualTo(500);
+    }
+}
