@@ -41,7 +41,11 @@ import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.util.UriComponentsBuilder;
 
-/** The jobs API, contract section 1. */
+/**
+ * The jobs API, contract section 1. Every mapping that answers a body names what it produces, so
+ * that an Accept the API cannot honour is refused (406) before anything is done: a submission or a
+ * cancel must not happen and then be answered as an error.
+ */
 @RestController
 @ConditionalOnRole(Role.API)
 @RequestMapping("/api/v1/jobs")
@@ -67,13 +71,13 @@ class JobController {
         this.bodies = bodies;
     }
 
-    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobView> submit(@RequestBody SubmitJobRequest request,
                                    @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         return JobSubmissions.accepted(submissions.submit(request, idempotencyKey));
     }
 
-    @GetMapping("/{id}")
+    @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     Object get(@PathVariable String id,
                @RequestParam(defaultValue = "10") @Min(0) @Max(100) int top,
                @RequestParam(required = false) @Min(0) @Max(60) Integer waitSeconds,
@@ -151,7 +155,7 @@ class JobController {
         return ok(job, top);
     }
 
-    @GetMapping
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     JobListView list(@RequestParam(required = false) String status,
                      @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit,
                      @RequestParam(required = false) String cursor,
@@ -196,7 +200,7 @@ class JobController {
         out.flush();
     }
 
-    @PostMapping("/{id}/cancel")
+    @PostMapping(path = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
     JobView cancel(@PathVariable String id) {
         return JobView.of(jobs.cancel(find(id).id()), JobView.DEFAULT_TOP);
     }

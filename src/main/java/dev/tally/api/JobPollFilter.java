@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.filter.ServerHttpObservationFilter;
@@ -30,6 +31,7 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  * headers, CORS) and inside the request observation, to which it gives the URI pattern MVC would,
  * and answers with {@link FinishedJobBodies#answer} exactly as {@code JobController} does. Anything
  * else goes on to MVC unchanged: another method or path, a query ({@code top}, {@code waitSeconds}),
+ * an Accept other than none, any or JSON (MVC negotiates it, and refuses what it cannot honour),
  * a malformed id, a job that is unknown or another client's (MVC's 404 problem), and a failed
  * lookup (MVC's error handling).
  */
@@ -68,7 +70,7 @@ class JobPollFilter implements Filter {
     /** The caller's job this request polls plainly, or null when MVC is to handle the request. */
     private Job plainPollTarget(HttpServletRequest request) {
         if (request.getDispatcherType() != DispatcherType.REQUEST || !"GET".equals(request.getMethod())
-                || request.getQueryString() != null) {
+                || request.getQueryString() != null || !JobSubmitFilter.acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
             return null;
         }
         String uri = request.getRequestURI();

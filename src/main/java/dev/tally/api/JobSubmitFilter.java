@@ -133,7 +133,8 @@ class JobSubmitFilter implements Filter {
         return type.equals("application/json") || type.equals("application/json;charset=utf-8");
     }
 
-    private static boolean acceptsJson(String accept) {
+    /** Whether an Accept header asks for nothing, anything or exactly JSON: the short paths' answers. */
+    static boolean acceptsJson(String accept) {
         return accept == null || accept.equals("*/*") || accept.equals(MediaType.APPLICATION_JSON_VALUE);
     }
 

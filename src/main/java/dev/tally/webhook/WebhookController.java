@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -39,7 +40,7 @@ class WebhookController {
     record DeliveriesView(String jobId, List<DeliveryView> deliveries) {
     }
 
-    @GetMapping("/api/v1/jobs/{id}/webhooks")
+    @GetMapping(path = "/api/v1/jobs/{id}/webhooks", produces = MediaType.APPLICATION_JSON_VALUE)
     DeliveriesView deliveries(@PathVariable String id) {
         UUID jobId;
         try {
