@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -59,6 +60,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<ProblemDetail> invalid(InvalidRequestException e) {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), "invalid-request");
+    }
+
+    /**
+     * Tomcat could not read the query string: a parameter not validly percent-encoded (the cause
+     * says how), or more than {@code server.tomcat.max-parameter-count} (1,000) parameters.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> unreadableQuery(InvalidParameterException e) {
+        String detail = e.getCause() != null
+                ? "a query parameter is not validly percent-encoded"
+                : "the query string has too many parameters";
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", detail, "invalid-request");
     }
 
     @ExceptionHandler(BodyTooLargeException.class)

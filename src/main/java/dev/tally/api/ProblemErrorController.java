@@ -1,0 +1,42 @@
+package dev.tally.api;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The container's error page, {@code /error}, as problem+json in place of Spring Boot's own JSON:
+ * errors raised outside Spring MVC's handlers reach it (a request path Spring Security's firewall
+ * refuses — an encoded slash, a dot segment, a semicolon, a control character — and any other
+ * {@code sendError} of a filter), and they are answered like every other error. Whatever the
+ * Accept: a client must be able to read the error. Asked for directly, {@code /error} is not a path.
+ */
+@RestController
+class ProblemErrorController implements ErrorController {
+
+    @RequestMapping("${server.error.path:/error}")
+    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer c && c >= 400 ? c : HttpStatus.NOT_FOUND.value();
+        HttpStatus known = HttpStatus.resolve(status);
+        ProblemDetail problem = ProblemDetail.forStatus(status);
+        problem.setType(URI.create("urn:tally:problem:" + ProblemReportValve.type(status)));
+        problem.setTitle(known == null ? "Error" : known.getReasonPhrase());
+        problem.setDetail(code == null ? "no such path" : ProblemReportValve.detail(status, known));
+        if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String path) {
+            try {
+                problem.setInstance(URI.create(path));
+            } catch (IllegalArgumentException notAUri) {
+                // the path is the client's and may be anything: the problem goes without it
+            }
+        }
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+}
