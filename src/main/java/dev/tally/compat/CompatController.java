@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
 import dev.tally.role.ConditionalOnRole;
@@ -20,6 +21,7 @@ import dev.tally.role.Role;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -167,6 +169,15 @@ class CompatController {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A query string Tomcat cannot read (bad percent-encoding, over 1,000 parameters) is the
+     * original envelope's 400 here too, not the jobs API's problem.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Envelope> unreadableQuery() {
+        return failure("The query string could not be read");
     }
 
     private static ResponseEntity<Envelope> failure(String message) {

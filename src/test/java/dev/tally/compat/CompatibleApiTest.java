@@ -3,6 +3,7 @@ package dev.tally.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.support.Api;
+import dev.tally.support.RawHttp;
 import dev.tally.support.TallyIntegrationTest;
 import dev.tally.support.TestSite;
 import java.net.http.HttpRequest;
@@ -136,6 +137,16 @@ class CompatibleApiTest {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json().get("success").asBoolean()).isFalse();
         assertThat(fetchRaw("{\"job_id\":\"nonsense\"}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void unreadableJobIdQueryIsABadRequestInTheOriginalEnvelope() throws Exception {
+        RawHttp.RawAnswer answer = RawHttp.send(port, "GET /word-count?job_id=%zz HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("success").asBoolean()).isFalse();
+        assertThat(answer.json().get("message").asString()).isEqualTo("The query string could not be read");
     }
 
     private JsonNode awaitCompatStatus(String jobId, String status) {
