@@ -30,8 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Who may call what. Always: stateless, no CSRF (no cookies), security headers (CSP,
  * X-Content-Type-Options, frame options, Referrer-Policy), CORS only for configured origins,
- * health endpoints open. With {@code tally.auth.mode} api-key or jwt, everything else needs a
- * Bearer credential (401 problem+json otherwise); rate limits apply per client when enabled.
+ * health endpoints, the dashboard's files and the API docs open. With {@code tally.auth.mode}
+ * api-key or jwt, everything else needs a Bearer credential (401 problem+json otherwise); rate
+ * limits apply per client when enabled.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -39,6 +40,10 @@ class SecurityConfiguration {
     private static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     private static final String DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
             + "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    /** The dashboard runs its own script and calls the API of its own origin, nothing else. */
+    private static final String DASHBOARD_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     /**
      * No Spring Security observations: they feed tracing, which Tally does not set up, and wrapping
@@ -68,6 +73,18 @@ class SecurityConfiguration {
         http.securityMatcher("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**")
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll());
         return common(http, cors, DOCS_CSP).build();
+    }
+
+    /**
+     * The dashboard's page and files: static and open to anyone (what it shows it reads from the
+     * API with the key the user types), with a CSP that lets its own script run.
+     */
+    @Bean
+    @Order(1)
+    SecurityFilterChain dashboardChain(HttpSecurity http, AuthProperties.Cors cors) throws Exception {
+        http.securityMatcher("/", "/dashboard/**")
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        return common(http, cors, DASHBOARD_CSP).build();
     }
 
     @Bean

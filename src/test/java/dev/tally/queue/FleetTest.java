@@ -60,6 +60,7 @@ class FleetTest {
             TallyProcess workerB = start(all, common, "worker");
             assertThat(apiA.api().get("/api/v1/jobs").status()).isEqualTo(200);
             assertThat(workerA.api().get("/api/v1/jobs").status()).as("a worker serves no API").isEqualTo(404);
+            assertThat(workerA.api().get("/").status()).as("nor the dashboard, which needs the API").isEqualTo(404);
             assertThat(workerA.api().get("/actuator/health/readiness").status()).isEqualTo(200);
 
             Map<String, String> expectedWordById = new HashMap<>();

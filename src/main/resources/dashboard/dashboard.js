@@ -1,0 +1,332 @@
+// Tally's dashboard: submits jobs and follows the newest ones through the public API (/api/v1/jobs),
+// with the API key the user types (kept for this browser tab only). Everything a job carries (its
+// URL, its words, its error) comes from other people's pages, so it is only ever set as text, never
+// as markup.
+'use strict';
+
+const REFRESH_MILLIS = 2000;
+const HEALTH_MILLIS = 10000;
+const TOP_WORDS = 25;
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+const $ = (id) => document.getElementById(id);
+let selectedId = null;
+let refreshing = false;
+
+/** Calls the API; resolves to the parsed JSON (or null for 204), rejects with the problem's detail. */
+async function api(path, options = {}) {
+  const headers = Object.assign({Accept: 'application/json'}, options.headers || {});
+  const key = $('api-key').value.trim();
+  if (key) {
+    headers.Authorization = 'Bearer ' + key;
+  }
+  const response = await fetch(path, Object.assign({}, options, {headers}));
+  if (response.status === 204) {
+    return null;
+  }
+  const body = await response.text();
+  let parsed = null;
+  try {
+    parsed = body ? JSON.parse(body) : null;
+  } catch (e) {
+    // not JSON: reported below by status
+  }
+  if (!response.ok) {
+    const detail = parsed && (parsed.detail || parsed.title);
+    const error = new Error(response.status === 401
+        ? 'an API key is needed (authentication is on): type it above'
+        : (detail || 'the service answered ' + response.status));
+    error.status = response.status;
+    throw error;
+  }
+  return parsed;
+}
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) {
+    node.textContent = String(text);
+  }
+  if (className) {
+    node.className = className;
+  }
+  return node;
+}
+
+function say(id, message, isError) {
+  const node = $(id);
+  node.textContent = message || '';
+  node.classList.toggle('error', Boolean(isError));
+}
+
+function time(iso) {
+  return iso ? new Date(iso).toLocaleTimeString() : '';
+}
+
+function took(job) {
+  if (!job.finishedAt) {
+    return '';
+  }
+  const millis = new Date(job.finishedAt) - new Date(job.createdAt);
+  return millis < 1000 ? millis + ' ms' : (millis / 1000).toFixed(1) + ' s';
+}
+
+function sourceText(job) {
+  return job.source.type === 'url' ? job.source.url : 'text, ' + job.source.length + ' characters';
+}
+
+function badge(status) {
+  return element('span', status, 'badge ' + status);
+}
+
+// ------------------------------------------------------------------------------------------ jobs
+
+async function refreshJobs() {
+  if (refreshing) {
+    return;
+  }
+  refreshing = true;
+  try {
+    const params = new URLSearchParams({limit: $('limit').value});
+    if ($('status-filter').value) {
+      params.set('status', $('status-filter').value);
+    }
+    const page = await api('/api/v1/jobs?' + params);
+    renderJobs(page.items);
+    say('list-message', page.items.length ? '' : 'No jobs yet: submit one above.');
+    $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+  } catch (e) {
+    say('list-message', 'Could not list the jobs: ' + e.message, true);
+  } finally {
+    refreshing = false;
+  }
+}
+
+function renderJobs(jobs) {
+  const rows = jobs.map((job) => {
+    const row = document.createElement('tr');
+    row.dataset.id = job.id;
+    row.dataset.status = job.status;
+    row.classList.toggle('selected', job.id === selectedId);
+    row.append(
+        element('td', time(job.createdAt)),
+        element('td', sourceText(job), 'source'),
+        cell(badge(job.status)),
+        element('td', job.attempts, 'number'),
+        element('td', job.result ? job.result.totalWords : '', 'number words'),
+        element('td', job.result ? job.result.distinctWords : '', 'number'),
+        element('td', took(job), 'number'),
+        cell(actions(job)));
+    row.addEventListener('click', () => select(job.id));
+    return row;
+  });
+  $('job-table').tBodies[0].replaceChildren(...rows);
+  const counts = {};
+  jobs.forEach((job) => { counts[job.status] = (counts[job.status] || 0) + 1; });
+  $('summary').textContent = Object.entries(counts).map(([status, n]) => n + ' ' + status.toLowerCase()).join(', ');
+}
+
+function cell(child) {
+  const td = document.createElement('td');
+  td.append(child);
+  return td;
+}
+
+function actions(job) {
+  const span = element('span', null, 'actions');
+  if (!TERMINAL.has(job.status)) {
+    span.append(button('Cancel', 'cancel', () => act(job.id, 'POST', '/cancel')));
+  }
+  span.append(button('Delete', 'delete', () => {
+    if (window.confirm('Delete this job and its result?')) {
+      act(job.id, 'DELETE', '');
+    }
+  }));
+  return span;
+}
+
+function button(label, className, onClick) {
+  const b = element('button', label, 'quiet ' + className);
+  b.type = 'button';
+  b.addEventListener('click', (event) => {
+    event.stopPropagation(); // not a click on the row
+    onClick();
+  });
+  return b;
+}
+
+async function act(id, method, suffix) {
+  try {
+    await api('/api/v1/jobs/' + id + suffix, {method});
+    if (method === 'DELETE' && id === selectedId) {
+      closeDetail();
+    }
+  } catch (e) {
+    say('list-message', e.message, true);
+  }
+  refreshJobs();
+  if (id === selectedId) {
+    refreshDetail();
+  }
+}
+
+// ---------------------------------------------------------------------------------------- submit
+
+function sourceKind() {
+  return document.querySelector('input[name=kind]:checked').value;
+}
+
+function showSourceField() {
+  const url = sourceKind() === 'url';
+  $('url').hidden = !url;
+  $('text').hidden = url;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const body = sourceKind() === 'url' ? {url: $('url').value.trim()} : {text: $('text').value};
+  $('submit-button').disabled = true;
+  try {
+    const job = await api('/api/v1/jobs', {
+      method: 'POST',
+      headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify(body),
+    });
+    say('submit-message', 'Job ' + job.id + ' accepted.');
+    select(job.id);
+    refreshJobs();
+  } catch (e) {
+    say('submit-message', 'Not accepted: ' + e.message, true);
+  } finally {
+    $('submit-button').disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------- detail
+
+function select(id) {
+  selectedId = id;
+  $('detail').hidden = false;
+  document.querySelectorAll('#job-table tbody tr').forEach((row) => row.classList.toggle('selected', row.dataset.id === id));
+  refreshDetail();
+}
+
+function closeDetail() {
+  selectedId = null;
+  $('detail').hidden = true;
+  document.querySelectorAll('#job-table tbody tr.selected').forEach((row) => row.classList.remove('selected'));
+}
+
+async function refreshDetail() {
+  const id = selectedId;
+  if (!id) {
+    return;
+  }
+  try {
+    const job = await api('/api/v1/jobs/' + id + '?top=' + TOP_WORDS);
+    if (id === selectedId) {
+      renderDetail(job);
+      say('detail-message', '');
+    }
+  } catch (e) {
+    say('detail-message', e.status === 404 ? 'This job is gone (deleted).' : e.message, true);
+  }
+}
+
+function renderDetail(job) {
+  $('detail-id').textContent = job.id;
+  const fields = [['Status', badge(job.status)], ['Source', sourceText(job)], ['Created', job.createdAt],
+    ['Started', job.startedAt], ['Finished', job.finishedAt], ['Attempts', job.attempts]];
+  if (job.result) {
+    fields.push(['Words', job.result.totalWords], ['Distinct words', job.result.distinctWords]);
+  }
+  if (job.error) {
+    fields.push(['Error', job.error.code + ': ' + job.error.message + (job.error.retryable ? ' (retryable)' : '')]);
+  }
+  const list = fields.filter(([, value]) => value !== null && value !== undefined).flatMap(([name, value]) => {
+    const dd = document.createElement('dd');
+    dd.append(value instanceof Node ? value : String(value));
+    return [element('dt', name), dd];
+  });
+  $('detail-fields').replaceChildren(...list);
+  const words = job.result ? job.result.topWords : [];
+  const most = words.length ? words[0].count : 1;
+  $('top-words').tBodies[0].replaceChildren(...words.map((w) => {
+    const bar = element('div', null, 'bar');
+    bar.style.width = Math.max(1, Math.round(100 * w.count / most)) + '%';
+    const row = document.createElement('tr');
+    row.append(element('td', w.word, 'word'), element('td', w.count, 'number'), cell(bar));
+    return row;
+  }));
+  $('top-words').hidden = words.length === 0;
+  $('download-csv').hidden = job.status !== 'SUCCEEDED';
+}
+
+async function downloadCsv() {
+  const id = selectedId;
+  try {
+    const key = $('api-key').value.trim();
+    const response = await fetch('/api/v1/jobs/' + id + '/words', {
+      headers: Object.assign({Accept: 'text/csv'}, key ? {Authorization: 'Bearer ' + key} : {}),
+    });
+    if (!response.ok) {
+      throw new Error('the service answered ' + response.status);
+    }
+    const link = element('a');
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = 'tally-' + id + '.csv';
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  } catch (e) {
+    say('detail-message', 'Could not download the words: ' + e.message, true);
+  }
+}
+
+// ---------------------------------------------------------------------------------------- health
+
+async function refreshHealth() {
+  const node = $('health');
+  try {
+    const response = await fetch('/actuator/health', {headers: {Accept: 'application/json'}});
+    const health = await response.json();
+    node.textContent = health.status;
+    node.className = 'badge ' + health.status;
+  } catch (e) {
+    node.textContent = 'unreachable';
+    node.className = 'badge DOWN';
+  }
+}
+
+// ------------------------------------------------------------------------------------------ wiring
+
+function tick() {
+  if ($('live').checked && !document.hidden) {
+    refreshJobs();
+    const selectedRow = document.querySelector('#job-table tbody tr.selected');
+    if (selectedId && (!selectedRow || !TERMINAL.has(selectedRow.dataset.status)
+        || !$('detail-fields').textContent.includes(selectedRow.dataset.status))) {
+      refreshDetail();
+    }
+  }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('api-key').value = sessionStorage.getItem('tally.apiKey') || '';
+  $('api-key').addEventListener('change', () => {
+    sessionStorage.setItem('tally.apiKey', $('api-key').value.trim());
+    refreshJobs();
+  });
+  document.querySelectorAll('input[name=kind]').forEach((radio) => radio.addEventListener('change', showSourceField));
+  $('submit-form').addEventListener('submit', submit);
+  $('status-filter').addEventListener('change', refreshJobs);
+  $('limit').addEventListener('change', refreshJobs);
+  $('close-detail').addEventListener('click', closeDetail);
+  $('download-csv').addEventListener('click', downloadCsv);
+  showSourceField();
+  refreshHealth();
+  refreshJobs();
+  setInterval(tick, REFRESH_MILLIS);
+  setInterval(refreshHealth, HEALTH_MILLIS);
+});

@@ -1,0 +1,143 @@
+package dev.tally.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Api;
+import dev.tally.support.HeadlessChromium;
+import dev.tally.support.TallyIntegrationTest;
+import dev.tally.support.TestSite;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The dashboard at {@code /}, driven in a real headless Chromium against the running service: a
+ * user submits a text or a page, watches the job reach its end in the table, reads its top words or
+ * its error, and cancels a job, all under the page's own Content-Security-Policy and without a
+ * script error in the console.
+ */
+@TallyIntegrationTest
+class DashboardTest {
+
+    private static final Pattern ACCEPTED = Pattern.compile("Job ([0-9a-f-]{36}) accepted");
+    private static HeadlessChromium browser;
+
+    @LocalServerPort
+    int port;
+
+    TestSite site = TestSite.get();
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = new HeadlessChromium();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        browser.close();
+    }
+
+    @BeforeEach
+    void openDashboard() {
+        browser.driver().get("http://127.0.0.1:" + port + "/");
+        browser.waiting(10).until(ExpectedConditions.textToBe(By.id("health"), "UP"));
+    }
+
+    @AfterEach
+    void noScriptErrors() {
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void servesThePageAndItsFilesWithoutCredentialsUnderAPolicyForItsOwnScript() {
+        Api api = new Api(port);
+
+        Api.Response page = api.get("/");
+        Api.Response script = api.get("/dashboard/dashboard.js");
+        Api.Response style = api.get("/dashboard/dashboard.css");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("Content-Type")).startsWith("text/html");
+        assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'").contains("connect-src 'self'")
+                .doesNotContain("unsafe-inline");
+        assertThat(page.body()).contains("<script src=\"/dashboard/dashboard.js\"");
+        assertThat(script.status()).isEqualTo(200);
+        assertThat(script.header("Content-Type")).contains("javascript");
+        assertThat(style.status()).isEqualTo(200);
+        assertThat(style.header("Content-Type")).startsWith("text/css");
+    }
+
+    @Test
+    void countsASubmittedTextAndShowsItsTopWords() {
+        browser.driver().findElement(By.cssSelector("input[name=kind][value=text]")).click();
+        browser.driver().findElement(By.id("text")).sendKeys("The cat saw the dog; the dog saw the cat's tail.");
+
+        String id = submit();
+
+        WebElement row = awaitStatus(id, "SUCCEEDED");
+        assertThat(row.findElement(By.cssSelector("td.words")).getText()).isEqualTo("11");
+        WebElement topWord = browser.waiting(10).until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#top-words tbody tr:first-child")));
+        assertThat(topWord.findElement(By.cssSelector("td.word")).getText()).isEqualTo("the");
+        assertThat(topWord.findElements(By.tagName("td")).get(1).getText()).isEqualTo("4");
+        assertThat(browser.driver().findElement(By.id("detail-id")).getText()).isEqualTo(id);
+    }
+
+    @Test
+    void showsWhyAPageFailed() {
+        site.page("/dashboard/missing.html", 404, "text/html", "<p>not here</p>");
+        browser.driver().findElement(By.id("url")).sendKeys(site.url("/dashboard/missing.html"));
+
+        String id = submit();
+
+        awaitStatus(id, "FAILED");
+        browser.waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-fields"),
+                "HTTP_STATUS: the page answered 404"));
+    }
+
+    @Test
+    void cancelsAJobFromTheTable() {
+        site.slowHtml("/dashboard/slow.html", 2_500, "<p>slow words</p>");
+        browser.driver().findElement(By.id("url")).sendKeys(site.url("/dashboard/slow.html"));
+        String id = submit();
+
+        browser.waiting(10).until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("tr[data-id='" + id + "'] button.cancel"))).click();
+
+        awaitStatus(id, "CANCELLED");
+    }
+
+    @Test
+    void showsTheProblemOfASubmissionTheServiceRefuses() {
+        browser.driver().findElement(By.id("url")).sendKeys("ftp://example.com/file.txt");
+
+        browser.driver().findElement(By.id("submit-button")).click();
+
+        browser.waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-message"),
+                "Not accepted: url must be an absolute http or https URL"));
+        browser.consoleErrors(); // Chromium logs the 400 answer itself; the page handled it
+    }
+
+    /** Submits the form and returns the id of the job the page says it accepted. */
+    private String submit() {
+        browser.driver().findElement(By.id("submit-button")).click();
+        browser.waiting(10).until(ExpectedConditions.textMatches(By.id("submit-message"), ACCEPTED));
+        Matcher accepted = ACCEPTED.matcher(browser.driver().findElement(By.id("submit-message")).getText());
+        assertThat(accepted.find()).isTrue();
+        return accepted.group(1);
+    }
+
+    /** Waits for the job's row in the table to show {@code status}, as the page refreshes itself. */
+    private WebElement awaitStatus(String id, String status) {
+        By row = By.cssSelector("tr[data-id='" + id + "'][data-status='" + status + "']");
+        return browser.waiting(20).until(ExpectedConditions.visibilityOfElementLocated(row));
+    }
+}
