@@ -1,5 +1,6 @@
 package dev.tally.api;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Accept: a client must be able to read the error. Asked for directly, {@code /error} is not a path.
  */
 @RestController
+@Hidden // not an operation of the API
 class ProblemErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")

@@ -2,6 +2,7 @@ package dev.tally.dashboard;
 
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
+import io.swagger.v3.oas.annotations.Hidden;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
  * served without credentials (SecurityConfiguration) and only by processes that serve the API.
  */
 @RestController
+@Hidden // not an operation of the API
 @ConditionalOnRole(Role.API)
 class DashboardController {
 
