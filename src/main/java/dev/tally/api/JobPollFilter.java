@@ -70,7 +70,8 @@ class JobPollFilter implements Filter {
     /** The caller's job this request polls plainly, or null when MVC is to handle the request. */
     private Job plainPollTarget(HttpServletRequest request) {
         if (request.getDispatcherType() != DispatcherType.REQUEST || !"GET".equals(request.getMethod())
-                || request.getQueryString() != null || !JobSubmitFilter.acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
+                || request.getQueryString() != null
+                || !JobSubmitFilter.acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
             return null;
         }
         String uri = request.getRequestURI();

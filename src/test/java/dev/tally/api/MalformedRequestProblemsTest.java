@@ -14,9 +14,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Requests too broken for the API to see them (Tomcat answers them itself, or Spring Security's
- * firewall refuses their path) and query strings that cannot be read are answered as every other error: problem+json with a {@code urn:tally:problem:}
- * type and a 4xx/5xx status that says what was wrong, never an HTML page or a 500. Each request is
- * written by hand on a raw socket, as a broken client would.
+ * firewall refuses their path) and query strings that cannot be read are answered as every other
+ * error: problem+json with a {@code urn:tally:problem:} type and a 4xx/5xx status that says what
+ * was wrong, never an HTML page or a 500. Each request is written by hand on a raw socket, as a
+ * broken client would.
  */
 @TallyIntegrationTest
 class MalformedRequestProblemsTest {

@@ -56,7 +56,8 @@ class DashboardWithApiKeysTest {
         browser.driver().findElement(By.id("api-key")).sendKeys(carol + "\n");
         browser.driver().findElement(By.id("status-filter")).click(); // leaves the key field: its change fires
 
-        browser.waiting(10).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-id='" + carolsJob + "']")));
+        browser.waiting(10).until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("tr[data-id='" + carolsJob + "']")));
         assertThat(browser.driver().findElements(By.cssSelector("tr[data-id='" + davesJob + "']"))).isEmpty();
         assertThat(browser.consoleErrors()).allMatch(error -> error.contains("status of 401"),
                 "only the refused calls made before the key was typed");
