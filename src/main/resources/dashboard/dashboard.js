@@ -11,6 +11,7 @@ const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 const $ = (id) => document.getElementById(id);
 let selectedId = null;
+let detailStatus = null; // the status the detail panel shows
 let refreshing = false;
 
 /** Calls the API; resolves to the parsed JSON (or null for 204), rejects with the problem's detail. */
@@ -60,7 +61,11 @@ function say(id, message, isError) {
 }
 
 function time(iso) {
-  return iso ? new Date(iso).toLocaleTimeString() : '';
+  if (!iso) {
+    return '';
+  }
+  const at = new Date(iso);
+  return at.toDateString() === new Date().toDateString() ? at.toLocaleTimeString() : at.toLocaleString();
 }
 
 function took(job) {
@@ -206,6 +211,7 @@ async function submit(event) {
 
 function select(id) {
   selectedId = id;
+  detailStatus = null;
   $('detail').hidden = false;
   document.querySelectorAll('#job-table tbody tr').forEach((row) => row.classList.toggle('selected', row.dataset.id === id));
   refreshDetail();
@@ -213,6 +219,7 @@ function select(id) {
 
 function closeDetail() {
   selectedId = null;
+  detailStatus = null;
   $('detail').hidden = true;
   document.querySelectorAll('#job-table tbody tr.selected').forEach((row) => row.classList.remove('selected'));
 }
@@ -229,11 +236,15 @@ async function refreshDetail() {
       say('detail-message', '');
     }
   } catch (e) {
+    if (e.status === 404 && id === selectedId) {
+      detailStatus = 'GONE'; // not asked for again
+    }
     say('detail-message', e.status === 404 ? 'This job is gone (deleted).' : e.message, true);
   }
 }
 
 function renderDetail(job) {
+  detailStatus = job.status;
   $('detail-id').textContent = job.id;
   const fields = [['Status', badge(job.status)], ['Source', sourceText(job)], ['Created', job.createdAt],
     ['Started', job.startedAt], ['Finished', job.finishedAt], ['Attempts', job.attempts]];
@@ -304,9 +315,8 @@ async function refreshHealth() {
 function tick() {
   if ($('live').checked && !document.hidden) {
     refreshJobs();
-    const selectedRow = document.querySelector('#job-table tbody tr.selected');
-    if (selectedId && (!selectedRow || !TERMINAL.has(selectedRow.dataset.status)
-        || !$('detail-fields').textContent.includes(selectedRow.dataset.status))) {
+    // A finished (or deleted) job's detail no longer changes.
+    if (selectedId && !TERMINAL.has(detailStatus) && detailStatus !== 'GONE') {
       refreshDetail();
     }
   }

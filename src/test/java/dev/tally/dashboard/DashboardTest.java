@@ -116,6 +116,20 @@ class DashboardTest {
     }
 
     @Test
+    void deletesAJobFromTheTableOnceConfirmed() {
+        browser.driver().findElement(By.cssSelector("input[name=kind][value=text]")).click();
+        browser.driver().findElement(By.id("text")).sendKeys("A short text to delete after counting.");
+        String id = submit();
+        awaitStatus(id, "SUCCEEDED").findElement(By.cssSelector("button.delete")).click();
+
+        browser.waiting(5).until(ExpectedConditions.alertIsPresent()).accept();
+
+        browser.waiting(10).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-id='" + id + "']")));
+        assertThat(browser.driver().findElement(By.id("detail")).isDisplayed()).as("the deleted job's detail closes").isFalse();
+        assertThat(new Api(port).get("/api/v1/jobs/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
     void showsTheProblemOfASubmissionTheServiceRefuses() {
         browser.driver().findElement(By.id("url")).sendKeys("ftp://example.com/file.txt");
 
