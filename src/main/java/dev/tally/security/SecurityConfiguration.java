@@ -70,7 +70,8 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain docsChain(HttpSecurity http, AuthProperties.Cors cors) throws Exception {
-        http.securityMatcher("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**")
+        http.securityMatcher(new UriMatcher(List.of("/swagger-ui.html", "/swagger-ui", "/v3/api-docs"),
+                        List.of("/swagger-ui/", "/v3/api-docs/")))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll());
         return common(http, cors, DOCS_CSP).build();
     }
@@ -82,7 +83,7 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain dashboardChain(HttpSecurity http, AuthProperties.Cors cors) throws Exception {
-        http.securityMatcher("/", "/dashboard/**")
+        http.securityMatcher(new UriMatcher(List.of("/", "/dashboard"), List.of("/dashboard/")))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll());
         return common(http, cors, DASHBOARD_CSP).build();
     }

@@ -73,6 +73,15 @@ class ApiKeyAuthenticationTest {
     }
 
     @Test
+    void apiDocsAndTheDashboardStayOpen() {
+        assertThat(api.get("/v3/api-docs").status()).isEqualTo(200);
+        assertThat(api.get("/swagger-ui/index.html").status()).isEqualTo(200);
+        assertThat(api.get("/").status()).isEqualTo(200);
+        assertThat(api.get("/dashboard/dashboard.js").status()).isEqualTo(200);
+        assertThat(api.get("/dashboard/../api/v1/jobs").status()).as("no way around the API's chain").isIn(400, 401);
+    }
+
+    @Test
     void anotherClientGets404ForMyJob() {
         String id = submit(alice, "{\"text\":\"alice's private words\"}").json().get("id").asString();
 
