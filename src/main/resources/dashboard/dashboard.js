@@ -107,28 +107,51 @@ async function refreshJobs() {
   }
 }
 
+/**
+ * Puts the jobs in the table, keeping the row of every job that has not changed (same updatedAt):
+ * a refresh every 2 s must not pull a button from under the user's pointer, and unchanged rows
+ * are not redrawn.
+ */
 function renderJobs(jobs) {
+  const body = $('job-table').tBodies[0];
+  const current = Array.from(body.children);
+  const known = new Map(current.map((row) => [row.dataset.id, row]));
   const rows = jobs.map((job) => {
-    const row = document.createElement('tr');
-    row.dataset.id = job.id;
-    row.dataset.status = job.status;
-    row.classList.toggle('selected', job.id === selectedId);
-    row.append(
-        element('td', time(job.createdAt)),
-        element('td', sourceText(job), 'source'),
-        cell(badge(job.status)),
-        element('td', job.attempts, 'number'),
-        element('td', job.result ? job.result.totalWords : '', 'number words'),
-        element('td', job.result ? job.result.distinctWords : '', 'number'),
-        element('td', took(job), 'number'),
-        cell(actions(job)));
-    row.addEventListener('click', () => select(job.id));
-    return row;
+    const row = known.get(job.id);
+    const kept = row && row.dataset.updatedAt === job.updatedAt ? row : jobRow(job);
+    kept.classList.toggle('selected', job.id === selectedId);
+    return kept;
   });
-  $('job-table').tBodies[0].replaceChildren(...rows);
+  if (current.length === rows.length && current.every((row, i) => row.dataset.id === rows[i].dataset.id)) {
+    rows.forEach((row, i) => {
+      if (current[i] !== row) {
+        current[i].replaceWith(row); // only the jobs that changed
+      }
+    });
+  } else {
+    body.replaceChildren(...rows);
+  }
   const counts = {};
   jobs.forEach((job) => { counts[job.status] = (counts[job.status] || 0) + 1; });
   $('summary').textContent = Object.entries(counts).map(([status, n]) => n + ' ' + status.toLowerCase()).join(', ');
+}
+
+function jobRow(job) {
+  const row = document.createElement('tr');
+  row.dataset.id = job.id;
+  row.dataset.status = job.status;
+  row.dataset.updatedAt = job.updatedAt;
+  row.append(
+      element('td', time(job.createdAt)),
+      element('td', sourceText(job), 'source'),
+      cell(badge(job.status)),
+      element('td', job.attempts, 'number'),
+      element('td', job.result ? job.result.totalWords : '', 'number words'),
+      element('td', job.result ? job.result.distinctWords : '', 'number'),
+      element('td', took(job), 'number'),
+      cell(actions(job)));
+  row.addEventListener('click', () => select(job.id));
+  return row;
 }
 
 function cell(child) {

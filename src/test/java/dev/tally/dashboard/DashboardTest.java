@@ -8,12 +8,12 @@ import dev.tally.support.TallyIntegrationTest;
 import dev.tally.support.TestSite;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,22 +28,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class DashboardTest {
 
     private static final Pattern ACCEPTED = Pattern.compile("Job ([0-9a-f-]{36}) accepted");
-    private static HeadlessChromium browser;
+    @RegisterExtension
+    static final HeadlessChromium browser = new HeadlessChromium();
 
     @LocalServerPort
     int port;
 
     TestSite site = TestSite.get();
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        browser.close();
-    }
 
     @BeforeEach
     void openDashboard() {
@@ -82,8 +73,8 @@ class DashboardTest {
 
         String id = submit();
 
-        WebElement row = awaitStatus(id, "SUCCEEDED");
-        assertThat(row.findElement(By.cssSelector("td.words")).getText()).isEqualTo("11");
+        awaitStatus(id, "SUCCEEDED");
+        assertThat(browser.driver().findElement(By.cssSelector("tr[data-id='" + id + "'] td.words")).getText()).isEqualTo("11");
         WebElement topWord = browser.waiting(10).until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#top-words tbody tr:first-child")));
         assertThat(topWord.findElement(By.cssSelector("td.word")).getText()).isEqualTo("the");
@@ -109,8 +100,7 @@ class DashboardTest {
         browser.driver().findElement(By.id("url")).sendKeys(site.url("/dashboard/slow.html"));
         String id = submit();
 
-        browser.waiting(10).until(ExpectedConditions.elementToBeClickable(
-                By.cssSelector("tr[data-id='" + id + "'] button.cancel"))).click();
+        click(By.cssSelector("tr[data-id='" + id + "'] button.cancel"));
 
         awaitStatus(id, "CANCELLED");
     }
@@ -120,7 +110,8 @@ class DashboardTest {
         browser.driver().findElement(By.cssSelector("input[name=kind][value=text]")).click();
         browser.driver().findElement(By.id("text")).sendKeys("A short text to delete after counting.");
         String id = submit();
-        awaitStatus(id, "SUCCEEDED").findElement(By.cssSelector("button.delete")).click();
+        awaitStatus(id, "SUCCEEDED");
+        click(By.cssSelector("tr[data-id='" + id + "'] button.delete"));
 
         browser.waiting(5).until(ExpectedConditions.alertIsPresent()).accept();
 
@@ -147,6 +138,14 @@ class DashboardTest {
         Matcher accepted = ACCEPTED.matcher(browser.driver().findElement(By.id("submit-message")).getText());
         assertThat(accepted.find()).isTrue();
         return accepted.group(1);
+    }
+
+    /** Clicks the element once it is there, again if a refresh of the table replaced it meanwhile. */
+    private void click(By target) {
+        browser.waiting(10).ignoring(StaleElementReferenceException.class).until(driver -> {
+            driver.findElement(target).click();
+            return true;
+        });
     }
 
     /** Waits for the job's row in the table to show {@code status}, as the page refreshes itself. */

@@ -6,9 +6,8 @@ import dev.tally.security.ApiKeyStore;
 import dev.tally.support.Api;
 import dev.tally.support.HeadlessChromium;
 import java.net.http.HttpRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,23 +24,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 })
 class DashboardWithApiKeysTest {
 
-    private static HeadlessChromium browser;
+    @RegisterExtension
+    static final HeadlessChromium browser = new HeadlessChromium();
 
     @LocalServerPort
     int port;
 
     @Autowired
     ApiKeyStore keys;
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        browser.close();
-    }
 
     @Test
     void asksForAKeyThenShowsTheJobsOfItsOwner() {

@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -15,16 +18,18 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A real headless Chromium driven through Debian's chromedriver (packages {@code chromium} and
  * {@code chromium-driver}, which {@code .ci/run} installs): nothing is downloaded. Its console is
- * recorded, so a test can see a script error or a blocked Content-Security-Policy.
+ * recorded, so a test can see a script error or a blocked Content-Security-Policy. One browser per
+ * test class: {@code @RegisterExtension static final HeadlessChromium browser = new HeadlessChromium();}
  */
-public final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements BeforeAllCallback, AfterAllCallback {
 
     private static final String BROWSER = "/usr/bin/chromium";
     private static final String DRIVER = "/usr/bin/chromedriver";
 
-    private final ChromeDriver driver;
+    private ChromeDriver driver;
 
-    public HeadlessChromium() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -55,7 +60,10 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        driver.quit();
+    public void afterAll(ExtensionContext context) {
+        if (driver != null) {
+            driver.quit();
+            driver = null;
+        }
     }
 }
