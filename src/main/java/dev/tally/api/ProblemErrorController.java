@@ -14,10 +14,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The container's error page, {@code /error}, as problem+json in place of Spring Boot's own JSON:
- * errors raised outside Spring MVC's handlers reach it (a request path Spring Security's firewall
- * refuses — an encoded slash, a dot segment, a semicolon, a control character — and any other
- * {@code sendError} of a filter), and they are answered like every other error. Whatever the
- * Accept: a client must be able to read the error. Asked for directly, {@code /error} is not a path.
+ * errors raised outside Spring MVC's handlers reach it (the {@code sendError} of a filter or of
+ * Tomcat once the request was read, such as a broken chunked body), and they are answered like
+ * every other error, whatever the Accept: a client must be able to read the error. Asked for
+ * directly, {@code /error} is not a path. (Paths the firewall refuses are answered by the security
+ * configuration's RequestRejectedHandler.)
  */
 @RestController
 @Hidden // not an operation of the API

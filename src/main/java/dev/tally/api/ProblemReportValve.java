@@ -77,14 +77,11 @@ final class ProblemReportValve extends ErrorReportValve {
         };
     }
 
-    /**
-     * What the client did wrong, by status: Tomcat sets no message for these, nor does Spring
-     * Security's firewall say why it refused a path ({@link ProblemErrorController}).
-     */
+    /** What the client did wrong, by status: Tomcat sets no message for these. */
     static String detail(int status, HttpStatus known) {
         return switch (status) {
-            case 400 -> "the request could not be read or is not allowed: an invalid character, an encoded slash,"
-                    + " a dot segment or a semicolon in the path, or headers over the size limit";
+            case 400 -> "the request could not be read: an invalid character in its request line, a missing or"
+                    + " repeated Host header, a bad Content-Length or chunked body, or headers over the size limit";
             case 417 -> "the request's Expect header cannot be met";
             case 501 -> "the request's transfer coding is not supported";
             case 505 -> "the request's HTTP version is not supported";

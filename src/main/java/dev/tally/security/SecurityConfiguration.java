@@ -20,6 +20,7 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.web.cors.CorsConfiguration;
@@ -64,6 +65,18 @@ class SecurityConfiguration {
     ProblemAuthenticationEntryPoint problemAuthenticationEntryPoint(JsonMapper json,
             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver errors) {
         return new ProblemAuthenticationEntryPoint(json, errors);
+    }
+
+    /**
+     * A request the firewall refuses (an encoded slash, a dot segment, a doubled slash, a
+     * semicolon or a control character in the path, a method outside the standard ones) is
+     * answered 400 problem+json saying which rule it broke, instead of a bare 400 sent to the
+     * container's error page.
+     */
+    @Bean
+    RequestRejectedHandler problemRequestRejectedHandler(ProblemAuthenticationEntryPoint problems) {
+        return (request, response, rejected) -> problems.write(response, 400, "Bad Request",
+                rejected.getMessage(), "malformed-request");
     }
 
     /** The API documentation: readable by anyone, with a CSP that lets Swagger UI run. */

@@ -82,8 +82,24 @@ class MalformedRequestProblemsTest {
                     + "Connection: close\r\n\r\n");
 
             assertProblem(answer, 400, "malformed-request");
-            assertThat(answer.json().get("instance").asString()).isEqualTo(path);
+            assertThat(answer.json().get("detail").asString()).as(path).startsWith("The request was rejected because");
         }
+    }
+
+    @Test
+    void answersAMethodOutsideTheStandardOnesWithAProblemSayingSo() throws IOException {
+        RawAnswer answer = send("BREW /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertProblem(answer, 400, "malformed-request");
+        assertThat(answer.json().get("detail").asString()).contains("BREW");
+    }
+
+    @Test
+    void answersABrokenChunkedBodyWithAProblem() throws IOException {
+        RawAnswer answer = send("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+
+        assertProblem(answer, 400, "malformed-request");
     }
 
     @Test
