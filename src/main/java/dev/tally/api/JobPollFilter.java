@@ -70,8 +70,7 @@ class JobPollFilter implements Filter {
     /** The caller's job this request polls plainly, or null when MVC is to handle the request. */
     private Job plainPollTarget(HttpServletRequest request) {
         if (request.getDispatcherType() != DispatcherType.REQUEST || !"GET".equals(request.getMethod())
-                || request.getQueryString() != null
-                || !JobSubmitFilter.acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
+                || request.getQueryString() != null) {
             return null;
         }
         String uri = request.getRequestURI();
@@ -80,7 +79,8 @@ class JobPollFilter implements Filter {
             return null;
         }
         UUID id = JobIds.parseOrNull(uri.substring(start));
-        if (id == null) {
+        // Accept last: reading a header through the firewall's wrapper costs more than the checks above.
+        if (id == null || !JobSubmitFilter.acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
             return null;
         }
         Optional<Job> job;

@@ -2,15 +2,12 @@ package dev.tally.api;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
 import org.springframework.http.HttpStatus;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Tomcat's own error answers as problem+json, like every other error of the service: those Tomcat
@@ -23,10 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ProblemReportValve extends ErrorReportValve {
 
-    private final JsonMapper json;
+    private final Problems problems;
 
-    ProblemReportValve(JsonMapper json) {
-        this.json = json;
+    ProblemReportValve(Problems problems) {
+        this.problems = problems;
     }
 
     @Override
@@ -41,17 +38,14 @@ final class ProblemReportValve extends ErrorReportValve {
             return;
         }
         HttpStatus known = HttpStatus.resolve(status);
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "urn:tally:problem:" + type(status));
-        problem.put("title", known == null ? "Error" : known.getReasonPhrase());
-        problem.put("status", status);
-        problem.put("detail", detail(status, known));
+        String problem = problems.text(status, known == null ? "Error" : known.getReasonPhrase(), detail(status, known),
+                type(status));
         try {
             response.setContentType("application/problem+json");
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();
             if (writer != null) { // null: the response was committed after all
-                writer.write(json.writeValueAsString(problem));
+                writer.write(problem);
             }
         } catch (IOException | IllegalStateException e) {
             // the client is gone or the response is no longer ours to write: nothing to answer

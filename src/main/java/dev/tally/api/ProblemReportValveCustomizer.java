@@ -7,7 +7,6 @@ import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Puts {@link ProblemReportValve} on Tomcat's host in place of the stock error report valve,
@@ -18,10 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class ProblemReportValveCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
-    private final JsonMapper json;
+    private final Problems problems;
 
-    ProblemReportValveCustomizer(JsonMapper json) {
-        this.json = json;
+    ProblemReportValveCustomizer(Problems problems) {
+        this.problems = problems;
     }
 
     @Override
@@ -34,7 +33,7 @@ class ProblemReportValveCustomizer implements WebServerFactoryCustomizer<TomcatS
                     }
                 }
                 host.setErrorReportValveClass(ProblemReportValve.class.getName());
-                host.getPipeline().addValve(new ProblemReportValve(json));
+                host.getPipeline().addValve(new ProblemReportValve(problems));
             }
         });
     }

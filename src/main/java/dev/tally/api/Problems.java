@@ -22,13 +22,22 @@ class Problems {
     }
 
     void write(HttpServletResponse response, int status, String title, String detail, String type) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        response.getOutputStream().write(json.writeValueAsBytes(body(status, title, detail, type)));
+    }
+
+    /** The problem's JSON text, for a writer that is not a servlet response's stream (Tomcat's error report). */
+    String text(int status, String title, String detail, String type) {
+        return json.writeValueAsString(body(status, title, detail, type));
+    }
+
+    private static Map<String, Object> body(int status, String title, String detail, String type) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "urn:tally:problem:" + type);
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        response.setStatus(status);
-        response.setContentType("application/problem+json");
-        response.getOutputStream().write(json.writeValueAsBytes(body));
+        return body;
     }
 }
