@@ -121,6 +121,19 @@ class DashboardTest {
     }
 
     @Test
+    void keepsTheRowOfAnUnchangedJobAcrossRefreshes() {
+        browser.driver().findElement(By.cssSelector("input[name=kind][value=text]")).click();
+        browser.driver().findElement(By.id("text")).sendKeys("A finished job's row stays where the pointer is.");
+        String id = submit();
+        WebElement row = awaitStatus(id, "SUCCEEDED");
+        String refreshedAt = browser.driver().findElement(By.id("updated")).getText();
+
+        browser.waiting(10).until(ExpectedConditions.not(ExpectedConditions.textToBe(By.id("updated"), refreshedAt)));
+
+        assertThat(row.getAttribute("data-id")).as("the same element, not a redrawn one").isEqualTo(id);
+    }
+
+    @Test
     void showsTheProblemOfASubmissionTheServiceRefuses() {
         browser.driver().findElement(By.id("url")).sendKeys("ftp://example.com/file.txt");
 
