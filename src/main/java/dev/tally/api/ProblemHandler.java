@@ -120,7 +120,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
             QueryTimeoutException.class, CannotCreateTransactionException.class, TransactionSystemException.class})
     ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
-        log.warn("job store unavailable: {}", e.getMessage());
+        // A failed rollback after a refused write (the pool closes a connection it drops) names only
+        // the rollback; the refusal is the reason.
+        Throwable reason = e instanceof TransactionSystemException t && t.getApplicationException() != null
+                ? t.getApplicationException() : e;
+        log.warn("job store unavailable: {}", reason.getMessage());
         ResponseEntity<ProblemDetail> body = problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
                 "the job store is unavailable; try again shortly", "unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)

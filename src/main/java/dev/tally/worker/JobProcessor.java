@@ -51,6 +51,7 @@ class JobProcessor {
     private final RetryProperties retry;
     private final Backoff backoff;
     private final Clock clock;
+    private final OutcomeRecorder recorder;
     private final Meter.MeterProvider<Timer> attemptTimers;
 
     /** @param documentMemory the heap budget for large documents, shared with the page fetcher */
@@ -63,6 +64,7 @@ class JobProcessor {
         this.retry = retry;
         this.backoff = new Backoff(retry.initialBackoff(), retry.maxBackoff());
         this.clock = clock;
+        this.recorder = new OutcomeRecorder(OutcomeRecorder.WITHIN_SECONDS);
         this.attemptTimers = Timer.builder("tally.job.attempts").description("attempts of jobs by outcome and error code")
                 .withRegistry(meters);
     }
@@ -82,13 +84,14 @@ class JobProcessor {
                 throw new InterruptedException();
             }
             outcome = "unrecorded";
-            if (attempts.succeed(job, histogram)) {
+            if (recorder.record(() -> attempts.succeed(job, histogram))) {
                 outcome = "succeeded";
                 log.info("job succeeded: {} words, {} distinct, attempt {}", histogram.totalWords(),
                         histogram.distinctWords(), job.attempt());
             } else {
                 outcome = "discarded";
-                log.info("job result discarded: the job was cancelled, deleted or taken over meanwhile");
+                log.info("job result discarded: the job was cancelled, deleted or taken over meanwhile"
+                        + " (or an earlier try of the write, reported failed, did commit)");
             }
         } catch (FetchException e) {
             error = e.code();
@@ -97,16 +100,18 @@ class JobProcessor {
         } catch (InterruptedException e) {
             throw e;
         } catch (DataAccessException | TransactionException e) {
-            // The store is unreachable, or a commit failed (its outcome unknown: "JDBC rollback
-            // failed" when PostgreSQL ended the session): the lease runs out and the job is handed
-            // back then, unless the commit did happen. Failing it would end a job for the store's fault.
+            // The store took the outcome at none of the recorder's tries (unreachable, read-only,
+            // or every commit failed: "JDBC rollback failed" when PostgreSQL ended the session):
+            // the lease runs out and the job is handed back then, unless a commit did happen after
+            // all. Failing it would end a job for the store's fault.
             outcome = "unrecorded";
             log.warn("could not record the outcome of the attempt; the job will be retried after its lease expires", e);
         } catch (RuntimeException | OutOfMemoryError e) {
             log.error("job failed unexpectedly", e);
             error = ErrorCode.INTERNAL;
             outcome = "unrecorded";
-            attempts.fail(job, new JobError(ErrorCode.INTERNAL, "internal error while processing the job", false, null));
+            JobError internal = new JobError(ErrorCode.INTERNAL, "internal error while processing the job", false, null);
+            recorder.record(() -> attempts.fail(job, internal));
             outcome = "failed";
         } finally {
             MDC.remove("jobId");
@@ -164,17 +169,19 @@ class JobProcessor {
     private String onFetchFailure(ClaimedJob job, FetchException e) {
         if (e.deferral().isPresent()) {
             // Nothing was sent: the site is busy with our other jobs. Back to the queue, attempt not used.
-            attempts.defer(job, clock.instant().plus(e.deferral().get()));
+            Instant due = clock.instant().plus(e.deferral().get());
+            recorder.record(() -> attempts.defer(job, due));
             return "deferred";
         }
         if (e.retryable() && job.attempt() < retry.maxAttempts()) {
             Instant next = clock.instant().plus(backoff.after(job.attempt()));
             log.info("attempt {} failed with {} ({}); retrying at {}", job.attempt(), e.code(), e.getMessage(), next);
-            attempts.retry(job, next);
+            recorder.record(() -> attempts.retry(job, next));
             return "retried";
         }
         log.info("job failed with {} after {} attempt(s): {}", e.code(), job.attempt(), e.getMessage());
-        attempts.fail(job, new JobError(e.code(), e.getMessage(), e.retryable(), e.httpStatus()));
+        JobError failure = new JobError(e.code(), e.getMessage(), e.retryable(), e.httpStatus());
+        recorder.record(() -> attempts.fail(job, failure));
         return "failed";
     }
 }

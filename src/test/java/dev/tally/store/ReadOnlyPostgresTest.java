@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.support.Api;
 import dev.tally.security.ApiKeyStore;
 import dev.tally.support.Infrastructure;
+import dev.tally.support.TestSite;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -21,13 +22,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A real PostgreSQL that takes no writes (its login role's {@code default_transaction_read_only}
  * switched on, as hosted services do when their disk is nearly full; a hot standby refuses writes
  * with the same SQLSTATE): submissions are answered 503 problem+json with Retry-After, as in any
- * store outage, and taken again once it takes writes; reads go on, also with an API key whose use
- * the store cannot record.
+ * store outage, and taken again once it takes writes, although every session the pool opened
+ * meanwhile is still read-only (nobody renews the pool but the service); a result counted meanwhile
+ * is stored then, without waiting for its lease; reads go on, also with an API key whose use the
+ * store cannot record.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
@@ -46,6 +50,7 @@ class ReadOnlyPostgresTest {
         registry.add("spring.datasource.username", () -> ROLE);
         registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("tally.auth.mode", () -> "api-key");
+        registry.add("tally.fetch.allow-private-networks", () -> "true");
     }
 
     @BeforeAll
@@ -62,6 +67,7 @@ class ReadOnlyPostgresTest {
     @Autowired
     ApiKeyStore keys;
 
+    TestSite site = TestSite.get();
     Api api;
     String key;
 
@@ -73,12 +79,12 @@ class ReadOnlyPostgresTest {
 
     @AfterEach
     void takeWritesAgain() {
-        readOnly(false);
+        writable();
     }
 
     @Test
     void answers503WithRetryAfterWhileTheStoreTakesNoWritesAndAcceptsJobsAgainAfterwards() {
-        readOnly(true);
+        readOnly();
 
         Api.Response refused = submit("a read-only store");
         assertThat(refused.status()).isEqualTo(503);
@@ -86,9 +92,9 @@ class ReadOnlyPostgresTest {
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
         assertThat(refused.json().get("type").asString()).isEqualTo("urn:tally:problem:unavailable");
 
-        readOnly(false);
-        // A session the pool was opening while the role was read-only can join the pool just after
-        // the eviction (seen in CI once): writes are taken again within moments, not at once.
+        writable();
+        // The pool holds the sessions it opened while the role was read-only: the first write
+        // refused has it renew them, so writes are taken again within moments, not at once.
         Api.Response accepted = await("submissions taken again").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> submit("writable again"), response -> response.status() == 202);
@@ -98,8 +104,30 @@ class ReadOnlyPostgresTest {
     }
 
     @Test
+    void storesAResultCountedWhileTheStoreTookNoWritesOnceItTakesThemAgainWithoutWaitingForTheLease()
+            throws InterruptedException {
+        TestSite.FirstRequest page = site.trackedSlowHtml("/read-only/page", 1_000,
+                "<p>counted while the store took no writes</p>");
+        Api.Response accepted = submitUrl(site.url("/read-only/page"));
+        assertThat(accepted.status()).isEqualTo(202);
+        String id = accepted.json().get("id").asString();
+        page.awaitArrival(Duration.ofSeconds(10));
+
+        readOnly(); // the job is claimed: its page is being fetched
+        page.awaitEnd(Duration.ofSeconds(10));
+        Thread.sleep(500); // the page is counted, and its result refused
+        writable();
+
+        // The lease is 30 s: a result left to it would be counted again after that.
+        JsonNode job = await("the job to succeed").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> read(id).json(), j -> "SUCCEEDED".equals(j.get("status").asString()));
+        assertThat(job.get("attempts").asInt()).isEqualTo(1);
+        assertThat(job.get("result").get("totalWords").asInt()).isEqualTo(7);
+    }
+
+    @Test
     void answersReadsWithAnApiKeyWhoseUseTheStoreCannotRecord() {
-        readOnly(true);
+        readOnly();
 
         // The key's first use records when it was used: a write the store refuses.
         Api.Response list = api.get("/api/v1/jobs", "Authorization", key);
@@ -114,14 +142,36 @@ class ReadOnlyPostgresTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}")));
     }
 
+    private Api.Response submitUrl(String url) {
+        return api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs")).header("Authorization", key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + url + "\"}")));
+    }
+
     private Api.Response read(String id) {
         return api.get("/api/v1/jobs/" + id, "Authorization", key);
     }
 
-    /** Sets the role's default, which a session takes when it starts, and renews the pool's sessions. */
-    private void readOnly(boolean on) {
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + (on ? " SET default_transaction_read_only = on" : " RESET default_transaction_read_only"))
-                .update();
-        ((HikariDataSource) dataSource).getHikariPoolMXBean().softEvictConnections();
+    /**
+     * Sets the role's default, which a session takes when it starts, and renews the pool's sessions
+     * (as a failover to a standby would: the service's sessions are on a read-only server from now).
+     * Renewed twice: a session the pool was opening before the change joins it after the first
+     * renewal (seen: a submission accepted just after it).
+     */
+    private void readOnly() {
+        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " SET default_transaction_read_only = on").update();
+        var pool = ((HikariDataSource) dataSource).getHikariPoolMXBean();
+        pool.softEvictConnections();
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pool.softEvictConnections();
+    }
+
+    /** Resets the role's default; the sessions already open stay read-only. */
+    private void writable() {
+        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " RESET default_transaction_read_only").update();
     }
 }
