@@ -52,7 +52,7 @@ class CompatController {
         this.health = health;
     }
 
-    @PostMapping(path = "/word-count", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping("/word-count")
     ResponseEntity<Envelope> submit(HttpServletRequest request) throws IOException {
         if (!isJson(request)) {
             return failure(JSON_REQUIRED);
@@ -76,10 +76,10 @@ class CompatController {
         data.put("job_id", job.id().toString());
         data.put("url", checked);
         data.put("status", "IN_PROGRESS");
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Envelope(true, "Scheduled Job: " + job.id(), data));
+        return answer(HttpStatus.ACCEPTED, new Envelope(true, "Scheduled Job: " + job.id(), data));
     }
 
-    @GetMapping(path = "/word-count", produces = MediaType.APPLICATION_JSON_VALUE)
+    @GetMapping("/word-count")
     ResponseEntity<Envelope> fetch(@RequestParam(name = "job_id", required = false) String jobIdParam,
                                    HttpServletRequest request) throws IOException {
         String jobId = jobIdParam;
@@ -99,17 +99,16 @@ class CompatController {
         if (job.isEmpty()) {
             return failure("Job not found: " + jobId);
         }
-        return ResponseEntity.ok(new Envelope(true, "Fetched Job: " + job.get().id(), view(job.get())));
+        return answer(HttpStatus.OK, new Envelope(true, "Fetched Job: " + job.get().id(), view(job.get())));
     }
 
-    @GetMapping(path = "/health", produces = MediaType.APPLICATION_JSON_VALUE)
+    @GetMapping("/health")
     ResponseEntity<Envelope> health() {
         boolean up = Status.UP.equals(health.health().getStatus());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("status", up ? "PASS" : "FAIL");
         data.put("info", up ? "All services are online" : "At least one service is offline");
-        return ResponseEntity.status(up ? HttpStatus.OK : HttpStatus.INTERNAL_SERVER_ERROR)
-                .body(new Envelope(up, "Completed Health Check", data));
+        return answer(up ? HttpStatus.OK : HttpStatus.INTERNAL_SERVER_ERROR, new Envelope(up, "Completed Health Check", data));
     }
 
     private Map<String, Object> view(Job job) {
@@ -181,7 +180,17 @@ class CompatController {
     }
 
     private static ResponseEntity<Envelope> failure(String message) {
-        return ResponseEntity.badRequest().body(new Envelope(false, message, Map.of()));
+        return answer(HttpStatus.BAD_REQUEST, new Envelope(false, message, Map.of()));
+    }
+
+    /**
+     * JSON whatever the request's {@code Accept}, as the original answered (Flask's {@code jsonify}
+     * never looks at it): a content type set on the answer is not negotiated. With {@code produces}
+     * on the mappings, a client of the original sending {@code Accept: text/plain} or a browser's
+     * {@code text/html} got {@code 406} and a problem instead of the envelope.
+     */
+    private static ResponseEntity<Envelope> answer(HttpStatus status, Envelope envelope) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(envelope);
     }
 
     /** The original system's response envelope. */

@@ -8,6 +8,7 @@ import dev.tally.support.TallyIntegrationTest;
 import dev.tally.support.TestSite;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,30 @@ class CompatibleApiTest {
                 .json().get("data").get("job_id").asString();
 
         assertThat(api.get("/api/v1/jobs/" + jobId).status()).isEqualTo(200);
+    }
+
+    @Test
+    void answersJsonWhateverTheClientAcceptsAsTheOriginalDid() {
+        site.html("/compat/accept.html", "<p>accept anything</p>");
+        Api.Response scheduled = api.send(HttpRequest.newBuilder(api.uri("/word-count"))
+                .header("Content-Type", "application/json").header("Accept", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + site.url("/compat/accept.html") + "\"}")));
+        assertThat(scheduled.status()).isEqualTo(202);
+        assertThat(scheduled.header("Content-Type")).startsWith("application/json");
+        String jobId = scheduled.json().get("data").get("job_id").asString();
+
+        Api.Response fetched = api.get("/word-count?job_id=" + jobId, "Accept", "text/plain");
+        Api.Response unknown = api.get("/word-count?job_id=nope", "Accept", "text/plain");
+        Api.Response health = api.get("/health", "Accept", "text/html");
+
+        assertThat(fetched.status()).isEqualTo(200);
+        assertThat(fetched.json().get("data").get("job_id").asString()).isEqualTo(jobId);
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().get("success").asBoolean()).isFalse();
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("message").asString()).isEqualTo("Completed Health Check");
+        assertThat(List.of(fetched, unknown, health))
+                .allSatisfy(r -> assertThat(r.header("Content-Type")).startsWith("application/json"));
     }
 
     @Test
