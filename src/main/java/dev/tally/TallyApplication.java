@@ -13,6 +13,9 @@ public class TallyApplication {
         if (args.length > 0 && args[0].equals("keys")) {
             System.exit(dev.tally.security.ApiKeysCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
+        if (args.length > 0 && args[0].equals("jobs")) {
+            System.exit(dev.tally.client.JobsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         SpringApplication.run(TallyApplication.class, args);
     }
 }

@@ -149,14 +149,19 @@ class CompatController {
         }
     }
 
+    /**
+     * What the original took for JSON (Werkzeug's {@code is_json}): {@code application/json}, or an
+     * {@code application/…+json} type such as {@code application/vnd.api+json}.
+     */
     private static boolean isJson(HttpServletRequest request) {
         String type = request.getContentType();
         if (type == null) {
             return false;
         }
         try {
-            return MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(type))
-                    && !MediaType.parseMediaType(type).isWildcardType();
+            MediaType media = MediaType.parseMediaType(type);
+            return "application".equals(media.getType())
+                    && ("json".equals(media.getSubtype()) || media.getSubtype().endsWith("+json"));
         } catch (IllegalArgumentException e) {
             return false;
         }

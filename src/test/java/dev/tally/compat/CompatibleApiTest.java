@@ -157,6 +157,19 @@ class CompatibleApiTest {
     }
 
     @Test
+    void takesJsonSubtypesForJsonAsTheOriginalDid() {
+        site.html("/compat/vnd.html", "<p>a json subtype</p>");
+
+        Api.Response scheduled = api.post("/word-count", "application/vnd.api+json; charset=utf-8",
+                "{\"url\":\"" + site.url("/compat/vnd.html") + "\"}");
+        Api.Response wildcard = api.post("/word-count", "application/*", "{\"url\":\"https://example.com/\"}");
+
+        assertThat(scheduled.status()).isEqualTo(202);
+        assertThat(wildcard.status()).isEqualTo(400);
+        assertThat(wildcard.json().get("message").asString()).isEqualTo(CompatController.JSON_REQUIRED);
+    }
+
+    @Test
     void unknownJobIdIsABadRequest() {
         Api.Response response = fetchRaw("{\"job_id\":\"0193a0f4-7c1e-7b7a-9d0e-3b1f2a4c5d6e\"}");
         assertThat(response.status()).isEqualTo(400);

@@ -1,0 +1,371 @@
+package dev.tally.client;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code java -jar tally.jar jobs submit|follow|show}: a command-line client of a Tally server's
+ * jobs API. {@code submit} sends pages (or texts) and, with {@code --follow}, shows their progress
+ * live until every one has finished; {@code follow} does that for jobs submitted before;
+ * {@code show} prints one job and its top words. Following a thousand jobs costs a few requests a
+ * second (see {@link FollowedJobs}); the terminal shows a frame of a few lines drawn again in
+ * place, a pipe one line per finished job (see {@link Progress}).
+ *
+ * <p>Exit codes: 0 every job succeeded (or, without {@code --follow}, was accepted); 1 a job
+ * failed, was cancelled or deleted; 2 the command line is wrong; 3 a submission was refused; 4 the
+ * server could not be reached or refused the client (after two minutes of trying, for a server
+ * that is down or busy); 5 {@code --timeout} passed first.
+ */
+@Command(name = "jobs", mixinStandardHelpOptions = true,
+        description = "Submit jobs to a Tally server and follow their progress.",
+        subcommands = {JobsCommand.Submit.class, JobsCommand.Follow.class, JobsCommand.Show.class})
+public final class JobsCommand {
+
+    static final int FAILED_JOBS = 1;
+    static final int REFUSED = 3;
+    static final int UNREACHABLE = 4;
+    static final int TIMED_OUT = 5;
+
+    /** How long following goes on while the server cannot be reached or is busy. */
+    static final Duration GIVE_UP_AFTER = Duration.ofMinutes(2);
+    /** Tries of one submission the server could not take (down, busy, rate limited) before it counts as refused. */
+    static final int SUBMIT_TRIES = 5;
+
+    @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "the Tally server (default: $TALLY_SERVER, else http://localhost:8080)")
+    String server;
+
+    @Option(names = "--api-key", scope = ScopeType.INHERIT, paramLabel = "KEY",
+            description = "API key, when the server asks for one (default: $TALLY_API_KEY)")
+    String apiKey;
+
+    private final InputStream in;
+    private final Map<String, String> env;
+    private final boolean terminal;
+
+    JobsCommand(InputStream in, Map<String, String> env, boolean terminal) {
+        this.in = in;
+        this.env = env;
+        this.terminal = terminal;
+    }
+
+    /** Runs the command line on the process's streams; returns the process exit code. */
+    public static int run(String[] args) {
+        var out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        var err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        return run(args, System.in, out, err, System.getenv(), isTerminal(System.console()));
+    }
+
+    static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err, Map<String, String> env,
+                   boolean terminal) {
+        return new CommandLine(new JobsCommand(in, env, terminal)).setOut(out).setErr(err)
+                .setExecutionExceptionHandler((e, command, parsed) -> {
+                    // An option's value found wrong once the command runs (--server, --interval…).
+                    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                        command.getErr().println("tally: " + e.getMessage());
+                        return command.getCommandSpec().exitCodeOnInvalidInput();
+                    }
+                    throw e;
+                }).execute(args);
+    }
+
+    /** Since JDK 22 a console exists also when the output is redirected; it says whether it is a terminal. */
+    private static boolean isTerminal(Console console) {
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // before JDK 22 there is a console only on a terminal
+        }
+    }
+
+    TallyClient client() {
+        String url = server != null ? server : env.getOrDefault("TALLY_SERVER", "http://localhost:8080");
+        URI uri = URI.create(url.endsWith("/") ? url : url + "/");
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("--server must be an http or https URL, not " + url);
+        }
+        return new TallyClient(uri, apiKey != null ? apiKey : env.get("TALLY_API_KEY"));
+    }
+
+    /** The arguments, with every {@code -} replaced by the lines of standard input (blank lines and {@code #} comments skipped). */
+    List<String> expand(List<String> args) {
+        List<String> values = new ArrayList<>();
+        for (String arg : args) {
+            if (!arg.equals("-")) {
+                values.add(arg);
+                continue;
+            }
+            try {
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().map(String::strip)
+                        .filter(line -> !line.isEmpty() && !line.startsWith("#")).forEach(values::add);
+            } catch (UncheckedIOException e) {
+                throw new IllegalStateException("could not read standard input: " + e.getMessage());
+            }
+        }
+        return values;
+    }
+
+    /** How following is shown and how long it goes on. */
+    static final class FollowOptions {
+
+        @Option(names = "--progress", paramLabel = "auto|frame|lines", defaultValue = "auto",
+                description = "frame: a few lines drawn again in place; lines: one line per finished job;"
+                        + " auto (default): frame on a terminal, else lines")
+        String progress;
+
+        @Option(names = "--interval", defaultValue = "PT1S", paramLabel = "DURATION",
+                description = "time between refreshes, ISO-8601 (default: PT1S)")
+        Duration interval;
+
+        @Option(names = "--timeout", paramLabel = "DURATION",
+                description = "stop following after this long, ISO-8601 such as PT10M (default: until every job finished)")
+        Duration timeout;
+    }
+
+    /** The terminal's width as the shell tells it ({@code COLUMNS}), else 80. */
+    private int columns() {
+        try {
+            return Integer.parseInt(env.getOrDefault("COLUMNS", "80").strip());
+        } catch (NumberFormatException e) {
+            return 80;
+        }
+    }
+
+    /**
+     * Follows the jobs until every one has finished, the timeout passes, or the server stays out of
+     * reach; returns the exit code.
+     */
+    int follow(FollowedJobs jobs, FollowOptions options, TallyClient client, PrintWriter out, PrintWriter err) {
+        if (options.interval.isNegative() || options.interval.isZero()) {
+            throw new IllegalArgumentException("--interval must be positive");
+        }
+        Progress progress = switch (options.progress.toLowerCase(Locale.ROOT)) {
+            case "frame" -> Progress.frame(out, columns());
+            case "lines" -> Progress.lines(out);
+            case "auto" -> terminal ? Progress.frame(out, columns()) : Progress.lines(out);
+            default -> throw new IllegalArgumentException("--progress must be auto, frame or lines");
+        };
+        long started = System.nanoTime();
+        Long troubleSince = null;
+        while (true) {
+            String trouble = null;
+            List<JobView> changed = List.of();
+            try {
+                changed = jobs.refresh(client);
+                troubleSince = null;
+            } catch (ApiException e) {
+                if (!e.temporary()) {
+                    err.println("tally: " + e.getMessage());
+                    return UNREACHABLE;
+                }
+                troubleSince = troubleSince == null ? System.nanoTime() : troubleSince;
+                if (System.nanoTime() - troubleSince > GIVE_UP_AFTER.toNanos()) {
+                    err.println("tally: " + e.getMessage() + "; gave up after " + GIVE_UP_AFTER.toMinutes() + " minutes");
+                    return UNREACHABLE;
+                }
+                trouble = e.getMessage() + "; trying again";
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            progress.refreshed(jobs, changed, elapsed, trouble);
+            if (jobs.allFinished()) {
+                progress.finished(jobs, elapsed);
+                return jobs.all().stream().allMatch(j -> j.status().equals("SUCCEEDED")) ? 0 : FAILED_JOBS;
+            }
+            if (options.timeout != null && elapsed.compareTo(options.timeout) >= 0) {
+                progress.finished(jobs, elapsed);
+                err.println("tally: stopped following after " + options.timeout + "; the jobs go on on the server");
+                return TIMED_OUT;
+            }
+            try {
+                Thread.sleep(options.interval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return TIMED_OUT;
+            }
+        }
+    }
+
+    @Command(name = "submit", mixinStandardHelpOptions = true,
+            description = "Submit pages (or, with --text, files of text) as jobs; print their ids, or follow them.")
+    static final class Submit implements Callable<Integer> {
+
+        @CommandLine.ParentCommand
+        JobsCommand parent;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "SOURCE",
+                description = "a page's URL, or with --text a file of text; - reads URLs (or, with --text, one text) from standard input")
+        List<String> sources;
+
+        @Option(names = "--text", description = "the sources are files whose text is counted")
+        boolean text;
+
+        @Option(names = "--callback-url", paramLabel = "URL", description = "a webhook called when each job finishes")
+        String callbackUrl;
+
+        @Option(names = {"-f", "--follow"}, description = "follow the jobs until every one has finished")
+        boolean follow;
+
+        @CommandLine.ArgGroup(exclusive = false)
+        FollowOptions options = new FollowOptions();
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            TallyClient client = parent.client();
+            FollowedJobs jobs = new FollowedJobs();
+            boolean refused = false;
+            List<String> values = text ? sources : parent.expand(sources);
+            for (String source : values) {
+                String value;
+                try {
+                    value = text ? readText(source) : source;
+                } catch (IOException e) {
+                    err.println("tally: cannot read " + source + ": " + e.getMessage());
+                    refused = true;
+                    continue;
+                }
+                Optional<JobView> job = submit(client, value, err, source);
+                if (job.isEmpty()) {
+                    refused = true;
+                    continue;
+                }
+                jobs.follow(job.get());
+                if (!follow) {
+                    out.println(job.get().id());
+                }
+            }
+            out.flush();
+            if (!follow || jobs.size() == 0) {
+                return refused ? REFUSED : 0;
+            }
+            int followed = parent.follow(jobs, options, client, out, err);
+            return refused && followed == 0 ? REFUSED : followed;
+        }
+
+        private String readText(String source) throws IOException {
+            return source.equals("-") ? new String(parent.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(source), StandardCharsets.UTF_8);
+        }
+
+        /** One submission, tried again while the server is down or busy; empty if refused. */
+        private Optional<JobView> submit(TallyClient client, String value, PrintWriter err, String source) {
+            // One key for every try: a try whose answer was lost is not made twice.
+            String key = UUID.randomUUID().toString();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return Optional.of(client.submit(text ? "text" : "url", value, callbackUrl, key));
+                } catch (ApiException e) {
+                    if (!e.temporary() || attempt == SUBMIT_TRIES) {
+                        err.println("tally: refused " + (text ? "text " : "") + source + ": " + e.getMessage());
+                        return Optional.empty();
+                    }
+                    try {
+                        Thread.sleep(1000L << (attempt - 1));
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return Optional.empty();
+                    }
+                }
+            }
+        }
+    }
+
+    @Command(name = "follow", mixinStandardHelpOptions = true,
+            description = "Follow jobs submitted before until every one has finished.")
+    static final class Follow implements Callable<Integer> {
+
+        @CommandLine.ParentCommand
+        JobsCommand parent;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "ID", description = "job ids; - reads them from standard input, one a line")
+        List<String> ids;
+
+        @CommandLine.ArgGroup(exclusive = false)
+        FollowOptions options = new FollowOptions();
+
+        @Override
+        public Integer call() {
+            FollowedJobs jobs = new FollowedJobs();
+            for (String id : parent.expand(ids)) {
+                try {
+                    jobs.follow(UUID.fromString(id));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "not a job id: " + id);
+                }
+            }
+            return parent.follow(jobs, options, parent.client(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a job: its state, and its top words once it succeeded.")
+    static final class Show implements Callable<Integer> {
+
+        @CommandLine.ParentCommand
+        JobsCommand parent;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Optional<JobView> found;
+            try {
+                found = parent.client().job(id);
+            } catch (ApiException e) {
+                err.println("tally: " + e.getMessage());
+                return UNREACHABLE;
+            }
+            if (found.isEmpty()) {
+                err.println("tally: no job " + id);
+                return FAILED_JOBS;
+            }
+            JobView job = found.get();
+            out.println(Progress.line(job));
+            out.printf(Locale.ROOT, "attempts: %d, created %s%n", job.attempts(), job.createdAt());
+            long widest = job.topWords().stream().mapToLong(JobView.Word::count).max().orElse(1);
+            for (JobView.Word word : job.topWords()) {
+                out.printf(Locale.ROOT, "%10d  %-20s %s%n", word.count(), word.word(),
+                        "#".repeat((int) Math.max(1, 30 * word.count() / widest)));
+            }
+            out.flush();
+            return job.status().equals("SUCCEEDED") || !job.finished() ? 0 : FAILED_JOBS;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.tally.client;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The jobs API over HTTP, as the command line uses it. Every call has a timeout; an answer that is
+ * not what the API promises becomes an {@link ApiException} carrying the problem's detail.
+ */
+final class TallyClient {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final URI server;
+    private final String apiKey;
+    private final HttpClient http;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    TallyClient(URI server, String apiKey) {
+        this.server = server;
+        this.apiKey = apiKey;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A page of the client's jobs, newest first. */
+    record Page(List<JobView> items, String next) {
+    }
+
+    /**
+     * Submits a page or a text. The idempotency key makes a repeat of the same submission (after
+     * a lost answer) return the job the first one made, instead of making another.
+     */
+    JobView submit(String field, String value, String callbackUrl, String idempotencyKey) throws ApiException {
+        ObjectNode body = json.createObjectNode().put(field, value);
+        if (callbackUrl != null) {
+            body.put("callbackUrl", callbackUrl);
+        }
+        HttpRequest request = request("/api/v1/jobs").header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
+        HttpResponse<String> response = send(request);
+        if (response.statusCode() != 202) {
+            throw refusal(response);
+        }
+        return JobView.of(parse(response));
+    }
+
+    /** @return the job, or empty if there is no such job (never made, or deleted) */
+    Optional<JobView> job(UUID id) throws ApiException {
+        HttpResponse<String> response = send(request("/api/v1/jobs/" + id).GET().build());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw refusal(response);
+        }
+        return Optional.of(JobView.of(parse(response)));
+    }
+
+    /** One page of the client's jobs in {@code status}, from {@code cursor} (null: the newest). */
+    Page jobs(String status, String cursor) throws ApiException {
+        String path = cursor != null ? cursor
+                : "/api/v1/jobs?limit=200&status=" + URLEncoder.encode(status, StandardCharsets.UTF_8);
+        HttpResponse<String> response = send(request(path).GET().build());
+        if (response.statusCode() != 200) {
+            throw refusal(response);
+        }
+        JsonNode page = parse(response);
+        List<JobView> items = new ArrayList<>();
+        page.path("items").forEach(item -> items.add(JobView.of(item)));
+        String next = page.path("next").isString() ? page.path("next").asString() : null;
+        return new Page(items, next);
+    }
+
+    private HttpRequest.Builder request(String pathOrUrl) {
+        URI uri = pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://")
+                ? URI.create(pathOrUrl) : server.resolve(pathOrUrl);
+        if (!uri.getRawAuthority().equals(server.getRawAuthority())) {
+            // A next link is followed only to the server the user named (it carries the key).
+            uri = server.resolve(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        return builder;
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws ApiException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (ConnectException e) {
+            throw new ApiException("cannot connect to " + server + " (is Tally running there?)", true);
+        } catch (HttpTimeoutException e) {
+            throw new ApiException("no answer from " + server + " within " + REQUEST_TIMEOUT.toSeconds() + " s", true);
+        } catch (IOException e) {
+            throw new ApiException("the connection to " + server + " failed: " + e.getMessage(), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException("interrupted", false);
+        }
+    }
+
+    private JsonNode parse(HttpResponse<String> response) throws ApiException {
+        try {
+            return json.readTree(response.body());
+        } catch (JacksonException e) {
+            throw new ApiException("the server answered " + response.statusCode() + " with a body that is not JSON", false);
+        }
+    }
+
+    /** The problem's detail (RFC 9457), or the status alone when the body says nothing. */
+    private ApiException refusal(HttpResponse<String> response) {
+        int status = response.statusCode();
+        String detail = null;
+        try {
+            JsonNode problem = json.readTree(response.body());
+            detail = problem.path("detail").asString(problem.path("title").asString(null));
+        } catch (JacksonException e) {
+            // not a problem body: the status says it
+        }
+        boolean temporary = status == 429 || status == 502 || status == 503 || status == 504;
+        String retry = response.headers().firstValue("Retry-After").map(s -> " (retry after " + s + " s)").orElse("");
+        return new ApiException("the server answered " + status + (detail == null ? "" : ": " + detail) + retry, temporary);
+    }
+}

@@ -1,0 +1,183 @@
+package dev.tally.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Api;
+import dev.tally.support.TallyIntegrationTest;
+import dev.tally.support.TestSite;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The command-line client against a running Tally: it submits pages and prints their ids, follows
+ * them to their end without flooding the output (one line per finished job off a terminal, a frame
+ * of a few lines drawn again in place on one), follows jobs by id, shows a job's top words, and
+ * says plainly, with its exit code, what was refused or could not be reached.
+ */
+@TallyIntegrationTest
+class JobsCommandTest {
+
+    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** Moves the cursor to the start of the frame drawn before. */
+    private static final Pattern FRAME_START = Pattern.compile("\033\\[\\d+F");
+
+    @LocalServerPort
+    int port;
+
+    TestSite site = TestSite.get();
+    Api api;
+
+    @BeforeEach
+    void setUp() {
+        api = new Api(port);
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    @Test
+    void submitPrintsTheIdOfEveryAcceptedJob() {
+        site.html("/cli/one.html", "<p>one page</p>").html("/cli/two.html", "<p>another page</p>");
+
+        Run run = jobs("", false, "submit", site.url("/cli/one.html"), site.url("/cli/two.html"));
+
+        assertThat(run.exitCode()).isZero();
+        List<String> ids = run.out().lines().toList();
+        assertThat(ids).hasSize(2).allMatch(id -> JOB_ID.matcher(id).matches());
+        assertThat(ids).allSatisfy(id -> assertThat(api.get("/api/v1/jobs/" + id).status()).isEqualTo(200));
+    }
+
+    @Test
+    void followsSubmittedJobsToTheirEndWithOneLinePerFinishedJobOffATerminal() {
+        site.html("/cli/follow-a.html", "<p>the quick brown fox</p>")
+                .slowHtml("/cli/follow-b.html", 600, "<p>jumps over the lazy dog</p>")
+                .page("/cli/follow-missing.html", 404, "text/html", "<p>gone</p>");
+
+        Run run = jobs("", false, "submit", "--follow", "--interval=PT0.1S", site.url("/cli/follow-a.html"),
+                site.url("/cli/follow-b.html"), site.url("/cli/follow-missing.html"));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(JobsCommand.FAILED_JOBS);
+        assertThat(run.out()).doesNotContain("\033[");
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines).filteredOn(l -> l.startsWith("SUCCEEDED")).hasSize(2)
+                .anySatisfy(l -> assertThat(l).contains(site.url("/cli/follow-a.html"), "4 words, 4 distinct"))
+                .anySatisfy(l -> assertThat(l).contains(site.url("/cli/follow-b.html"), "5 words, 5 distinct"));
+        assertThat(lines).filteredOn(l -> l.startsWith("FAILED")).singleElement()
+                .satisfies(l -> assertThat(l).contains(site.url("/cli/follow-missing.html"), "HTTP_STATUS"));
+        assertThat(lines.get(3)).startsWith("# 3 jobs: 0 queued, 0 running, 2 succeeded, 1 failed");
+    }
+
+    @Test
+    void drawsAFrameOfAFewLinesInPlaceOnATerminalHoweverManyJobsAreFollowed() {
+        List<String> args = new ArrayList<>(List.of("submit", "--follow", "--interval=PT0.1S"));
+        for (int i = 0; i < 30; i++) {
+            site.slowHtml("/cli/many-" + i + ".html", 20 * i, "<p>page number " + i + "</p>");
+            args.add(site.url("/cli/many-" + i + ".html"));
+        }
+
+        Run run = jobs("", true, args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String[] frames = FRAME_START.split(run.out());
+        assertThat(frames.length).isGreaterThan(1);
+        // Two lines of counts and bar, and the latest Frame.LATEST finished jobs: never one line per job.
+        assertThat(Arrays.stream(frames).mapToLong(f -> f.lines().count()).max().getAsLong())
+                .isLessThanOrEqualTo(2 + Progress.Frame.LATEST);
+        // Cut to the terminal's width (80 when the shell does not say): a wrapped line would make the frame drift.
+        assertThat(FRAME_START.matcher(run.out().replace("\033[2K", "")).replaceAll("").lines()).allSatisfy(line -> assertThat(line.length()).isLessThan(80));
+        String last = frames[frames.length - 1];
+        assertThat(last).contains("30 jobs: 0 queued, 0 running, 30 succeeded, 0 failed", "100 %");
+    }
+
+    @Test
+    void followsJobsByIdReadFromStandardInput() {
+        String first = api.postJson("/api/v1/jobs", "{\"text\":\"standard input carries ids\"}").json().get("id").asString();
+        String second = api.postJson("/api/v1/jobs", "{\"text\":\"one id a line\"}").json().get("id").asString();
+
+        Run run = jobs(first + "\n# a comment\n\n" + second + "\n", false, "follow", "--interval=PT0.1S", "-");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("SUCCEEDED " + first, "4 words", "SUCCEEDED " + second);
+    }
+
+    @Test
+    void refusesAnInvalidUrlAndSubmitsTheRest() {
+        site.html("/cli/valid.html", "<p>valid</p>");
+
+        Run run = jobs("", false, "submit", "ftp://example.com/file", site.url("/cli/valid.html"));
+
+        assertThat(run.exitCode()).isEqualTo(JobsCommand.REFUSED);
+        assertThat(run.err()).contains("refused ftp://example.com/file: the server answered 400");
+        assertThat(run.out().lines().toList()).singleElement().matches(id -> JOB_ID.matcher(id).matches());
+    }
+
+    @Test
+    void submitsTheTextOfStandardInput() {
+        Run run = jobs("Words on standard input, words counted.", false, "submit", "--text", "--follow", "--interval=PT0.1S", "-");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("SUCCEEDED", "text of 39 characters", "6 words, 5 distinct");
+    }
+
+    @Test
+    void showsAJobWithItsTopWords() {
+        String id = api.postJson("/api/v1/jobs", "{\"text\":\"tally counts words and tally counts them fast\"}")
+                .json().get("id").asString();
+        api.awaitTerminal(id);
+
+        Run run = jobs("", false, "show", id);
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("SUCCEEDED " + id, "8 words, 6 distinct", "attempts: 1");
+        assertThat(run.out()).containsPattern("\\s+2  counts\\s+#+").containsPattern("\\s+2  tally\\s+#+");
+    }
+
+    @Test
+    void stopsFollowingAtTheTimeoutWhileTheJobGoesOn() {
+        site.slowHtml("/cli/slow.html", 2_500, "<p>slow</p>");
+
+        Run run = jobs("", false, "submit", "--follow", "--interval=PT0.1S", "--timeout=PT0.5S", site.url("/cli/slow.html"));
+
+        assertThat(run.exitCode()).isEqualTo(JobsCommand.TIMED_OUT);
+        assertThat(run.err()).contains("stopped following after PT0.5S");
+        assertThat(run.out()).contains("# 1 job: ").doesNotContain("1 succeeded");
+    }
+
+    @Test
+    void saysWhenTheServerCannotBeReached() {
+        Run run = jobs("", false, "show", "--server=http://127.0.0.1:9", UUID.randomUUID().toString());
+
+        assertThat(run.exitCode()).isEqualTo(JobsCommand.UNREACHABLE);
+        assertThat(run.err()).contains("cannot connect to http://127.0.0.1:9/");
+    }
+
+    @Test
+    void refusesAServerThatIsNotAnHttpUrl() {
+        Run run = jobs("", false, "show", "--server=localhost:8080", UUID.randomUUID().toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--server must be an http or https URL");
+    }
+
+    private Run jobs(String stdin, boolean terminal, String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = JobsCommand.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintWriter(out, true), new PrintWriter(err, true),
+                Map.of("TALLY_SERVER", "http://localhost:" + port), terminal);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+}
