@@ -1,17 +1,31 @@
 package dev.tally.client;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /** The API refused a request, or could not be reached; the message says which and why. */
 final class ApiException extends Exception {
 
-    /** Whether the same request may succeed later (the server was unreachable, busy or down). */
+    /** Whether the same request may succeed later (the server was unreachable, busy, down or rate limiting). */
     private final boolean temporary;
+    /** How long the server asked to wait before asking again ({@code Retry-After}); null if it did not say. */
+    private final Duration retryAfter;
 
     ApiException(String message, boolean temporary) {
+        this(message, temporary, null);
+    }
+
+    ApiException(String message, boolean temporary, Duration retryAfter) {
         super(message);
         this.temporary = temporary;
+        this.retryAfter = retryAfter;
     }
 
     boolean temporary() {
         return temporary;
+    }
+
+    Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 }

@@ -54,11 +54,14 @@ final class FollowedJobs {
     }
 
     /**
-     * Asks the server for the state of every unfinished job.
-     *
-     * @return the jobs whose state changed (status or attempts), in the order followed
+     * What a refresh learned: the jobs whose state changed (status or attempts), in the order
+     * followed, and the failure that cut it short, if one did (what was learned before it counts).
      */
-    List<JobView> refresh(TallyClient client) throws ApiException {
+    record Refresh(List<JobView> changed, ApiException trouble) {
+    }
+
+    /** Asks the server for the state of every unfinished job. */
+    Refresh refresh(TallyClient client) {
         Set<UUID> pending = new HashSet<>();
         Instant oldest = null;
         for (Map.Entry<UUID, JobView> e : jobs.entrySet()) {
@@ -71,24 +74,30 @@ final class FollowedJobs {
             }
         }
         Map<UUID, JobView> seen = new LinkedHashMap<>();
-        // Unknown jobs have no creation time to stop the pages at: they are asked for singly.
-        if (unknown.isEmpty() && !pending.isEmpty()) {
-            for (String status : List.of("RUNNING", "QUEUED")) {
-                if (!seen.keySet().containsAll(pending)) {
-                    collect(client, status, pending, oldest, seen);
+        ApiException trouble = null;
+        try {
+            // Unknown jobs have no creation time to stop the pages at: they are asked for singly.
+            if (unknown.isEmpty() && !pending.isEmpty()) {
+                for (String status : List.of("RUNNING", "QUEUED")) {
+                    if (!seen.keySet().containsAll(pending)) {
+                        collect(client, status, pending, oldest, seen);
+                    }
                 }
             }
-        }
-        List<UUID> single = new ArrayList<>();
-        for (UUID id : pending) {
-            if (!seen.containsKey(id) && single.size() < MAX_SINGLE) {
-                single.add(id);
+            // Only a complete pass (reached when no page failed) tells which jobs left the lists.
+            List<UUID> single = new ArrayList<>();
+            for (UUID id : pending) {
+                if (!seen.containsKey(id) && single.size() < MAX_SINGLE) {
+                    single.add(id);
+                }
             }
-        }
-        for (UUID id : single) {
-            Optional<JobView> job = client.job(id);
-            seen.put(id, job.orElseGet(() -> JobView.gone(id, jobs.get(id))));
-            unknown.remove(id);
+            for (UUID id : single) {
+                Optional<JobView> job = client.job(id);
+                seen.put(id, job.orElseGet(() -> JobView.gone(id, jobs.get(id))));
+                unknown.remove(id);
+            }
+        } catch (ApiException e) {
+            trouble = e;
         }
         List<JobView> changed = new ArrayList<>();
         for (Map.Entry<UUID, JobView> e : jobs.entrySet()) {
@@ -99,7 +108,7 @@ final class FollowedJobs {
                 changed.add(now);
             }
         }
-        return changed;
+        return new Refresh(changed, trouble);
     }
 
     private static void collect(TallyClient client, String status, Set<UUID> pending, Instant oldest,

@@ -50,8 +50,8 @@ public final class JobsCommand {
 
     /** How long following goes on while the server cannot be reached or is busy. */
     static final Duration GIVE_UP_AFTER = Duration.ofMinutes(2);
-    /** Tries of one submission the server could not take (down, busy, rate limited) before it counts as refused. */
-    static final int SUBMIT_TRIES = 5;
+    /** The longest wait between refreshes, or tries of a submission, while the server is out of reach or busy (unless it asks for longer). */
+    static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
     @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "the Tally server (default: $TALLY_SERVER, else http://localhost:8080)")
@@ -172,26 +172,31 @@ public final class JobsCommand {
         };
         long started = System.nanoTime();
         Long troubleSince = null;
+        Duration wait = options.interval;
         while (true) {
+            FollowedJobs.Refresh refresh = jobs.refresh(client);
+            ApiException e = refresh.trouble();
             String trouble = null;
-            List<JobView> changed = List.of();
-            try {
-                changed = jobs.refresh(client);
+            if (e == null) {
                 troubleSince = null;
-            } catch (ApiException e) {
+                wait = options.interval;
+            } else {
                 if (!e.temporary()) {
                     err.println("tally: " + e.getMessage());
                     return UNREACHABLE;
                 }
-                troubleSince = troubleSince == null ? System.nanoTime() : troubleSince;
+                // Progress (a job changed) is not trouble: a rate limit lets some requests through.
+                troubleSince = troubleSince == null || !refresh.changed().isEmpty() ? System.nanoTime() : troubleSince;
                 if (System.nanoTime() - troubleSince > GIVE_UP_AFTER.toNanos()) {
                     err.println("tally: " + e.getMessage() + "; gave up after " + GIVE_UP_AFTER.toMinutes() + " minutes");
                     return UNREACHABLE;
                 }
-                trouble = e.getMessage() + "; trying again";
+                // Refreshes further apart while it lasts (a rate limit's bucket fills meanwhile), as the server asks.
+                wait = max(doubled(wait), e.retryAfter().orElse(Duration.ZERO));
+                trouble = e.getMessage() + "; trying again in " + wait.toSeconds() + " s";
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            progress.refreshed(jobs, changed, elapsed, trouble);
+            progress.refreshed(jobs, refresh.changed(), elapsed, trouble);
             if (jobs.allFinished()) {
                 progress.finished(jobs, elapsed);
                 return jobs.all().stream().allMatch(j -> j.status().equals("SUCCEEDED")) ? 0 : FAILED_JOBS;
@@ -202,12 +207,22 @@ public final class JobsCommand {
                 return TIMED_OUT;
             }
             try {
-                Thread.sleep(options.interval.toMillis());
-            } catch (InterruptedException e) {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 return TIMED_OUT;
             }
         }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** Twice the wait, up to {@link #MAX_WAIT}. */
+    static Duration doubled(Duration wait) {
+        Duration twice = wait.multipliedBy(2);
+        return twice.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : twice;
     }
 
     @Command(name = "submit", mixinStandardHelpOptions = true,
@@ -253,7 +268,16 @@ public final class JobsCommand {
                     refused = true;
                     continue;
                 }
-                Optional<JobView> job = submit(client, value, err, source);
+                Optional<JobView> job;
+                try {
+                    job = submit(client, value, err, source);
+                } catch (ApiException e) {
+                    // Out of reach for two minutes: the rest would only wait as long, each.
+                    err.println("tally: " + e.getMessage() + "; gave up after " + GIVE_UP_AFTER.toMinutes()
+                            + " minutes, with " + jobs.size() + " of " + values.size() + " submitted");
+                    out.flush();
+                    return UNREACHABLE;
+                }
                 if (job.isEmpty()) {
                     refused = true;
                     continue;
@@ -276,24 +300,41 @@ public final class JobsCommand {
                     : Files.readString(Path.of(source), StandardCharsets.UTF_8);
         }
 
-        /** One submission, tried again while the server is down or busy; empty if refused. */
-        private Optional<JobView> submit(TallyClient client, String value, PrintWriter err, String source) {
+        /**
+         * One submission, tried again while the server is down, busy or rate limiting (waiting as it
+         * asks, else 1, 2, 4… s up to {@link #MAX_WAIT}) for up to {@link #GIVE_UP_AFTER}.
+         *
+         * @return the job, or empty if the server refused it (the reason is written)
+         * @throws ApiException the last failure, once the server was out of reach for too long
+         */
+        private Optional<JobView> submit(TallyClient client, String value, PrintWriter err, String source)
+                throws ApiException {
             // One key for every try: a try whose answer was lost is not made twice.
             String key = UUID.randomUUID().toString();
-            for (int attempt = 1; ; attempt++) {
+            long firstFailure = 0;
+            Duration wait = Duration.ofSeconds(1);
+            while (true) {
                 try {
                     return Optional.of(client.submit(text ? "text" : "url", value, callbackUrl, key));
                 } catch (ApiException e) {
-                    if (!e.temporary() || attempt == SUBMIT_TRIES) {
+                    if (!e.temporary()) {
                         err.println("tally: refused " + (text ? "text " : "") + source + ": " + e.getMessage());
                         return Optional.empty();
                     }
+                    if (firstFailure == 0) {
+                        firstFailure = System.nanoTime();
+                        err.println("tally: " + e.getMessage() + "; trying again for up to "
+                                + GIVE_UP_AFTER.toMinutes() + " minutes");
+                    } else if (System.nanoTime() - firstFailure > GIVE_UP_AFTER.toNanos()) {
+                        throw e;
+                    }
                     try {
-                        Thread.sleep(1000L << (attempt - 1));
+                        Thread.sleep(max(wait, e.retryAfter().orElse(Duration.ZERO)).toMillis());
                     } catch (InterruptedException interrupted) {
                         Thread.currentThread().interrupt();
                         return Optional.empty();
                     }
+                    wait = doubled(wait);
                 }
             }
         }

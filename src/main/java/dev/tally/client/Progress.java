@@ -140,8 +140,8 @@ abstract sealed class Progress permits Progress.Frame, Progress.Lines {
         @Override
         void refreshed(FollowedJobs jobs, List<JobView> changed, Duration elapsed, String trouble) {
             changed.stream().filter(JobView::finished).forEach(job -> out.println(line(job)));
-            if (trouble != null && !trouble.equals(lastTrouble)) {
-                out.println("# " + trouble);
+            if (trouble != null && lastTrouble == null) {
+                out.println("# " + trouble); // once a spell of trouble: not at every refresh
             }
             lastTrouble = trouble;
             out.flush();

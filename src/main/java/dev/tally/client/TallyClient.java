@@ -136,7 +136,17 @@ final class TallyClient {
             // not a problem body: the status says it
         }
         boolean temporary = status == 429 || status == 502 || status == 503 || status == 504;
-        String retry = response.headers().firstValue("Retry-After").map(s -> " (retry after " + s + " s)").orElse("");
-        return new ApiException("the server answered " + status + (detail == null ? "" : ": " + detail) + retry, temporary);
+        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(TallyClient::seconds).orElse(null);
+        return new ApiException("the server answered " + status + (detail == null ? "" : ": " + detail), temporary, retryAfter);
+    }
+
+    /** A {@code Retry-After} in seconds (Tally's form; an HTTP date is left unread), at most ten minutes. */
+    private static Optional<Duration> seconds(String retryAfter) {
+        try {
+            long seconds = Long.parseLong(retryAfter.strip());
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(Math.min(seconds, 600)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 }
