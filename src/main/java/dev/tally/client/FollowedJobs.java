@@ -12,20 +12,19 @@ import java.util.UUID;
 
 /**
  * The jobs the command line follows, and how it learns their states with few requests: one pass
- * over the client's running and queued jobs (200 a page, newest first, stopping at the oldest job
- * followed) tells which followed jobs are unfinished and where they are; only a job missing from
- * both is asked for on its own, which happens about once per job, when it has finished. A thousand
- * jobs cost a few pages a refresh, not a thousand polls.
+ * over the client's jobs (200 a page, newest first), stopping once every unfinished job followed
+ * was seen or the pages are older than the oldest of them; only a job the pass did not find (deleted,
+ * or beyond the pages a refresh reads) is asked for on its own. A thousand jobs cost a few pages a refresh, not
+ * a thousand polls.
  */
 final class FollowedJobs {
 
-    /** At most this many pages of each status a refresh (10,000 jobs); the rest are asked for singly. */
+    /** At most this many pages a refresh (10,000 jobs); followed jobs beyond them are asked for singly. */
     static final int MAX_PAGES = 50;
     /** At most this many jobs asked for singly a refresh: the others wait for the next one. */
     static final int MAX_SINGLE = 500;
 
     private final Map<UUID, JobView> jobs = new LinkedHashMap<>();
-    private final Set<UUID> unknown = new HashSet<>();
 
     /** Follows a job whose state is known (just submitted). */
     void follow(JobView job) {
@@ -36,7 +35,6 @@ final class FollowedJobs {
     void follow(UUID id) {
         if (!jobs.containsKey(id)) {
             jobs.put(id, null);
-            unknown.add(id);
         }
     }
 
@@ -63,28 +61,24 @@ final class FollowedJobs {
     /** Asks the server for the state of every unfinished job. */
     Refresh refresh(TallyClient client) {
         Set<UUID> pending = new HashSet<>();
-        Instant oldest = null;
+        Instant oldest = Instant.MAX; // null once a job may be anywhere in the pages
         for (Map.Entry<UUID, JobView> e : jobs.entrySet()) {
             JobView job = e.getValue();
             if (job == null || !job.finished()) {
                 pending.add(e.getKey());
-                if (job != null && job.createdAt() != null && (oldest == null || job.createdAt().isBefore(oldest))) {
-                    oldest = job.createdAt();
+                Instant created = job != null && job.createdAt() != null ? job.createdAt() : createdAround(e.getKey());
+                if (oldest != null) {
+                    oldest = created == null ? null : created.isBefore(oldest) ? created : oldest;
                 }
             }
         }
         Map<UUID, JobView> seen = new LinkedHashMap<>();
         ApiException trouble = null;
         try {
-            // Unknown jobs have no creation time to stop the pages at: they are asked for singly.
-            if (unknown.isEmpty() && !pending.isEmpty()) {
-                for (String status : List.of("RUNNING", "QUEUED")) {
-                    if (!seen.keySet().containsAll(pending)) {
-                        collect(client, status, pending, oldest, seen);
-                    }
-                }
+            if (!pending.isEmpty()) {
+                collect(client, pending, oldest, seen);
             }
-            // Only a complete pass (reached when no page failed) tells which jobs left the lists.
+            // Only a complete pass (reached when no page failed) tells which jobs are not listed.
             List<UUID> single = new ArrayList<>();
             for (UUID id : pending) {
                 if (!seen.containsKey(id) && single.size() < MAX_SINGLE) {
@@ -94,7 +88,6 @@ final class FollowedJobs {
             for (UUID id : single) {
                 Optional<JobView> job = client.job(id);
                 seen.put(id, job.orElseGet(() -> JobView.gone(id, jobs.get(id))));
-                unknown.remove(id);
             }
         } catch (ApiException e) {
             trouble = e;
@@ -111,11 +104,21 @@ final class FollowedJobs {
         return new Refresh(changed, trouble);
     }
 
-    private static void collect(TallyClient client, String status, Set<UUID> pending, Instant oldest,
-                                Map<UUID, JobView> seen) throws ApiException {
+    /**
+     * When a job known only by its id was made, a minute early: Tally's ids are UUIDv7, whose first
+     * 48 bits are the Unix time in milliseconds of the node that made the id (the minute allows for
+     * that node's clock against the store's, which dates the job). Null for an id of another kind: such
+     * a job may be anywhere in the pages.
+     */
+    static Instant createdAround(UUID id) {
+        return id.version() == 7 ? Instant.ofEpochMilli(id.getMostSignificantBits() >>> 16).minusSeconds(60) : null;
+    }
+
+    private static void collect(TallyClient client, Set<UUID> pending, Instant oldest, Map<UUID, JobView> seen)
+            throws ApiException {
         String cursor = null;
         for (int page = 0; page < MAX_PAGES; page++) {
-            TallyClient.Page jobs = client.jobs(status, cursor);
+            TallyClient.Page jobs = client.jobs(cursor);
             for (JobView job : jobs.items()) {
                 if (pending.contains(job.id())) {
                     seen.put(job.id(), job);

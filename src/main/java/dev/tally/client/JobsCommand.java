@@ -19,6 +19,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,6 +55,9 @@ public final class JobsCommand {
 
     /** How long following goes on while the server cannot be reached or is busy. */
     static final Duration GIVE_UP_AFTER = Duration.ofMinutes(2);
+    /** Submissions in flight at once. */
+    static final int SUBMITTERS = 8;
+
     /** The longest wait between refreshes, or tries of a submission, while the server is out of reach or busy (unless it asks for longer). */
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
@@ -251,6 +259,9 @@ public final class JobsCommand {
         @CommandLine.ArgGroup(exclusive = false)
         FollowOptions options = new FollowOptions();
 
+        /** Whether the wait for a server out of reach was told already (once a run, not once a submission). */
+        private final AtomicBoolean warned = new AtomicBoolean();
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -259,33 +270,50 @@ public final class JobsCommand {
             FollowedJobs jobs = new FollowedJobs();
             boolean refused = false;
             List<String> values = text ? sources : parent.expand(sources);
-            for (String source : values) {
-                String value;
-                try {
-                    value = text ? readText(source) : source;
-                } catch (IOException e) {
-                    err.println("tally: cannot read " + source + ": " + e.getMessage());
-                    refused = true;
-                    continue;
+            // A few submissions in flight (each waits for its group commit); results taken in the
+            // sources' order, so printed ids line up with the input.
+            ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS, runnable -> {
+                Thread thread = new Thread(runnable, "tally-submit");
+                thread.setDaemon(true);
+                return thread;
+            });
+            try {
+                List<Future<Optional<JobView>>> submitted = new ArrayList<>();
+                for (String source : values) {
+                    submitted.add(submitters.submit(() -> submit(client, source, err)));
                 }
-                Optional<JobView> job;
-                try {
-                    job = submit(client, value, err, source);
-                } catch (ApiException e) {
-                    // Out of reach for two minutes: the rest would only wait as long, each.
-                    err.println("tally: " + e.getMessage() + "; gave up after " + GIVE_UP_AFTER.toMinutes()
-                            + " minutes, with " + jobs.size() + " of " + values.size() + " submitted");
-                    out.flush();
-                    return UNREACHABLE;
+                SubmissionProgress shown = new SubmissionProgress(follow && parent.terminal, values.size(), err);
+                for (Future<Optional<JobView>> future : submitted) {
+                    Optional<JobView> job;
+                    try {
+                        job = future.get();
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof ApiException unreachable)) {
+                            throw new IllegalStateException(e.getCause());
+                        }
+                        // Out of reach for two minutes: the rest would only wait as long, each.
+                        shown.clear();
+                        err.println("tally: " + unreachable.getMessage() + "; gave up after " + GIVE_UP_AFTER.toMinutes()
+                                + " minutes, with " + jobs.size() + " of " + values.size() + " submitted");
+                        out.flush();
+                        return UNREACHABLE;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return UNREACHABLE;
+                    }
+                    if (job.isEmpty()) {
+                        refused = true;
+                        continue;
+                    }
+                    jobs.follow(job.get());
+                    shown.submitted(jobs.size());
+                    if (!follow) {
+                        out.println(job.get().id());
+                    }
                 }
-                if (job.isEmpty()) {
-                    refused = true;
-                    continue;
-                }
-                jobs.follow(job.get());
-                if (!follow) {
-                    out.println(job.get().id());
-                }
+                shown.clear();
+            } finally {
+                submitters.shutdownNow();
             }
             out.flush();
             if (!follow || jobs.size() == 0) {
@@ -304,11 +332,17 @@ public final class JobsCommand {
          * One submission, tried again while the server is down, busy or rate limiting (waiting as it
          * asks, else 1, 2, 4… s up to {@link #MAX_WAIT}) for up to {@link #GIVE_UP_AFTER}.
          *
-         * @return the job, or empty if the server refused it (the reason is written)
+         * @return the job, or empty if it was refused or its file could not be read (the reason is written)
          * @throws ApiException the last failure, once the server was out of reach for too long
          */
-        private Optional<JobView> submit(TallyClient client, String value, PrintWriter err, String source)
-                throws ApiException {
+        private Optional<JobView> submit(TallyClient client, String source, PrintWriter err) throws ApiException {
+            String value;
+            try {
+                value = text ? readText(source) : source;
+            } catch (IOException e) {
+                err.println("tally: cannot read " + source + ": " + e.getMessage());
+                return Optional.empty();
+            }
             // One key for every try: a try whose answer was lost is not made twice.
             String key = UUID.randomUUID().toString();
             long firstFailure = 0;
@@ -323,8 +357,10 @@ public final class JobsCommand {
                     }
                     if (firstFailure == 0) {
                         firstFailure = System.nanoTime();
-                        err.println("tally: " + e.getMessage() + "; trying again for up to "
-                                + GIVE_UP_AFTER.toMinutes() + " minutes");
+                        if (!warned.getAndSet(true)) {
+                            err.println("tally: " + e.getMessage() + "; trying again for up to "
+                                    + GIVE_UP_AFTER.toMinutes() + " minutes");
+                        }
                     } else if (System.nanoTime() - firstFailure > GIVE_UP_AFTER.toNanos()) {
                         throw e;
                     }
@@ -336,6 +372,37 @@ public final class JobsCommand {
                     }
                     wait = doubled(wait);
                 }
+            }
+        }
+    }
+
+    /** "submitted N of M" on a terminal while a long list is submitted before following; nothing elsewhere. */
+    static final class SubmissionProgress {
+
+        private final boolean shown;
+        private final int total;
+        private final PrintWriter err;
+        private long lastDrawn;
+
+        SubmissionProgress(boolean shown, int total, PrintWriter err) {
+            this.shown = shown;
+            this.total = total;
+            this.err = err;
+        }
+
+        void submitted(int count) {
+            long now = System.nanoTime();
+            if (shown && (now - lastDrawn > 100_000_000L || count == total)) {
+                lastDrawn = now;
+                err.print("\r\033[2Ksubmitted " + count + " of " + total);
+                err.flush();
+            }
+        }
+
+        void clear() {
+            if (shown && lastDrawn != 0) {
+                err.print("\r\033[2K");
+                err.flush();
             }
         }
     }

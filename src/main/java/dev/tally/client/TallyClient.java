@@ -3,7 +3,6 @@ package dev.tally.client;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,6 +31,7 @@ final class TallyClient {
     private final String apiKey;
     private final HttpClient http;
     private final JsonMapper json = JsonMapper.builder().build();
+    private final AtomicLong requests = new AtomicLong();
 
     TallyClient(URI server, String apiKey) {
         this.server = server;
@@ -73,10 +74,9 @@ final class TallyClient {
         return Optional.of(JobView.of(parse(response)));
     }
 
-    /** One page of the client's jobs in {@code status}, from {@code cursor} (null: the newest). */
-    Page jobs(String status, String cursor) throws ApiException {
-        String path = cursor != null ? cursor
-                : "/api/v1/jobs?limit=200&status=" + URLEncoder.encode(status, StandardCharsets.UTF_8);
+    /** One page of the client's jobs, newest first, from {@code cursor} (null: the newest). */
+    Page jobs(String cursor) throws ApiException {
+        String path = cursor != null ? cursor : "/api/v1/jobs?limit=200";
         HttpResponse<String> response = send(request(path).GET().build());
         if (response.statusCode() != 200) {
             throw refusal(response);
@@ -102,7 +102,13 @@ final class TallyClient {
         return builder;
     }
 
+    /** How many requests this client sent. */
+    long requests() {
+        return requests.get();
+    }
+
     private HttpResponse<String> send(HttpRequest request) throws ApiException {
+        requests.incrementAndGet();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (ConnectException e) {

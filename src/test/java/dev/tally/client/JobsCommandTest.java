@@ -113,6 +113,31 @@ class JobsCommandTest {
     }
 
     @Test
+    void learnsTheStatesOfManyJobsFromPagesOfTheirListNotFromAPollOfEach() {
+        var jobs = new FollowedJobs();
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            JobView queued = JobView.of(api.postJson("/api/v1/jobs", "{\"text\":\"job number " + i + "\"}").json());
+            jobs.follow(queued);
+            ids.add(queued.id());
+        }
+        ids.forEach(id -> api.awaitTerminal(id.toString()));
+        UUID deleted = ids.get(7);
+        assertThat(api.delete("/api/v1/jobs/" + deleted).status()).isEqualTo(204);
+        var client = new TallyClient(java.net.URI.create("http://localhost:" + port + "/"), null);
+
+        FollowedJobs.Refresh refresh = jobs.refresh(client);
+
+        assertThat(refresh.trouble()).isNull();
+        assertThat(jobs.allFinished()).isTrue();
+        assertThat(refresh.changed()).hasSize(40).filteredOn(j -> j.status().equals("SUCCEEDED")).hasSize(39);
+        assertThat(refresh.changed()).filteredOn(j -> j.id().equals(deleted)).singleElement()
+                .satisfies(j -> assertThat(j.status()).isEqualTo("DELETED"));
+        // One page of 200 (the newest: these 40 and older ones, which end the pass), and the deleted job asked for alone.
+        assertThat(client.requests()).isEqualTo(2);
+    }
+
+    @Test
     void refusesAnInvalidUrlAndSubmitsTheRest() {
         site.html("/cli/valid.html", "<p>valid</p>");
 
