@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,6 +156,22 @@ public final class JobsCommand {
         Duration timeout;
     }
 
+    /** The display the options ask for; checks them all, so that a wrong one is told before anything is submitted. */
+    Progress progress(FollowOptions options, PrintWriter out) {
+        if (options.interval.isNegative() || options.interval.isZero()) {
+            throw new IllegalArgumentException("--interval must be positive");
+        }
+        if (options.timeout != null && (options.timeout.isNegative() || options.timeout.isZero())) {
+            throw new IllegalArgumentException("--timeout must be positive");
+        }
+        return switch (options.progress.toLowerCase(Locale.ROOT)) {
+            case "frame" -> Progress.frame(out, columns());
+            case "lines" -> Progress.lines(out);
+            case "auto" -> terminal ? Progress.frame(out, columns()) : Progress.lines(out);
+            default -> throw new IllegalArgumentException("--progress must be auto, frame or lines");
+        };
+    }
+
     /** The terminal's width as the shell tells it ({@code COLUMNS}), else 80. */
     private int columns() {
         try {
@@ -169,15 +186,7 @@ public final class JobsCommand {
      * reach; returns the exit code.
      */
     int follow(FollowedJobs jobs, FollowOptions options, TallyClient client, PrintWriter out, PrintWriter err) {
-        if (options.interval.isNegative() || options.interval.isZero()) {
-            throw new IllegalArgumentException("--interval must be positive");
-        }
-        Progress progress = switch (options.progress.toLowerCase(Locale.ROOT)) {
-            case "frame" -> Progress.frame(out, columns());
-            case "lines" -> Progress.lines(out);
-            case "auto" -> terminal ? Progress.frame(out, columns()) : Progress.lines(out);
-            default -> throw new IllegalArgumentException("--progress must be auto, frame or lines");
-        };
+        Progress progress = progress(options, out);
         long started = System.nanoTime();
         Long troubleSince = null;
         Duration wait = options.interval;
@@ -267,6 +276,9 @@ public final class JobsCommand {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             TallyClient client = parent.client();
+            if (follow) {
+                parent.progress(options, out);
+            }
             FollowedJobs jobs = new FollowedJobs();
             boolean refused = false;
             List<String> values = text ? sources : parent.expand(sources);
@@ -339,6 +351,9 @@ public final class JobsCommand {
             String value;
             try {
                 value = text ? readText(source) : source;
+            } catch (NoSuchFileException e) {
+                err.println("tally: cannot read " + source + ": no such file");
+                return Optional.empty();
             } catch (IOException e) {
                 err.println("tally: cannot read " + source + ": " + e.getMessage());
                 return Optional.empty();

@@ -35,7 +35,8 @@ abstract sealed class Progress permits Progress.Frame, Progress.Lines {
         String outcome = job.totalWords() != null
                 ? String.format(Locale.ROOT, "%,d words, %,d distinct", job.totalWords(), job.distinctWords())
                 : job.error() != null ? job.error() : "";
-        return String.format(Locale.ROOT, "%-9s %s  %s  %s", job.status(), job.id(), job.source(), outcome).stripTrailing();
+        return String.format(Locale.ROOT, "%-9s %s  %s", job.status(), job.id(),
+                job.source().isEmpty() ? outcome : job.source() + "  " + outcome).stripTrailing();
     }
 
     static String summary(FollowedJobs jobs, Duration elapsed) {

@@ -189,6 +189,20 @@ class JobsCommandTest {
     }
 
     @Test
+    void refusesAWrongOptionBeforeSubmittingAnything() {
+        String url = site.url("/cli/not-submitted.html");
+
+        Run run = jobs("", false, "submit", "--follow", "--interval=PT0S", url);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--interval must be positive");
+        assertThat(run.out()).isEmpty();
+        // The newest jobs (it would be the newest of all) hold no job for the page.
+        assertThat(api.get("/api/v1/jobs?limit=20").json().get("items").valueStream()
+                .map(job -> job.path("source").path("url").asString(""))).doesNotContain(url);
+    }
+
+    @Test
     void refusesAServerThatIsNotAnHttpUrl() {
         Run run = jobs("", false, "show", "--server=localhost:8080", UUID.randomUUID().toString());
 
