@@ -120,8 +120,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
             QueryTimeoutException.class, CannotCreateTransactionException.class, TransactionSystemException.class})
     ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
-        // A failed rollback after a refused write (the pool closes a connection it drops) names only
-        // the rollback; the refusal is the reason.
+        // A failed rollback (the session ended under the transaction: a restart, a failover) names
+        // only the rollback; what failed first is the reason.
         Throwable reason = e instanceof TransactionSystemException t && t.getApplicationException() != null
                 ? t.getApplicationException() : e;
         log.warn("job store unavailable: {}", reason.getMessage());

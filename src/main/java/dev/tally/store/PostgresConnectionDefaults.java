@@ -13,9 +13,9 @@ import org.springframework.stereotype.Component;
  * a statement in flight when PostgreSQL's host went silent held its thread for good (the single
  * submission writer among them, so every submission after it was refused), and a validity check
  * made without a timeout of its own (Boot's {@code db} health component calls {@code isValid(0)})
- * could wait as long. The pool also drops a connection whose server refused a write as read-only
- * ({@link ReadOnlySessionEviction}), unless {@code spring.datasource.hikari.exception-override-class-name}
- * names a judge of its own.
+ * could wait as long. A write refused as read-only also has the pool renew its sessions
+ * ({@link ReadOnlySessionRenewal}), unless {@code spring.datasource.hikari.exception-override-class-name}
+ * names a judge of the pool's connections of its own.
  */
 @Component
 class PostgresConnectionDefaults implements BeanPostProcessor {
@@ -33,7 +33,7 @@ class PostgresConnectionDefaults implements BeanPostProcessor {
             HikariDataSource pool = (HikariDataSource) bean;
             properties.getObject().applyTo(pool.getDataSourceProperties());
             if (pool.getExceptionOverride() == null && pool.getExceptionOverrideClassName() == null) {
-                pool.setExceptionOverride(new ReadOnlySessionEviction(pool));
+                pool.setExceptionOverride(new ReadOnlySessionRenewal(pool));
             }
         }
         return bean;

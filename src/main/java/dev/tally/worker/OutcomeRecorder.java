@@ -57,8 +57,8 @@ final class OutcomeRecorder {
         public void beforeRetry(RetryPolicy policy, Retryable<?> write, RetryState state) {
             if (state.getExceptions().size() == 1) {
                 Throwable failure = state.getLastException();
-                // A failed rollback after a refused write (the pool closes a connection it drops)
-                // names only the rollback; the refusal is the reason.
+                // A failed rollback (the session ended under the transaction: a restart, a
+                // failover) names only the rollback; what failed first is the reason.
                 Throwable reason = failure instanceof TransactionSystemException t && t.getApplicationException() != null
                         ? t.getApplicationException() : failure;
                 log.info("could not record the outcome of the attempt ({}); writing it again shortly", reason.toString());

@@ -62,7 +62,7 @@ class PostgresConnectionDefaultsTest {
     void hasThePoolRenewItsSessionsWhenOneRefusesAWriteAsReadOnly() {
         runner.withPropertyValues("test.url=jdbc:postgresql://db.example:5432/tally").run(context -> {
             var judge = context.getBean(HikariDataSource.class).getExceptionOverride();
-            assertThat(judge).isInstanceOf(ReadOnlySessionEviction.class);
+            assertThat(judge).isInstanceOf(ReadOnlySessionRenewal.class);
             // The pool renews every session (ReadOnlyPostgresTest); its judgement of this one is its own.
             assertThat(judge.adjudicate(new SQLException("cannot execute INSERT in a read-only transaction", "25006")))
                     .isEqualTo(SQLExceptionOverride.Override.CONTINUE_EVICT);

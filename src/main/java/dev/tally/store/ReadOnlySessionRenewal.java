@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * refuses one a second) and fail the transaction's rollback. Logged at the first renewal, then at
  * most once a minute.
  */
-final class ReadOnlySessionEviction implements SQLExceptionOverride {
+final class ReadOnlySessionRenewal implements SQLExceptionOverride {
 
-    private static final Logger log = LoggerFactory.getLogger(ReadOnlySessionEviction.class);
+    private static final Logger log = LoggerFactory.getLogger(ReadOnlySessionRenewal.class);
 
     static final long RENEWAL_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -37,7 +37,7 @@ final class ReadOnlySessionEviction implements SQLExceptionOverride {
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
     private final AtomicLong renewals = new AtomicLong();
 
-    ReadOnlySessionEviction(HikariDataSource pool) {
+    ReadOnlySessionRenewal(HikariDataSource pool) {
         this.pool = pool;
     }
 
