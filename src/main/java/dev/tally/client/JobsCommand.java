@@ -5,6 +5,8 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -32,12 +34,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code java -jar tally.jar jobs submit|follow|show}: a command-line client of a Tally server's
- * jobs API. {@code submit} sends pages (or texts) and, with {@code --follow}, shows their progress
- * live until every one has finished; {@code follow} does that for jobs submitted before;
- * {@code show} prints one job and its top words. Following a thousand jobs costs a few requests a
- * second (see {@link FollowedJobs}); the terminal shows a frame of a few lines drawn again in
- * place, a pipe one line per finished job (see {@link Progress}).
+ * {@code java -jar tally.jar jobs submit|follow|show|words}: a command-line client of a Tally server's
+ * jobs API. {@code submit} sends pages (or texts) and, with {@code --follow}, shows their
+ * progress live until every one has finished; {@code follow} does that for jobs submitted before;
+ * {@code show} prints one job and its top words, {@code words} a succeeded job's every word as
+ * CSV. Following a thousand jobs costs a few requests a second (see {@link FollowedJobs}); the
+ * terminal shows a frame of a few lines drawn again in place, a pipe one line per finished job
+ * (see {@link Progress}).
  *
  * <p>Exit codes: 0 every job succeeded (or, without {@code --follow}, was accepted); 1 a job
  * failed, was cancelled or deleted; 2 the command line is wrong; 3 a submission was refused; 4 the
@@ -46,7 +49,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "jobs", mixinStandardHelpOptions = true,
         description = "Submit jobs to a Tally server and follow their progress.",
-        subcommands = {JobsCommand.Submit.class, JobsCommand.Follow.class, JobsCommand.Show.class})
+        subcommands = {JobsCommand.Submit.class, JobsCommand.Follow.class, JobsCommand.Show.class, JobsCommand.Words.class})
 public final class JobsCommand {
 
     static final int FAILED_JOBS = 1;
@@ -71,25 +74,28 @@ public final class JobsCommand {
     String apiKey;
 
     private final InputStream in;
+    /** Standard output as bytes, for what is copied through as the server sends it. */
+    private final OutputStream stdout;
     private final Map<String, String> env;
     private final boolean terminal;
 
-    JobsCommand(InputStream in, Map<String, String> env, boolean terminal) {
+    JobsCommand(InputStream in, OutputStream stdout, Map<String, String> env, boolean terminal) {
         this.in = in;
+        this.stdout = stdout;
         this.env = env;
         this.terminal = terminal;
     }
 
     /** Runs the command line on the process's streams; returns the process exit code. */
     public static int run(String[] args) {
-        var out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        var err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        return run(args, System.in, out, err, System.getenv(), isTerminal(System.console()));
+        return run(args, System.in, System.out, System.err, System.getenv(), isTerminal(System.console()));
     }
 
-    static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err, Map<String, String> env,
+    static int run(String[] args, InputStream in, OutputStream stdout, OutputStream stderr, Map<String, String> env,
                    boolean terminal) {
-        return new CommandLine(new JobsCommand(in, env, terminal)).setOut(out).setErr(err)
+        var out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+        var err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+        return new CommandLine(new JobsCommand(in, stdout, env, terminal)).setOut(out).setErr(err)
                 .setExecutionExceptionHandler((e, command, parsed) -> {
                     // An option's value found wrong once the command runs (--server, --interval…).
                     if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
@@ -489,6 +495,39 @@ public final class JobsCommand {
             }
             out.flush();
             return job.status().equals("SUCCEEDED") || !job.finished() ? 0 : FAILED_JOBS;
+        }
+    }
+
+    @Command(name = "words", mixinStandardHelpOptions = true,
+            description = "Print a succeeded job's every word and its count as CSV (word,count), most frequent first.")
+    static final class Words implements Callable<Integer> {
+
+        @CommandLine.ParentCommand
+        JobsCommand parent;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            // Straight from the response to standard output: a histogram can hold a million words.
+            try {
+                if (!parent.client().words(id, parent.stdout)) {
+                    err.println("tally: no job " + id);
+                    return FAILED_JOBS;
+                }
+                parent.stdout.flush();
+                return 0;
+            } catch (ApiException e) {
+                err.println("tally: " + e.getMessage());
+                return e.temporary() ? UNREACHABLE : FAILED_JOBS;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -1,9 +1,12 @@
 package dev.tally.client;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -74,6 +77,36 @@ final class TallyClient {
         return Optional.of(JobView.of(parse(response)));
     }
 
+    /**
+     * Copies a succeeded job's whole histogram, as the API's CSV ({@code word,count}, most frequent
+     * first), to {@code sink} as it arrives.
+     *
+     * @return false if there is no such job
+     * @throws ApiException also when the job has not succeeded (the API's 409)
+     */
+    boolean words(UUID id, OutputStream sink) throws ApiException {
+        HttpRequest request = request("/api/v1/jobs/" + id + "/words").setHeader("Accept", "text/csv").GET().build();
+        requests.incrementAndGet();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() == 404) {
+                    return false;
+                }
+                if (response.statusCode() != 200) {
+                    throw refusal(response.statusCode(), response.headers(), new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8));
+                }
+                body.transferTo(sink);
+                return true;
+            }
+        } catch (IOException e) {
+            throw new ApiException("the connection to " + server + " failed: " + e.getMessage(), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException("interrupted", false);
+        }
+    }
+
     /** One page of the client's jobs, newest first, from {@code cursor} (null: the newest). */
     Page jobs(String cursor) throws ApiException {
         String path = cursor != null ? cursor : "/api/v1/jobs?limit=200";
@@ -131,18 +164,21 @@ final class TallyClient {
         }
     }
 
-    /** The problem's detail (RFC 9457), or the status alone when the body says nothing. */
     private ApiException refusal(HttpResponse<String> response) {
-        int status = response.statusCode();
+        return refusal(response.statusCode(), response.headers(), response.body());
+    }
+
+    /** The problem's detail (RFC 9457), or the status alone when the body says nothing. */
+    private ApiException refusal(int status, HttpHeaders headers, String body) {
         String detail = null;
         try {
-            JsonNode problem = json.readTree(response.body());
+            JsonNode problem = json.readTree(body);
             detail = problem.path("detail").asString(problem.path("title").asString(null));
         } catch (JacksonException e) {
             // not a problem body: the status says it
         }
         boolean temporary = status == 429 || status == 502 || status == 503 || status == 504;
-        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(TallyClient::seconds).orElse(null);
+        Duration retryAfter = headers.firstValue("Retry-After").flatMap(TallyClient::seconds).orElse(null);
         return new ApiException("the server answered " + status + (detail == null ? "" : ": " + detail), temporary, retryAfter);
     }
 

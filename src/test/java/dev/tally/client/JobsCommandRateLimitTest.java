@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.tally.security.ApiKeyStore;
 import dev.tally.support.Api;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,16 +52,16 @@ class JobsCommandRateLimitTest {
         Path first = Files.writeString(texts.resolve("first.txt"), "rate limits are waited out");
         Path second = Files.writeString(texts.resolve("second.txt"), "never hammered, never duplicated");
 
-        var out = new StringWriter();
-        var err = new StringWriter();
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
         int code = JobsCommand.run(new String[] {"submit", "--text", "--follow", "--interval=PT0.1S", "--progress=lines",
                         "--api-key=" + key, first.toString(), second.toString()},
-                new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true), new PrintWriter(err, true),
+                new ByteArrayInputStream(new byte[0]), out, err,
                 Map.of("TALLY_SERVER", "http://localhost:" + port), false);
 
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(err.toString()).contains("the server answered 429", "trying again for up to 2 minutes");
-        assertThat(out.toString()).contains("5 words, 5 distinct", "4 words, 3 distinct",
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("the server answered 429", "trying again for up to 2 minutes");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("5 words, 5 distinct", "4 words, 3 distinct",
                 "# 2 jobs: 0 queued, 0 running, 2 succeeded, 0 failed");
         // Exactly the two jobs: no try of a submission made a second one.
         Api.Response list = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))

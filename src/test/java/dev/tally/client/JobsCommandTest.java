@@ -6,8 +6,7 @@ import dev.tally.support.Api;
 import dev.tally.support.TallyIntegrationTest;
 import dev.tally.support.TestSite;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -170,6 +169,29 @@ class JobsCommandTest {
     }
 
     @Test
+    void printsEveryWordOfASucceededJobAsCsv() {
+        String id = api.postJson("/api/v1/jobs", "{\"text\":\"b a b c b a\"}").json().get("id").asString();
+        api.awaitTerminal(id);
+
+        Run run = jobs("", false, "words", id);
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("word,count\nb,3\na,2\nc,1\n");
+    }
+
+    @Test
+    void saysWhyAJobHasNoWordsYet() {
+        site.slowHtml("/cli/words-later.html", 2_000, "<p>later</p>");
+        String id = api.submitUrl(site.url("/cli/words-later.html"));
+
+        Run run = jobs("", false, "words", id);
+
+        assertThat(run.exitCode()).isEqualTo(JobsCommand.FAILED_JOBS);
+        assertThat(run.err()).contains("the server answered 409");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
     void stopsFollowingAtTheTimeoutWhileTheJobGoesOn() {
         site.slowHtml("/cli/slow.html", 2_500, "<p>slow</p>");
 
@@ -211,12 +233,12 @@ class JobsCommandTest {
     }
 
     private Run jobs(String stdin, boolean terminal, String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
         int code = JobsCommand.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintWriter(out, true), new PrintWriter(err, true),
+                out, err,
                 Map.of("TALLY_SERVER", "http://localhost:" + port), terminal);
-        return new Run(code, out.toString(), err.toString());
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
 }
