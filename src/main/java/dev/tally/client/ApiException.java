@@ -11,14 +11,22 @@ final class ApiException extends Exception {
     /** How long the server asked to wait before asking again ({@code Retry-After}); null if it did not say. */
     private final Duration retryAfter;
 
+    /** The HTTP status the server answered; 0 when there was no answer. */
+    private final int status;
+
     ApiException(String message, boolean temporary) {
-        this(message, temporary, null);
+        this(message, temporary, null, 0);
     }
 
-    ApiException(String message, boolean temporary, Duration retryAfter) {
+    ApiException(String message, boolean temporary, Duration retryAfter, int status) {
         super(message);
         this.temporary = temporary;
         this.retryAfter = retryAfter;
+        this.status = status;
+    }
+
+    int status() {
+        return status;
     }
 
     boolean temporary() {

@@ -524,7 +524,7 @@ public final class JobsCommand {
                 return 0;
             } catch (ApiException e) {
                 err.println("tally: " + e.getMessage());
-                return e.temporary() ? UNREACHABLE : FAILED_JOBS;
+                return e.status() == 409 ? FAILED_JOBS : UNREACHABLE; // 409: the job has not succeeded
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -179,7 +179,8 @@ final class TallyClient {
         }
         boolean temporary = status == 429 || status == 502 || status == 503 || status == 504;
         Duration retryAfter = headers.firstValue("Retry-After").flatMap(TallyClient::seconds).orElse(null);
-        return new ApiException("the server answered " + status + (detail == null ? "" : ": " + detail), temporary, retryAfter);
+        return new ApiException("the server answered " + status + (detail == null ? "" : ": " + detail), temporary, retryAfter,
+                status);
     }
 
     /** A {@code Retry-After} in seconds (Tally's form; an HTTP date is left unread), at most ten minutes. */
