@@ -458,8 +458,8 @@ public final class JobsCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a job: its state, and its top words once it succeeded.")
-    static final class Show implements Callable<Integer> {
+    /** A command about one job, named by its id. */
+    abstract static class OneJob implements Callable<Integer> {
 
         @CommandLine.ParentCommand
         JobsCommand parent;
@@ -469,6 +469,10 @@ public final class JobsCommand {
 
         @Parameters(paramLabel = "ID")
         UUID id;
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a job: its state, and its top words once it succeeded.")
+    static final class Show extends OneJob {
 
         @Override
         public Integer call() {
@@ -500,16 +504,7 @@ public final class JobsCommand {
 
     @Command(name = "words", mixinStandardHelpOptions = true,
             description = "Print a succeeded job's every word and its count as CSV (word,count), most frequent first.")
-    static final class Words implements Callable<Integer> {
-
-        @CommandLine.ParentCommand
-        JobsCommand parent;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Parameters(paramLabel = "ID")
-        UUID id;
+    static final class Words extends OneJob {
 
         @Override
         public Integer call() {
