@@ -98,6 +98,8 @@ class JobsCommandTest {
         assertThat(FRAME_START.matcher(run.out().replace("\033[2K", "")).replaceAll("").lines()).allSatisfy(line -> assertThat(line.length()).isLessThan(80));
         String last = frames[frames.length - 1];
         assertThat(last).contains("30 jobs: 0 queued, 0 running, 30 succeeded, 0 failed", "100 %");
+        // The submissions' count was drawn in place too, and cleared before the frame.
+        assertThat(run.err()).contains("\r\033[2Ksubmitted 30 of 30").endsWith("\r\033[2K");
     }
 
     @Test
