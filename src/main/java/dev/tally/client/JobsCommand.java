@@ -248,15 +248,19 @@ public final class JobsCommand {
         return twice.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : twice;
     }
 
-    @Command(name = "submit", mixinStandardHelpOptions = true,
-            description = "Submit pages (or, with --text, files of text) as jobs; print their ids, or follow them.")
-    static final class Submit implements Callable<Integer> {
+    /** A command of {@code jobs}: the server options are its parent's, the streams its command line's. */
+    abstract static class Subcommand implements Callable<Integer> {
 
         @CommandLine.ParentCommand
         JobsCommand parent;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+    }
+
+    @Command(name = "submit", mixinStandardHelpOptions = true,
+            description = "Submit pages (or, with --text, files of text) as jobs; print their ids, or follow them.")
+    static final class Submit extends Subcommand {
 
         @Parameters(arity = "1..*", paramLabel = "SOURCE",
                 description = "a page's URL, or with --text a file of text; - reads URLs (or, with --text, one text) from standard input")
@@ -430,13 +434,7 @@ public final class JobsCommand {
 
     @Command(name = "follow", mixinStandardHelpOptions = true,
             description = "Follow jobs submitted before until every one has finished.")
-    static final class Follow implements Callable<Integer> {
-
-        @CommandLine.ParentCommand
-        JobsCommand parent;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Follow extends Subcommand {
 
         @Parameters(arity = "1..*", paramLabel = "ID", description = "job ids; - reads them from standard input, one a line")
         List<String> ids;
@@ -459,13 +457,7 @@ public final class JobsCommand {
     }
 
     /** A command about one job, named by its id. */
-    abstract static class OneJob implements Callable<Integer> {
-
-        @CommandLine.ParentCommand
-        JobsCommand parent;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+    abstract static class OneJob extends Subcommand {
 
         @Parameters(paramLabel = "ID")
         UUID id;

@@ -86,24 +86,19 @@ final class TallyClient {
      */
     boolean words(UUID id, OutputStream sink) throws ApiException {
         HttpRequest request = request("/api/v1/jobs/" + id + "/words").setHeader("Accept", "text/csv").GET().build();
-        requests.incrementAndGet();
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() == 404) {
-                    return false;
-                }
-                if (response.statusCode() != 200) {
-                    throw refusal(response.statusCode(), response.headers(), new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8));
-                }
-                body.transferTo(sink);
-                return true;
+        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() == 404) {
+                return false;
             }
+            if (response.statusCode() != 200) {
+                throw refusal(response.statusCode(), response.headers(),
+                        new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8));
+            }
+            body.transferTo(sink);
+            return true;
         } catch (IOException e) {
             throw new ApiException("the connection to " + server + " failed: " + e.getMessage(), true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException("interrupted", false);
         }
     }
 
@@ -141,9 +136,13 @@ final class TallyClient {
     }
 
     private HttpResponse<String> send(HttpRequest request) throws ApiException {
+        return send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) throws ApiException {
         requests.incrementAndGet();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request, body);
         } catch (ConnectException e) {
             throw new ApiException("cannot connect to " + server + " (is Tally running there?)", true);
         } catch (HttpTimeoutException e) {
