@@ -1,5 +1,6 @@
 package dev.tally.api;
 
+import dev.tally.correlation.LogContext;
 import dev.tally.fetch.InvalidUrlException;
 import dev.tally.fetch.UrlPolicy;
 import dev.tally.job.Jobs;
@@ -33,7 +34,7 @@ class JobSubmissions {
      */
     Submission submit(SubmitJobRequest request, String idempotencyKey) {
         String client = CurrentClient.id();
-        NewJob newJob = validated(request).ownedBy(client);
+        NewJob newJob = validated(request).ownedBy(client).submittedBy(LogContext.requestId());
         if (idempotencyKey == null) {
             return new Submission(jobs.submit(newJob), false);
         }

@@ -1,5 +1,6 @@
 package dev.tally.compat;
 
+import dev.tally.correlation.LogContext;
 import dev.tally.fetch.InvalidUrlException;
 import dev.tally.fetch.UrlPolicy;
 import dev.tally.job.Job;
@@ -71,7 +72,7 @@ class CompatController {
         } catch (InvalidUrlException e) {
             return failure("Invalid url: " + e.getMessage());
         }
-        Job job = jobs.submit(NewJob.ofUrl(checked, null).ownedBy(CurrentClient.id()));
+        Job job = jobs.submit(NewJob.ofUrl(checked, null).ownedBy(CurrentClient.id()).submittedBy(LogContext.requestId()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("job_id", job.id().toString());
         data.put("url", checked);

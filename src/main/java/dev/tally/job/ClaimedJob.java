@@ -11,6 +11,8 @@ import java.util.UUID;
  * @param text the submitted text as stored (UTF-8) when it is short enough to come with the claim,
  *     else null; workers read a text job's text with {@link JobAttempts#textOf}, which uses this
  *     when it is there
+ * @param requestId the id of the request that submitted the job, or null (none was kept: jobs
+ *     submitted by an earlier version)
  */
-public record ClaimedJob(UUID id, JobSource source, int attempt, String owner, byte[] text) {
+public record ClaimedJob(UUID id, JobSource source, int attempt, String owner, byte[] text, String requestId) {
 }

@@ -18,13 +18,13 @@ class JobBatchInserts {
 
     private static final String JOB = """
             INSERT INTO job (id, status, source_type, source_url, text_length, callback_url, attempts, version,
-                             created_at, updated_at, next_attempt_at, owner)
-            VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?)""";
+                             created_at, updated_at, next_attempt_at, owner, request_id)
+            VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?)""";
     private static final String TEXT = "INSERT INTO job_text (job_id, content) VALUES (?, ?)";
     private static final String DISPATCH = "INSERT INTO job_dispatch (job_id, available_at, created_at) VALUES (?, ?, ?)";
 
-    /** A new job and its submitted text (null for URL jobs). */
-    record Row(Job job, byte[] text) {
+    /** A new job, its submitted text (null for URL jobs) and the id of the request that submitted it (or null). */
+    record Row(Job job, byte[] text, String requestId) {
     }
 
     private final JdbcTemplate jdbc;
@@ -71,5 +71,6 @@ class JobBatchInserts {
         statement.setObject(8, created);
         statement.setObject(9, created);
         statement.setString(10, job.owner());
+        statement.setString(11, row.requestId());
     }
 }

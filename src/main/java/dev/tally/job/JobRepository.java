@@ -58,12 +58,13 @@ class JobRepository {
     }
 
     @Transactional
-    void insert(Job job, byte[] text) {
+    void insert(Job job, byte[] text, String requestId) {
         jdbc.sql("""
                 INSERT INTO job (id, status, source_type, source_url, text_length, callback_url, attempts, version,
-                                 created_at, updated_at, next_attempt_at, owner)
-                VALUES (:id, :status, :sourceType, :url, :length, :callback, 0, 1, :now, :now, :now, :owner)""")
+                                 created_at, updated_at, next_attempt_at, owner, request_id)
+                VALUES (:id, :status, :sourceType, :url, :length, :callback, 0, 1, :now, :now, :now, :owner, :requestId)""")
                 .param("owner", job.owner())
+                .param("requestId", requestId)
                 .param("id", job.id())
                 .param("status", job.status().name())
                 .param("sourceType", job.source().type().name())

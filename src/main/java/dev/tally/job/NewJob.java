@@ -5,8 +5,10 @@ package dev.tally.job;
  *
  * @param callbackUrl where to POST the job on its terminal state, or null
  * @param owner the client submitting it
+ * @param requestId the id of the request submitting it, kept with the job for its workers' logs;
+ *     null when there is none
  */
-public record NewJob(String url, String text, String callbackUrl, String owner) {
+public record NewJob(String url, String text, String callbackUrl, String owner, String requestId) {
 
     /** The owner of jobs when clients do not authenticate. */
     public static final String ANONYMOUS = "anonymous";
@@ -22,10 +24,18 @@ public record NewJob(String url, String text, String callbackUrl, String owner) 
 
     /** The same submission on behalf of {@code client}. */
     public NewJob ownedBy(String client) {
-        return new NewJob(url, text, callbackUrl, client);
+        return new NewJob(url, text, callbackUrl, client, requestId);
     }
 
-    /** A digest of the request's meaning, to tell a repeated request from a different one. */
+    /** The same submission, made by the request {@code id}. */
+    public NewJob submittedBy(String id) {
+        return new NewJob(url, text, callbackUrl, owner, id);
+    }
+
+    /**
+     * A digest of the request's meaning, to tell a repeated request from a different one (the
+     * request id is not part of it: a retry is another request).
+     */
     public String fingerprint() {
         try {
             var digest = java.security.MessageDigest.getInstance("SHA-256");
@@ -46,10 +56,10 @@ public record NewJob(String url, String text, String callbackUrl, String owner) 
     }
 
     public static NewJob ofUrl(String url, String callbackUrl) {
-        return new NewJob(url, null, callbackUrl, ANONYMOUS);
+        return new NewJob(url, null, callbackUrl, ANONYMOUS, null);
     }
 
     public static NewJob ofText(String text, String callbackUrl) {
-        return new NewJob(null, text, callbackUrl, ANONYMOUS);
+        return new NewJob(null, text, callbackUrl, ANONYMOUS, null);
     }
 }

@@ -74,13 +74,14 @@ class SubmissionCommitter implements SmartLifecycle {
      * Stores a new job (and its text) durably, usually together with other submissions; returns
      * once it is committed.
      *
+     * @param requestId the id of the request submitting it, or null
      * @throws AdmissionRefusedException when {@link SubmitProperties#maxPending()} submissions are
      *     already waiting
      * @throws QueryTimeoutException when the store did not commit it within the commit timeout
      * @throws org.springframework.dao.DataAccessException the store's own error for this job
      */
-    void commit(Job job, byte[] text) {
-        var pending = new Pending(new JobBatchInserts.Row(job, text));
+    void commit(Job job, byte[] text, String requestId) {
+        var pending = new Pending(new JobBatchInserts.Row(job, text, requestId));
         if (!running) {
             // Not started or stopping: no writer will take it, so write it here.
             pending.take();

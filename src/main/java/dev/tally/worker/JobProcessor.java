@@ -1,5 +1,6 @@
 package dev.tally.worker;
 
+import dev.tally.correlation.LogContext;
 import dev.tally.fetch.FetchException;
 import dev.tally.fetch.FetchedPage;
 import dev.tally.fetch.PageFetcher;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
@@ -74,7 +74,7 @@ class JobProcessor {
      *     caller decides what becomes of the job
      */
     void process(ClaimedJob job, InterruptGate gate) throws InterruptedException {
-        MDC.put("jobId", job.id().toString());
+        LogContext.Scope logContext = LogContext.job(job.id(), job.requestId());
         long started = System.nanoTime();
         String outcome = "interrupted";
         ErrorCode error = null;
@@ -114,7 +114,7 @@ class JobProcessor {
             recorder.record(() -> attempts.fail(job, internal));
             outcome = "failed";
         } finally {
-            MDC.remove("jobId");
+            logContext.close();
             attemptTimers.withTags("outcome", outcome, "error", error == null ? "none" : error.name())
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }

@@ -96,6 +96,6 @@ class AdmissionControlTest {
     private void insert(String owner, JobStatus status) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         repository.insert(new Job(UUID.randomUUID(), status, JobSource.url("https://example.com/" + owner), null,
-                0, 1, now, now, null, null, null, null, owner), null);
+                0, 1, now, now, null, null, null, null, owner), null, null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -74,7 +75,7 @@ abstract class JobStoreContract {
     @Test
     void storesAndReadsBackAUrlJobWithMillisecondTimes() {
         Job job = queuedUrlJob("https://example.com/a");
-        repository.insert(job, null);
+        repository.insert(job, null, null);
 
         Job stored = repository.find(job.id()).orElseThrow();
 
@@ -90,17 +91,17 @@ abstract class JobStoreContract {
     void countsUnfinishedJobsOnlyUpToTheLimitAskedFor() {
         for (int i = 0; i < 5; i++) {
             Job job = queuedUrlJob("https://example.com/a" + i);
-            repository.insert(job, null);
+            repository.insert(job, null, null);
             if (i < 2) {
                 repository.claim(job.id(), "w" + i, now, now.plusSeconds(30)); // running: unfinished too
             }
         }
         for (int i = 0; i < 2; i++) {
             repository.insert(new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url("https://example.com/b" + i), null,
-                    0, 1, now, now, null, null, null, null, "client-b"), null);
+                    0, 1, now, now, null, null, null, null, "client-b"), null, null);
         }
         Job finished = queuedUrlJob("https://example.com/done");
-        repository.insert(finished, null);
+        repository.insert(finished, null, null);
         repository.claim(finished.id(), "w1", now, now.plusSeconds(30));
         repository.fail(finished.id(), "w1", now, new JobError(ErrorCode.INTERNAL, "boom", false, null));
 
@@ -115,7 +116,7 @@ abstract class JobStoreContract {
     void keepsSubmittedTextApartAndRemovesItWhenTheJobEnds() {
         Job job = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.text(5), null, 0, 1, now, now,
                 null, null, null, null, "client-a");
-        repository.insert(job, "héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        repository.insert(job, "héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
         assertThat(repository.text(job.id())).isPresent();
 
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
@@ -132,7 +133,7 @@ abstract class JobStoreContract {
         Job job = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.text(text.length), null, 0, 1, now, now,
                 null, null, null, null, "client-a");
 
-        repository.insert(job, text);
+        repository.insert(job, text, null);
 
         assertThat(repository.text(job.id())).hasValueSatisfying(stored -> assertThat(stored).isEqualTo(text));
     }
@@ -140,7 +141,7 @@ abstract class JobStoreContract {
     @Test
     void onlyOneOfManyConcurrentClaimsWins() throws Exception {
         Job job = queuedUrlJob("https://example.com/");
-        repository.insert(job, null);
+        repository.insert(job, null, null);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Callable<Boolean>> claims = new ArrayList<>();
@@ -162,7 +163,7 @@ abstract class JobStoreContract {
     @Test
     void cancelWinsOverALaterCompletionWhoseResultIsDiscarded() {
         Job job = queuedUrlJob("https://example.com/");
-        repository.insert(job, null);
+        repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
 
         assertThat(repository.cancel(job.id(), now)).isTrue();
@@ -177,7 +178,7 @@ abstract class JobStoreContract {
     @Test
     void terminalJobsCannotBeCancelled() {
         Job job = queuedUrlJob("https://example.com/");
-        repository.insert(job, null);
+        repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
         repository.fail(job.id(), "w1", now, new JobError(ErrorCode.HTTP_STATUS, "the page answered 404", false, 404));
 
@@ -190,7 +191,7 @@ abstract class JobStoreContract {
     @Test
     void storesAResultExactlyOnce() {
         Job job = queuedUrlJob("https://example.com/");
-        repository.insert(job, null);
+        repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
 
         assertThat(repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT)).isTrue();
@@ -222,7 +223,7 @@ abstract class JobStoreContract {
     @Test
     void aWorkerThatLostItsLeaseCannotFinishTheJob() {
         Job job = queuedUrlJob("https://example.com/");
-        repository.insert(job, null);
+        repository.insert(job, null, null);
         repository.claim(job.id(), "dead-worker", now, now.plusSeconds(1));
         repository.releaseAbandoned(now.plusSeconds(2), "someone-else", false, 4);
         repository.claim(job.id(), "new-worker", now.plusSeconds(2), now.plusSeconds(32));
@@ -236,7 +237,7 @@ abstract class JobStoreContract {
     @Test
     void requeuesJobWhenItsWorkerStopsRenewingTheLease() {
         Job job = queuedUrlJob("https://example.com/");
-        repository.insert(job, null);
+        repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
 
         assertThat(repository.releaseAbandoned(now.plusSeconds(10), "w2", false, 4)).isEmpty();
@@ -247,7 +248,7 @@ abstract class JobStoreContract {
     @Test
     void failsAnAbandonedJobThatUsedEveryAttempt() {
         Job job = queuedUrlJob("https://example.com/");
-        repository.insert(job, null);
+        repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(1));
 
         repository.releaseAbandoned(now.plusSeconds(2), "w2", false, 1);
@@ -260,7 +261,7 @@ abstract class JobStoreContract {
     @Test
     void aRetriedJobWaitsForItsBackoff() {
         Job job = queuedUrlJob("https://example.com/");
-        repository.insert(job, null);
+        repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
 
         assertThat(repository.retry(job.id(), "w1", now, now.plusSeconds(5))).isTrue();
@@ -277,7 +278,7 @@ abstract class JobStoreContract {
             Instant created = now.plusMillis(i);
             Job job = new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url("https://example.com/" + i), null,
                     0, 1, created, created, null, null, null, null, "client-a");
-            repository.insert(job, null);
+            repository.insert(job, null, null);
             ids.add(0, job.id());
         }
         List<Job> first = repository.list("client-a", null, null, 2);
@@ -293,7 +294,7 @@ abstract class JobStoreContract {
     @Test
     void deletingAJobRemovesItsResult() {
         Job job = queuedUrlJob("https://example.com/");
-        repository.insert(job, null);
+        repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
         repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT);
 
@@ -309,15 +310,15 @@ abstract class JobStoreContract {
         List<UUID> old = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Job job = queuedUrlJob("https://example.com/old" + i);
-            repository.insert(job, null);
+            repository.insert(job, null, null);
             repository.claim(job.id(), "w1", now, now.plusSeconds(30));
             repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT);
             old.add(job.id());
         }
         Job stillQueued = queuedUrlJob("https://example.com/queued");
-        repository.insert(stillQueued, null);
+        repository.insert(stillQueued, null, null);
         Job recent = queuedUrlJob("https://example.com/recent");
-        repository.insert(recent, null);
+        repository.insert(recent, null, null);
         repository.claim(recent.id(), "w1", now, now.plusSeconds(30));
         repository.fail(recent.id(), "w1", now.plusSeconds(100), new JobError(ErrorCode.DNS, "no such host", true, null));
 
@@ -336,13 +337,13 @@ abstract class JobStoreContract {
         List<UUID> expired = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Job job = queuedUrlJob("https://example.com/expired" + i);
-            repository.insert(job, null);
+            repository.insert(job, null, null);
             repository.claim(job.id(), "w1", now, now.plusSeconds(30));
             repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT);
             expired.add(job.id());
         }
         Job recent = queuedUrlJob("https://example.com/recent");
-        repository.insert(recent, null);
+        repository.insert(recent, null, null);
         repository.claim(recent.id(), "w1", now, now.plusSeconds(30));
         repository.fail(recent.id(), "w1", now.plusSeconds(100), new JobError(ErrorCode.DNS, "no such host", true, null));
         List<Object> published = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -368,7 +369,7 @@ abstract class JobStoreContract {
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             jobs.add(queuedUrlJob("https://example.com/" + i));
-            repository.insert(jobs.get(i), null);
+            repository.insert(jobs.get(i), null, null);
         }
         repository.cancel(jobs.get(0).id(), now);
         repository.delete(jobs.get(1).id());
@@ -393,7 +394,7 @@ abstract class JobStoreContract {
     void concurrentBatchClaimersNeverGetTheSameJob() throws Exception {
         int total = 200;
         for (int i = 0; i < total; i++) {
-            repository.insert(queuedUrlJob("https://example.com/" + i), null);
+            repository.insert(queuedUrlJob("https://example.com/" + i), null, null);
         }
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -430,7 +431,7 @@ abstract class JobStoreContract {
         Job unclaimed = queuedUrlJob("https://example.com/unclaimed");
         Job stillPending = queuedUrlJob("https://example.com/pending");
         Job running = queuedUrlJob("https://example.com/running");
-        List.of(unclaimed, stillPending, running).forEach(j -> outbox.insert(j, null));
+        List.of(unclaimed, stillPending, running).forEach(j -> outbox.insert(j, null, null));
         // The first job's message was published (its record deleted) and then let go of unclaimed.
         outbox.deleteDispatches(dispatchIdsOf(unclaimed.id()));
         outbox.claim(running.id(), "w1", now, now.plusSeconds(30));
@@ -450,7 +451,7 @@ abstract class JobStoreContract {
         var outbox = new JobRepository(jdbc, true);
         Job lost = queuedUrlJob("https://example.com/lost");
         Job pending = queuedUrlJob("https://example.com/pending");
-        List.of(lost, pending).forEach(j -> outbox.insert(j, null));
+        List.of(lost, pending).forEach(j -> outbox.insert(j, null, null));
         outbox.deleteDispatches(dispatchIdsOf(lost.id()));
 
         assertThat(outbox.redispatchStuck(now.minusSeconds(60), now, 10)).as("not yet long past due").isEmpty();
@@ -470,9 +471,9 @@ abstract class JobStoreContract {
         Job shortJob = textJob(shortText);
         Job longJob = textJob(longText);
         Job urlJob = queuedUrlJob("https://example.com/page");
-        repository.insert(shortJob, shortText.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        repository.insert(longJob, longText.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        repository.insert(urlJob, null);
+        repository.insert(shortJob, shortText.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+        repository.insert(longJob, longText.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+        repository.insert(urlJob, null, null);
 
         List<ClaimedJob> claimed = claims.claimDue("w1", now, now.plusSeconds(30), 10);
 
@@ -486,7 +487,7 @@ abstract class JobStoreContract {
     void aNamedClaimCarriesAShortSubmittedText() {
         String text = "Named in a message, claimed with its words.";
         Job job = textJob(text);
-        repository.insert(job, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        repository.insert(job, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
 
         List<java.util.Optional<ClaimedJob>> claimed = claims.claimNamed(
                 List.of(new JobClaims.ClaimRequest(job.id(), "w1", java.time.Duration.ofSeconds(30))), now);
@@ -496,11 +497,29 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void everyClaimCarriesTheIdOfTheRequestThatSubmittedTheJob() {
+        Job due = queuedUrlJob("https://example.com/due");
+        Job named = queuedUrlJob("https://example.com/named");
+        Job older = queuedUrlJob("https://example.com/before-request-ids");
+        repository.insert(due, null, "lb-5f0c2a4e");
+        repository.insert(named, null, "0123456789abcdef");
+        repository.insert(older, null, null);
+
+        List<java.util.Optional<ClaimedJob>> byName = claims.claimNamed(
+                List.of(new JobClaims.ClaimRequest(named.id(), "w1", java.time.Duration.ofSeconds(30))), now);
+        List<ClaimedJob> byDueTime = claims.claimDue("w2", now, now.plusSeconds(30), 10);
+
+        assertThat(byName.get(0)).hasValueSatisfying(j -> assertThat(j.requestId()).isEqualTo("0123456789abcdef"));
+        assertThat(byDueTime).extracting(ClaimedJob::id, ClaimedJob::requestId).containsExactlyInAnyOrder(
+                tuple(due.id(), "lb-5f0c2a4e"), tuple(older.id(), null));
+    }
+
+    @Test
     void aJobNamedTwiceInOneClaimGoesToTheFirstRequestOnly() {
         Job job = queuedUrlJob("https://example.com/redelivered");
         Job other = queuedUrlJob("https://example.com/other");
-        repository.insert(job, null);
-        repository.insert(other, null);
+        repository.insert(job, null, null);
+        repository.insert(other, null, null);
         var lease = java.time.Duration.ofSeconds(30);
 
         List<java.util.Optional<ClaimedJob>> claimed = claims.claimNamed(List.of(
@@ -524,7 +543,7 @@ abstract class JobStoreContract {
         Job queued = queuedUrlJob("https://example.com/a");
         Job cancelled = queuedUrlJob("https://example.com/b");
         Job running = queuedUrlJob("https://example.com/c");
-        List.of(queued, cancelled, running).forEach(j -> repository.insert(j, null));
+        List.of(queued, cancelled, running).forEach(j -> repository.insert(j, null, null));
         repository.cancel(cancelled.id(), now);
         repository.claim(running.id(), "w0", now, now.plusSeconds(30));
         UUID missing = UUID.randomUUID();
@@ -548,7 +567,7 @@ abstract class JobStoreContract {
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             Job job = queuedUrlJob("https://example.com/" + i);
-            repository.insert(job, null);
+            repository.insert(job, null, null);
             ids.add(job.id());
         }
         List<UUID> reversed = new ArrayList<>(ids);
@@ -651,7 +670,7 @@ abstract class JobStoreContract {
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Job job = queuedUrlJob("https://example.com/" + i);
-            repository.insert(job, null);
+            repository.insert(job, null, null);
             repository.claim(job.id(), "w1", now, now.plusSeconds(30));
             jobs.add(job);
         }

@@ -93,7 +93,7 @@ abstract class SubmissionCommitterContract {
         start(1, 100, Duration.ofSeconds(30));
         Job job = textJob("client-a");
 
-        committer.commit(job, "some words".getBytes(StandardCharsets.UTF_8));
+        committer.commit(job, "some words".getBytes(StandardCharsets.UTF_8), null);
 
         // Read on another connection: only committed rows are visible there.
         Job stored = store.repository.find(job.id()).orElseThrow();
@@ -101,6 +101,19 @@ abstract class SubmissionCommitterContract {
         assertThat(new String(store.repository.text(job.id()).orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("some words");
         assertThat(count("SELECT COUNT(*) FROM job_dispatch")).isEqualTo(1);
         assertThat(batches().count()).isEqualTo(1);
+    }
+
+    @Test
+    void keepsTheIdOfTheRequestThatSubmittedEachJob() {
+        start(1, 100, Duration.ofSeconds(30));
+        Job withId = textJob("client-a");
+        Job withoutId = textJob("client-b");
+
+        committer.commit(withId, "words from a request".getBytes(StandardCharsets.UTF_8), "lb-5f0c2a4e");
+        committer.commit(withoutId, "words from a tool".getBytes(StandardCharsets.UTF_8), null);
+
+        assertThat(requestIdOf(withId.id())).isEqualTo("lb-5f0c2a4e");
+        assertThat(requestIdOf(withoutId.id())).isNull();
     }
 
     @Test
@@ -145,7 +158,7 @@ abstract class SubmissionCommitterContract {
         for (int i = 0; i < 6; i++) {
             large.add(callers.submit(() -> {
                 Job job = textJob("client-b");
-                committer.commit(job, text);
+                committer.commit(job, text, null);
                 return job;
             }));
         }
@@ -200,7 +213,7 @@ abstract class SubmissionCommitterContract {
             assertThatThrownBy(pending.done::join).cause().isInstanceOf(CannotCreateTransactionException.class);
         }
         assertThat(batches().count()).as("no retries one by one").isEqualTo(1);
-        assertThatThrownBy(() -> committer.commit(urlJob("client-a"), null))
+        assertThatThrownBy(() -> committer.commit(urlJob("client-a"), null, null))
                 .isInstanceOf(CannotCreateTransactionException.class);
     }
 
@@ -214,7 +227,7 @@ abstract class SubmissionCommitterContract {
         }
         await(() -> committer.pending() == 5);
 
-        assertThatThrownBy(() -> committer.commit(urlJob("client-a"), null))
+        assertThatThrownBy(() -> committer.commit(urlJob("client-a"), null, null))
                 .isInstanceOfSatisfying(AdmissionRefusedException.class, e -> assertThat(e.perClient()).isFalse());
 
         gated.open();
@@ -230,7 +243,7 @@ abstract class SubmissionCommitterContract {
         Future<Job> inProgress = aCommitHeldAtTheStore();
         Job late = urlJob("client-a");
 
-        assertThatThrownBy(() -> committer.commit(late, null))
+        assertThatThrownBy(() -> committer.commit(late, null, null))
                 .isInstanceOf(QueryTimeoutException.class)
                 .hasMessageContaining("not stored");
 
@@ -354,18 +367,23 @@ abstract class SubmissionCommitterContract {
     }
 
     private Job submit(Job job) {
-        committer.commit(job, job.source().type() == JobSource.Type.TEXT ? "a b c".getBytes(StandardCharsets.UTF_8) : null);
+        committer.commit(job, job.source().type() == JobSource.Type.TEXT ? "a b c".getBytes(StandardCharsets.UTF_8) : null, null);
         return job;
     }
 
     private SubmissionCommitter.Pending taken(Job job) {
-        var pending = new SubmissionCommitter.Pending(new JobBatchInserts.Row(job, null));
+        var pending = new SubmissionCommitter.Pending(new JobBatchInserts.Row(job, null, null));
         pending.take();
         return pending;
     }
 
     private DistributionSummary batches() {
         return meters.get("tally.submit.batch.size").summary();
+    }
+
+    private String requestIdOf(UUID jobId) {
+        return store.jdbc.sql("SELECT request_id FROM job WHERE id = :id").param("id", jobId)
+                .query((rs, n) -> rs.getString(1)).list().get(0);
     }
 
     private long count(String sql) {

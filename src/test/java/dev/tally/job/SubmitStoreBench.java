@@ -54,8 +54,8 @@ public final class SubmitStoreBench {
                     transactions, new SubmitProperties(256, 10_000, writers, Duration.ofSeconds(10)), meters, event -> { });
             committer.start();
             Consumer<Job> store = group
-                    ? job -> committer.commit(job, TEXT)
-                    : job -> single.executeWithoutResult(status -> repository.insert(job, TEXT));
+                    ? job -> committer.commit(job, TEXT, null)
+                    : job -> single.executeWithoutResult(status -> repository.insert(job, TEXT, null));
             DistributionSummary batches = meters.get("tally.submit.batch.size").summary();
             run(store, clients, Math.max(3, seconds / 2));
             long transactionsBefore = batches.count();
