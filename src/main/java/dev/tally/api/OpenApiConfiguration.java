@@ -13,7 +13,6 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.HeaderParameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
-import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,6 +23,8 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
+
+    private static final String REQUEST_ID = "X-Request-Id";
 
     @Bean
     OpenAPI tallyOpenApi() {
@@ -68,9 +69,8 @@ class OpenApiConfiguration {
             if (accepted != null) {
                 responses.remove("200");
                 accepted.description("the job, QUEUED (or the first job, on an idempotent replay)")
-                        .headers(Map.of(
-                                "Location", new Header().description("/api/v1/jobs/{id}").schema(new StringSchema()),
-                                "Idempotent-Replayed", new Header().description("true on a replay").schema(new StringSchema())));
+                        .addHeaderObject("Location", new Header().description("/api/v1/jobs/{id}").schema(new StringSchema()))
+                        .addHeaderObject("Idempotent-Replayed", new Header().description("true on a replay").schema(new StringSchema()));
                 responses.addApiResponse("202", accepted);
             }
             problem(responses, "409", "a request with this Idempotency-Key is still in flight");
@@ -95,6 +95,17 @@ class OpenApiConfiguration {
             responses.remove("200");
             responses.addApiResponse("204", new ApiResponse().description("deleted"));
         }
+        requestId(operation);
+    }
+
+    /** Every operation takes and answers a request id (dev.tally.correlation's filter, before any of them). */
+    private static void requestId(Operation operation) {
+        operation.addParametersItem(new HeaderParameter().name(REQUEST_ID).required(false)
+                .description("an id for the logs: 1..64 letters, digits and . _ : @ / + = - (else one is made up);"
+                        + " a job submitted keeps it for its workers' log lines")
+                .schema(new StringSchema().maxLength(64)));
+        operation.getResponses().values().forEach(response -> response.addHeaderObject(REQUEST_ID,
+                new Header().description("the request's id: the one sent, or one made up").schema(new StringSchema())));
     }
 
     private static void problem(ApiResponses responses, String code, String description) {

@@ -58,6 +58,9 @@ class OpenApiContractTest {
         JsonNode get = paths.get("/api/v1/jobs/{id}").get("get");
         assertThat(get.get("parameters").toString()).contains("waitSeconds", "top", "If-None-Match");
         assertThat(get.get("responses").has("304")).isTrue();
+        assertThat(get.get("parameters").toString()).contains("X-Request-Id");
+        assertThat(submit.get("responses").get("202").get("headers").has("X-Request-Id")).isTrue();
+        assertThat(submit.get("responses").get("429").get("headers").has("X-Request-Id")).isTrue();
         assertThat(get.get("responses").has("404")).isTrue();
     }
 }
