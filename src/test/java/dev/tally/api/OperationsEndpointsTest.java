@@ -3,11 +3,8 @@ package dev.tally.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.support.Api;
+import dev.tally.support.MetricsDocs;
 import dev.tally.support.TallyIntegrationTest;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -44,21 +41,10 @@ class OperationsEndpointsTest {
     }
 
     @Test
-    void servesOnlyTallyMetersThatTheOperatorsDocsDescribe() throws Exception {
+    void servesOnlyTallyMetersThatTheOperatorsDocsDescribe() {
         api.postJson("/api/v1/jobs", "{\"text\":\"a job so that the job meters exist\"}");
-        String metricsTable = java.nio.file.Files.readString(java.nio.file.Path.of("docs/deployment.md"));
 
-        Set<String> served = new TreeSet<>();
-        Matcher families = Pattern.compile("^# TYPE (tally_\\w+) ", Pattern.MULTILINE).matcher(api.get("/actuator/prometheus").body());
-        while (families.find()) {
-            served.add(families.group(1));
-        }
-
-        // A timer's or a summary's maximum is a family of its own, named after it.
-        served.removeIf(name -> name.endsWith("_max") && served.contains(name.substring(0, name.length() - 4)));
-        assertThat(served).as("Tally's meters").hasSizeGreaterThan(5);
-        assertThat(served).as("meters missing from docs/deployment.md's Metrics table")
-                .allSatisfy(name -> assertThat(metricsTable).contains("`" + name + "`"));
+        MetricsDocs.assertEveryTallyMeterDocumented(api.get("/actuator/prometheus").body());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
+import dev.tally.support.MetricsDocs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,6 +94,14 @@ class RabbitDispatchTest {
             assertThat(job.get("result").get("totalWords").asInt()).isEqualTo(4);
         }
         awaitEmptyOutbox();
+    }
+
+    @Test
+    void servesOnlyTallyMetersThatTheOperatorsDocsDescribe() {
+        api.awaitTerminal(submitText("the meters of the distributed mode"));
+        awaitEmptyOutbox();
+
+        MetricsDocs.assertEveryTallyMeterDocumented(api.get("/actuator/prometheus").body());
     }
 
     @Test
