@@ -167,7 +167,11 @@ final class TallyClient {
         return refusal(response.statusCode(), response.headers(), response.body());
     }
 
-    /** The problem's detail (RFC 9457), or the status alone when the body says nothing. */
+    /**
+     * The problem's detail (RFC 9457), or the status alone when the body says nothing; for a
+     * server error also the request's id ({@code X-Request-Id}), by which its operators find it in
+     * their logs.
+     */
     private ApiException refusal(int status, HttpHeaders headers, String body) {
         String detail = null;
         try {
@@ -178,8 +182,9 @@ final class TallyClient {
         }
         boolean temporary = status == 429 || status == 502 || status == 503 || status == 504;
         Duration retryAfter = headers.firstValue("Retry-After").flatMap(TallyClient::seconds).orElse(null);
-        return new ApiException("the server answered " + status + (detail == null ? "" : ": " + detail), temporary, retryAfter,
-                status);
+        String requestId = status >= 500 ? headers.firstValue("X-Request-Id").orElse(null) : null;
+        return new ApiException("the server answered " + status + (detail == null ? "" : ": " + detail)
+                + (requestId == null ? "" : " (request id " + requestId + ")"), temporary, retryAfter, status);
     }
 
     /** A {@code Retry-After} in seconds (Tally's form; an HTTP date is left unread), at most ten minutes. */

@@ -227,6 +227,26 @@ class JobsCommandTest {
     }
 
     @Test
+    void namesTheRequestOfAServerErrorForItsOperators() {
+        String id = UUID.randomUUID().toString();
+        site.handle("/api/v1/jobs/" + id, exchange -> {
+            byte[] problem = "{\"title\":\"Internal Server Error\",\"status\":500,\"detail\":\"unexpected error\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+            exchange.getResponseHeaders().add("X-Request-Id", "srv-5f0c2a4e");
+            exchange.sendResponseHeaders(500, problem.length);
+            exchange.getResponseBody().write(problem);
+            exchange.close();
+        });
+        String siteRoot = site.url("/").replaceAll("/$", "");
+
+        Run run = jobs("", false, "show", "--server=" + siteRoot, id);
+
+        assertThat(run.exitCode()).isEqualTo(JobsCommand.UNREACHABLE);
+        assertThat(run.err()).contains("the server answered 500: unexpected error (request id srv-5f0c2a4e)");
+    }
+
+    @Test
     void refusesAServerThatIsNotAnHttpUrl() {
         Run run = jobs("", false, "show", "--server=localhost:8080", UUID.randomUUID().toString());
 
