@@ -65,9 +65,7 @@ class RequestIdsTest {
 
     @Test
     void answersRefusedRequestsWithTheirIdToo() {
-        Api.Response invalid = api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
-                .header("Content-Type", "application/json").header("X-Request-Id", "refused-1")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"ftp://example.com/\"}")));
+        Api.Response invalid = post("/api/v1/jobs", "{\"url\":\"ftp://example.com/\"}", "X-Request-Id", "refused-1");
         Api.Response missing = api.get("/api/v1/jobs/01a24bb1-7773-73ed-885c-d85e0008bc8a", "X-Request-Id", "missing-2");
 
         assertThat(invalid.status()).isEqualTo(400);
@@ -85,10 +83,8 @@ class RequestIdsTest {
 
     @Test
     void logsAnIdempotentSubmissionsJobWithItsRequestId(CapturedOutput output) {
-        Api.Response accepted = api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
-                .header("Content-Type", "application/json").header("X-Request-Id", "keyed-0815")
-                .header("Idempotency-Key", "request-ids-keyed-0815")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"submitted once with a key\"}")));
+        Api.Response accepted = post("/api/v1/jobs", "{\"text\":\"submitted once with a key\"}",
+                "X-Request-Id", "keyed-0815", "Idempotency-Key", "request-ids-keyed-0815");
 
         assertThat(accepted.status()).isEqualTo(202);
         awaitLogLine(output, "requestId=keyed-0815 jobId=" + accepted.json().get("id").asString(), "job succeeded: 5 words");
@@ -97,18 +93,21 @@ class RequestIdsTest {
     @Test
     void logsACompatibleApiJobWithItsRequestId(CapturedOutput output) {
         site.html("/request-ids/compat.html", "<p>counted for the original API</p>");
-        Api.Response scheduled = api.send(HttpRequest.newBuilder(api.uri("/word-count"))
-                .header("Content-Type", "application/json").header("X-Request-Id", "compat-42")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + site.url("/request-ids/compat.html") + "\"}")));
+        Api.Response scheduled = post("/word-count", "{\"url\":\"" + site.url("/request-ids/compat.html") + "\"}",
+                "X-Request-Id", "compat-42");
         String id = scheduled.json().get("data").get("job_id").asString();
 
         awaitLogLine(output, "requestId=compat-42 jobId=" + id, "job succeeded: 5 words");
     }
 
     private Api.Response submitText(String text, String requestId) {
-        return api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
-                .header("Content-Type", "application/json").header("X-Request-Id", requestId)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}")));
+        return post("/api/v1/jobs", "{\"text\":\"" + text + "\"}", "X-Request-Id", requestId);
+    }
+
+    /** A JSON POST with {@code headers} as name, value, name, value... */
+    private Api.Response post(String path, String json, String... headers) {
+        return api.send(HttpRequest.newBuilder(api.uri(path)).header("Content-Type", "application/json")
+                .headers(headers).POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** Waits for a log line that has both parts (the worker logs after its result is stored). */
