@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
 import dev.tally.support.TallyProcess;
-import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,9 +29,8 @@ class RequestIdAcrossNodesTest {
         try (TallyProcess apiNode = TallyProcess.start(workDir, Infrastructure.withRoles(args, "api"));
              TallyProcess workerNode = TallyProcess.start(workDir, Infrastructure.withRoles(args, "worker"))) {
             Api api = apiNode.api();
-            Api.Response accepted = api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
-                    .header("Content-Type", "application/json").header("X-Request-Id", "edge-9c41d2")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"counted on the other node\"}")));
+            Api.Response accepted = api.postJson("/api/v1/jobs", "{\"text\":\"counted on the other node\"}",
+                    "X-Request-Id", "edge-9c41d2");
             String id = accepted.json().get("id").asString();
 
             assertThat(accepted.header("X-Request-Id")).isEqualTo("edge-9c41d2");

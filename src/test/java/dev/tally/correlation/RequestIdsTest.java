@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.tally.support.Api;
 import dev.tally.support.TallyIntegrationTest;
 import dev.tally.support.TestSite;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +64,7 @@ class RequestIdsTest {
 
     @Test
     void answersRefusedRequestsWithTheirIdToo() {
-        Api.Response invalid = post("/api/v1/jobs", "{\"url\":\"ftp://example.com/\"}", "X-Request-Id", "refused-1");
+        Api.Response invalid = api.postJson("/api/v1/jobs", "{\"url\":\"ftp://example.com/\"}", "X-Request-Id", "refused-1");
         Api.Response missing = api.get("/api/v1/jobs/01a24bb1-7773-73ed-885c-d85e0008bc8a", "X-Request-Id", "missing-2");
 
         assertThat(invalid.status()).isEqualTo(400);
@@ -83,7 +82,7 @@ class RequestIdsTest {
 
     @Test
     void logsAnIdempotentSubmissionsJobWithItsRequestId(CapturedOutput output) {
-        Api.Response accepted = post("/api/v1/jobs", "{\"text\":\"submitted once with a key\"}",
+        Api.Response accepted = api.postJson("/api/v1/jobs", "{\"text\":\"submitted once with a key\"}",
                 "X-Request-Id", "keyed-0815", "Idempotency-Key", "request-ids-keyed-0815");
 
         assertThat(accepted.status()).isEqualTo(202);
@@ -93,7 +92,7 @@ class RequestIdsTest {
     @Test
     void logsACompatibleApiJobWithItsRequestId(CapturedOutput output) {
         site.html("/request-ids/compat.html", "<p>counted for the original API</p>");
-        Api.Response scheduled = post("/word-count", "{\"url\":\"" + site.url("/request-ids/compat.html") + "\"}",
+        Api.Response scheduled = api.postJson("/word-count", "{\"url\":\"" + site.url("/request-ids/compat.html") + "\"}",
                 "X-Request-Id", "compat-42");
         String id = scheduled.json().get("data").get("job_id").asString();
 
@@ -101,13 +100,7 @@ class RequestIdsTest {
     }
 
     private Api.Response submitText(String text, String requestId) {
-        return post("/api/v1/jobs", "{\"text\":\"" + text + "\"}", "X-Request-Id", requestId);
-    }
-
-    /** A JSON POST with {@code headers} as name, value, name, value... */
-    private Api.Response post(String path, String json, String... headers) {
-        return api.send(HttpRequest.newBuilder(api.uri(path)).header("Content-Type", "application/json")
-                .headers(headers).POST(HttpRequest.BodyPublishers.ofString(json)));
+        return api.postJson("/api/v1/jobs", "{\"text\":\"" + text + "\"}", "X-Request-Id", requestId);
     }
 
     /** Waits for a log line that has both parts (the worker logs after its result is stored). */

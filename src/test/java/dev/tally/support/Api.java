@@ -44,6 +44,12 @@ public final class Api {
         return post(path, "application/json", json);
     }
 
+    /** A JSON POST with {@code headers} as name, value, name, value... */
+    public Response postJson(String path, String json, String... headers) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").headers(headers)
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Response get(String path, String... headers) {
         var builder = HttpRequest.newBuilder(uri(path)).GET();
         for (int i = 0; i + 1 < headers.length; i += 2) {
