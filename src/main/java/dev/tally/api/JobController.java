@@ -116,9 +116,17 @@ class JobController {
                 result.setResult(conditional(changed.get(), top, ifNoneMatch));
             }
         });
-        Runnable answerNow = () -> result.setResult(jobs.find(jobId)
-                .map(j -> conditional(j, top, ifNoneMatch))
-                .orElseGet(() -> ResponseEntity.notFound().build()));
+        Runnable answerNow = () -> {
+            try {
+                result.setResult(jobs.find(jobId)
+                        .map(j -> conditional(j, top, ifNoneMatch))
+                        .orElseGet(() -> ResponseEntity.notFound().build()));
+            } catch (RuntimeException e) {
+                // The store failed the last read: answered as any request is during an outage
+                // (ProblemHandler), not left to the container's timeout five seconds later.
+                result.setErrorResult(e);
+            }
+        };
         Runnable cancelDeadline = watchers.after(Duration.ofSeconds(waitSeconds), answerNow);
         Runnable stayOnStop = watchers.untilStop(answerNow);
         result.onCompletion(() -> {

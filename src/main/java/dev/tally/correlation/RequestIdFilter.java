@@ -1,5 +1,6 @@
 package dev.tally.correlation;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -11,8 +12,8 @@ import java.io.IOException;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.MDC;
+import org.springframework.boot.web.servlet.FilterRegistration;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,13 +21,19 @@ import org.springframework.stereotype.Component;
  * balancer's, a client's), else a new random one. The id is in the logging context while the
  * request is handled ({@link LogContext#REQUEST_ID}), is answered in the response's
  * {@code X-Request-Id}, and is stored with a job the request submits. First of all filters, so that
- * also a refused request (401, 429, 413) is answered with its id.
+ * also a refused request (401, 429, 413) is answered with its id. Also on a request's later
+ * dispatches (a long-poll answered when its job changed, an error page), which keep the id the
+ * request was given: what they log is the request's too.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@FilterRegistration(order = Ordered.HIGHEST_PRECEDENCE,
+        dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR})
 class RequestIdFilter implements Filter {
 
     static final String HEADER = "X-Request-Id";
+
+    /** The request's id, kept for its later dispatches. */
+    private static final String ATTRIBUTE = RequestIdFilter.class.getName() + ".id";
 
     /** Longest id taken from a caller; nginx's {@code $request_id} has 32 characters, a UUID 36. */
     static final int MAX_LENGTH = 64;
@@ -38,11 +45,17 @@ class RequestIdFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        String id = accepted(request.getHeader(HEADER));
+        String id = request.getDispatcherType() == DispatcherType.REQUEST ? null : (String) request.getAttribute(ATTRIBUTE);
         if (id == null) {
-            id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+            id = accepted(request.getHeader(HEADER));
+            if (id == null) {
+                id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+            }
+            request.setAttribute(ATTRIBUTE, id);
         }
-        response.setHeader(HEADER, id);
+        if (!response.isCommitted()) {
+            response.setHeader(HEADER, id);
+        }
         MDC.put(LogContext.REQUEST_ID, id);
         try {
             chain.doFilter(request, response);
