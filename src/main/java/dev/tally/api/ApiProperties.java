@@ -20,16 +20,24 @@ import org.springframework.validation.annotation.Validated;
  *     arriving after it gets 408 and the connection is not reused (Tomcat's connection timeout bounds
  *     only the gap between two packets, so without this a body trickled in small pieces held its
  *     room in the heap budget for as long as the client liked)
+ * @param eventStreamRecheck how often an open event stream reads its job again. A stream hears of
+ *     its job's changes as they are announced; an announcement can be lost between nodes (while the
+ *     store's notification connection is down), and without this a stream could miss its job's
+ *     last change and stay open, pinged, until its 30-minute timeout
  */
 @Validated
 @ConfigurationProperties("tally.api")
 public record ApiProperties(@NotNull @DefaultValue("10MB") DataSize maxBodySize,
                             @Min(1) @Max(90) @DefaultValue("25") int largeBodyHeapPercent,
-                            @NotNull @DefaultValue("60s") Duration bodyReadTimeout) {
+                            @NotNull @DefaultValue("60s") Duration bodyReadTimeout,
+                            @NotNull @DefaultValue("60s") Duration eventStreamRecheck) {
 
     public ApiProperties {
         if (bodyReadTimeout != null && (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero())) {
             throw new IllegalArgumentException("tally.api.body-read-timeout must be positive");
+        }
+        if (eventStreamRecheck != null && eventStreamRecheck.toMillis() < 100) {
+            throw new IllegalArgumentException("tally.api.event-stream-recheck must be at least 100ms");
         }
     }
 }

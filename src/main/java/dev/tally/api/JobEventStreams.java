@@ -5,9 +5,8 @@ import dev.tally.job.Jobs;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -17,7 +16,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code GET /api/v1/jobs/{id}/events}: an event {@code job} (id = the job's version) with the
  * job now and at every change, ending after a terminal state. A reconnecting client always gets
  * the current state first, so it cannot miss the final one. Comments keep idle streams alive
- * through proxies. A stream ends when the process begins to stop ({@link JobWatchers}); the client
+ * through proxies. A stream also reads its job again every {@code tally.api.event-stream-recheck},
+ * in case an announcement of a change did not reach this node. A stream ends when the process begins to stop ({@link JobWatchers}); the client
  * reconnects to a node that is up.
  */
 @Component
@@ -28,15 +28,20 @@ class JobEventStreams {
 
     private final JobWatchers watchers;
     private final Jobs jobs;
-    private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final Duration recheck;
+    private final ScheduledThreadPoolExecutor keepAlive = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "tally-sse-keepalive");
         t.setDaemon(true);
         return t;
     });
 
-    JobEventStreams(JobWatchers watchers, Jobs jobs) {
+    JobEventStreams(JobWatchers watchers, Jobs jobs, ApiProperties properties) {
         this.watchers = watchers;
         this.jobs = jobs;
+        this.recheck = properties.eventStreamRecheck();
+        // A stream that ended takes its pings and rechecks out of the queue at once, rather than
+        // leaving them there until their time (a minute for a recheck) at every short stream.
+        keepAlive.setRemoveOnCancelPolicy(true);
     }
 
     SseEmitter open(Job job) {
@@ -48,10 +53,13 @@ class JobEventStreams {
         Runnable stopWatching = watchers.watch(job.id(), stream::onChange);
         ScheduledFuture<?> pings = keepAlive.scheduleWithFixedDelay(stream::ping,
                 KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> rechecks = keepAlive.scheduleWithFixedDelay(() -> watchers.reread(job.id(), stream::onChange),
+                recheck.toMillis(), recheck.toMillis(), TimeUnit.MILLISECONDS);
         Runnable endOnStop = watchers.untilStop(stream::finish);
         stream.whenDone(() -> {
             stopWatching.run();
             pings.cancel(false);
+            rechecks.cancel(false);
             endOnStop.run();
         });
         emitter.onCompletion(stream::end);
@@ -60,7 +68,10 @@ class JobEventStreams {
         // A change between the first read and the registration above was announced to nobody:
         // without this read, a job that finished meanwhile kept its stream open (pinged, never
         // ended) until the 30-minute timeout. Sending is by version, so nothing is sent twice.
-        stream.onChange(jobs.find(job.id()));
+        // Should that read fail (the store just went), the stream is answered all the same, with
+        // the state read a moment ago, and its recheck reads again: a failure thrown from here
+        // would leave the registered stream pinged, never started, never timed out.
+        watchers.reread(job.id(), stream::onChange);
         return emitter;
     }
 

@@ -18,6 +18,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -37,6 +39,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class JobWatchers implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(JobWatchers.class);
 
     private final Jobs jobs;
     private final Map<UUID, Set<Consumer<Optional<Job>>>> watchers = new ConcurrentHashMap<>();
@@ -158,9 +162,30 @@ class JobWatchers implements SmartLifecycle {
             if (observers == null || observers.isEmpty()) {
                 return;
             }
-            Optional<Job> job = jobs.find(event.jobId());
+            Optional<Job> job;
+            try {
+                job = jobs.find(event.jobId());
+            } catch (RuntimeException e) {
+                log.warn("could not read job {} after its change ({}); its long-polls are answered at their end,"
+                        + " its event streams at their next recheck", event.jobId(), e.getMessage());
+                return;
+            }
             for (Consumer<Optional<Job>> observer : observers) {
                 observer.accept(job);
+            }
+        });
+    }
+
+    /**
+     * Reads the job and tells {@code observer}, off the caller's thread; a read that fails is
+     * left for the next (an event stream's recheck).
+     */
+    void reread(UUID id, Consumer<Optional<Job>> observer) {
+        readers.execute(() -> {
+            try {
+                observer.accept(jobs.find(id));
+            } catch (RuntimeException e) {
+                log.debug("could not read job {} again: {}", id, e.getMessage());
             }
         });
     }

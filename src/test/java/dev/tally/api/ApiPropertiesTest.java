@@ -8,11 +8,21 @@ import org.springframework.util.unit.DataSize;
 
 class ApiPropertiesTest {
 
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+
     @Test
     void refusesABodyReadTimeoutThatLeavesNoTimeToRead() {
-        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, Duration.ZERO))
+        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, Duration.ZERO, MINUTE))
                 .hasMessageContaining("tally.api.body-read-timeout");
-        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, Duration.ofSeconds(-1)))
+        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, Duration.ofSeconds(-1), MINUTE))
                 .hasMessageContaining("tally.api.body-read-timeout");
+    }
+
+    @Test
+    void refusesAnEventStreamRecheckThatWouldReadTheStoreWithoutPause() {
+        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, MINUTE, Duration.ofMillis(10)))
+                .hasMessageContaining("tally.api.event-stream-recheck");
+        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, MINUTE, Duration.ZERO))
+                .hasMessageContaining("tally.api.event-stream-recheck");
     }
 }
