@@ -29,31 +29,42 @@ public final class LogContext {
     }
 
     /**
-     * Puts a job's ids in this thread's logging context until the returned scope is closed.
+     * Puts a job's ids in this thread's logging context until the returned scope is closed, which
+     * puts back what was there before (a request's id, when a request's thread logs for a job).
      *
      * @param requestId the id of the request that submitted the job; null when it has none (jobs
      *     submitted before request ids were kept)
      */
     public static Scope job(UUID jobId, String requestId) {
+        Scope scope = new Scope(MDC.get(JOB_ID), MDC.get(REQUEST_ID));
         MDC.put(JOB_ID, jobId.toString());
-        if (requestId == null) {
-            MDC.remove(REQUEST_ID);
-        } else {
-            MDC.put(REQUEST_ID, requestId);
-        }
-        return new Scope();
+        put(REQUEST_ID, requestId);
+        return scope;
     }
 
-    /** Takes a job's ids out of the logging context again. */
+    private static void put(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
+    }
+
+    /** Puts back the logging context a job's ids replaced. */
     public static final class Scope implements AutoCloseable {
 
-        private Scope() {
+        private final String jobId;
+        private final String requestId;
+
+        private Scope(String jobId, String requestId) {
+            this.jobId = jobId;
+            this.requestId = requestId;
         }
 
         @Override
         public void close() {
-            MDC.remove(JOB_ID);
-            MDC.remove(REQUEST_ID);
+            put(JOB_ID, jobId);
+            put(REQUEST_ID, requestId);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.worker;
 
+import dev.tally.correlation.LogContext;
 import dev.tally.job.ClaimedJob;
 import dev.tally.job.JobAttempts;
 import dev.tally.job.JobChangedEvent;
@@ -49,6 +50,8 @@ class AttemptRunner implements SmartLifecycle {
     void run(ClaimedJob job) {
         var entry = new Running(job, new InterruptGate(Thread.currentThread()));
         running.put(job.id(), entry);
+        // Not a try-with-resources: the lines of the catch clauses below are the job's too.
+        LogContext.Scope logContext = entry.logContext();
         try {
             processor.process(job, entry.gate);
         } catch (InterruptedException e) {
@@ -63,6 +66,7 @@ class AttemptRunner implements SmartLifecycle {
             running.remove(job.id());
             // No interrupt reaches this thread from now on, so it can be reused.
             entry.gate.shut();
+            logContext.close();
         }
     }
 
@@ -93,21 +97,29 @@ class AttemptRunner implements SmartLifecycle {
         if (entry != null) {
             entry.lostLease = true;
             entry.gate.requestStop();
-            log.info("job {} was {}; stopping its attempt", jobId, how);
+            try (LogContext.Scope logContext = entry.logContext()) {
+                log.info("job {} was {}; stopping its attempt", jobId, how);
+            }
         }
     }
 
     private void beat() {
         for (Running entry : running.values()) {
-            try {
-                if (!attempts.heartbeat(entry.job, properties.lease())) {
-                    entry.lostLease = true;
-                    entry.gate.requestStop();
-                    log.info("job {} was cancelled, deleted or taken over; stopping its attempt", entry.job.id());
-                }
-            } catch (RuntimeException e) {
-                log.warn("heartbeat failed for job {}", entry.job.id(), e);
+            try (LogContext.Scope logContext = entry.logContext()) {
+                renewOrStop(entry);
             }
+        }
+    }
+
+    private void renewOrStop(Running entry) {
+        try {
+            if (!attempts.heartbeat(entry.job, properties.lease())) {
+                entry.lostLease = true;
+                entry.gate.requestStop();
+                log.info("job {} was cancelled, deleted or taken over; stopping its attempt", entry.job.id());
+            }
+        } catch (RuntimeException e) {
+            log.warn("heartbeat failed for job {}", entry.job.id(), e);
         }
     }
 
@@ -161,6 +173,11 @@ class AttemptRunner implements SmartLifecycle {
         Running(ClaimedJob job, InterruptGate gate) {
             this.job = job;
             this.gate = gate;
+        }
+
+        /** The job's ids in this thread's logging context, until closed. */
+        LogContext.Scope logContext() {
+            return LogContext.job(job.id(), job.requestId());
         }
     }
 }

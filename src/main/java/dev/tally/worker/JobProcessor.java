@@ -1,6 +1,5 @@
 package dev.tally.worker;
 
-import dev.tally.correlation.LogContext;
 import dev.tally.fetch.FetchException;
 import dev.tally.fetch.FetchedPage;
 import dev.tally.fetch.PageFetcher;
@@ -74,7 +73,6 @@ class JobProcessor {
      *     caller decides what becomes of the job
      */
     void process(ClaimedJob job, InterruptGate gate) throws InterruptedException {
-        LogContext.Scope logContext = LogContext.job(job.id(), job.requestId());
         long started = System.nanoTime();
         String outcome = "interrupted";
         ErrorCode error = null;
@@ -114,7 +112,6 @@ class JobProcessor {
             recorder.record(() -> attempts.fail(job, internal));
             outcome = "failed";
         } finally {
-            logContext.close();
             attemptTimers.withTags("outcome", outcome, "error", error == null ? "none" : error.name())
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }

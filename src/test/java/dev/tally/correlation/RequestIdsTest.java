@@ -99,6 +99,18 @@ class RequestIdsTest {
         awaitLogLine(output, "requestId=compat-42 jobId=" + id, "job succeeded: 5 words");
     }
 
+    @Test
+    void logsTheStopOfACancelledJobsAttemptWithTheIdOfTheRequestThatSubmittedIt(CapturedOutput output) {
+        site.slowHtml("/request-ids/slow.html", 5_000, "<p>never counted</p>");
+        String id = api.postJson("/api/v1/jobs", "{\"url\":\"" + site.url("/request-ids/slow.html") + "\"}",
+                "X-Request-Id", "slow-3c").json().get("id").asString();
+        api.awaitJob(id, job -> job.get("status").asString().equals("RUNNING"), Duration.ofSeconds(10));
+
+        assertThat(api.post("/api/v1/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(200);
+
+        awaitLogLine(output, "requestId=slow-3c jobId=" + id, "job " + id + " was cancelled; stopping its attempt");
+    }
+
     private Api.Response submitText(String text, String requestId) {
         return api.postJson("/api/v1/jobs", "{\"text\":\"" + text + "\"}", "X-Request-Id", requestId);
     }
