@@ -17,8 +17,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * job now and at every change, ending after a terminal state. A reconnecting client always gets
  * the current state first, so it cannot miss the final one. Comments keep idle streams alive
  * through proxies. A stream also reads its job again every {@code tally.api.event-stream-recheck},
- * in case an announcement of a change did not reach this node. A stream ends when the process begins to stop ({@link JobWatchers}); the client
- * reconnects to a node that is up.
+ * in case an announcement of a change did not reach this node. A stream ends when the process
+ * begins to stop ({@link JobWatchers}); the client reconnects to a node that is up.
  */
 @Component
 class JobEventStreams {
