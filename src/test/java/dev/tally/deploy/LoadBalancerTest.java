@@ -1,0 +1,121 @@
+package dev.tally.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Api;
+import dev.tally.support.Infrastructure;
+import dev.tally.support.Nginx;
+import dev.tally.support.TallyProcess;
+import dev.tally.support.TcpProxy;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The load balancer Tally ships ({@code deploy/nginx}: what {@code scripts/cluster} and the
+ * compose file run), a real nginx in front of an API node on PostgreSQL: what a client gets
+ * through it when no node answers, when the store every node shares is down, and which request id
+ * the node logs.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class LoadBalancerTest {
+
+    private static final String SCHEMA = Infrastructure.uniqueName("balancer");
+    private static final TcpProxy POSTGRES = TcpProxy.inFrontOfPostgres();
+
+    @DynamicPropertySource
+    static void throughProxy(DynamicPropertyRegistry registry) {
+        Infrastructure.registerPostgres(registry, POSTGRES.postgresUrl(SCHEMA), SCHEMA);
+        registry.add("spring.datasource.hikari.connection-timeout", () -> "1000");
+        registry.add("tally.roles", () -> "api");
+    }
+
+    @BeforeAll
+    static void removeTestNamesWhenStopped(ConfigurableApplicationContext application) {
+        Infrastructure.removeWhenStopped(application, SCHEMA, null);
+    }
+
+    @AfterAll
+    static void closeProxy() throws IOException {
+        POSTGRES.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    Nginx nginx;
+
+    @BeforeEach
+    void startBalancer() throws Exception {
+        // Two upstream entries for this one node: nginx takes a node out only when it has others.
+        nginx = Nginx.inFrontOf(List.of("127.0.0.1:" + port, "127.0.0.2:" + port));
+    }
+
+    @AfterEach
+    void stopBalancerAndRestoreStore() throws Exception {
+        nginx.close();
+        POSTGRES.restore();
+        awaitReadiness(new Api(port));
+    }
+
+    @Test
+    void answersProblemJson503WithRetryAfterWhenNoNodeAnswers() throws Exception {
+        try (Nginx nobodyBehind = Nginx.inFrontOf(List.of("127.0.0.1:" + TallyProcess.freePort()))) {
+            Api.Response read = nobodyBehind.api().get("/api/v1/jobs");
+            Api.Response submit = nobodyBehind.api().postJson("/api/v1/jobs", "{\"text\":\"nobody to take it\"}");
+
+            for (Api.Response answer : List.of(read, submit)) {
+                assertThat(answer.status()).isEqualTo(503);
+                assertThat(answer.header("Retry-After")).isEqualTo("5");
+                assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+                assertThat(answer.json().get("detail").asString()).isEqualTo("No API node could answer. Retry later.");
+            }
+        }
+    }
+
+    @Test
+    void passesTheNodesOwn503ThroughWhileTheStoreIsDownAndServesAgainAtOnce() throws Exception {
+        Api balanced = nginx.api();
+        String id = balanced.postJson("/api/v1/jobs", "{\"text\":\"read during an outage\"}").json().get("id").asString();
+        POSTGRES.cut();
+
+        for (int i = 0; i < 5; i++) {
+            Api.Response duringOutage = balanced.get("/api/v1/jobs/" + id);
+            assertThat(duringOutage.status()).isEqualTo(503);
+            assertThat(duringOutage.json().get("type").asString()).as("the node's answer, not the balancer's")
+                    .isEqualTo("urn:tally:problem:unavailable");
+        }
+        POSTGRES.restore();
+        awaitReadiness(new Api(port));
+
+        assertThat(balanced.get("/api/v1/jobs/" + id).status()).as("the node was not taken out of the balancer").isEqualTo(200);
+    }
+
+    @Test
+    void givesTheNodeTheClientsRequestIdOrOneOfItsOwn() {
+        Api balanced = nginx.api();
+
+        assertThat(balanced.get("/api/v1/jobs", "X-Request-Id", "client-77").header("X-Request-Id")).isEqualTo("client-77");
+        assertThat(balanced.get("/api/v1/jobs").header("X-Request-Id")).matches("[0-9a-f]{32}");
+    }
+
+    private static void awaitReadiness(Api node) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (node.get("/actuator/health/readiness").status() != 200) {
+            assertThat(Instant.now()).as("readiness back within 30 s").isBefore(deadline);
+        }
+    }
+}
