@@ -4,10 +4,17 @@ import dev.tally.job.Job;
 import dev.tally.job.Jobs;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -23,14 +30,27 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @Component
 class JobEventStreams {
 
+    private static final Logger log = LoggerFactory.getLogger(JobEventStreams.class);
+
     static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final JobWatchers watchers;
     private final Jobs jobs;
-    private final Duration recheck;
     private final ScheduledThreadPoolExecutor keepAlive = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "tally-sse-keepalive");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The open streams and their jobs, for the rechecks. */
+    private final Map<Stream, UUID> open = new ConcurrentHashMap<>();
+    /**
+     * Reads the open streams' jobs again, one pass at a time, on a thread of its own: a pass that
+     * waits on an unreachable store holds up neither the pings nor the long-polls' answers.
+     */
+    private final ScheduledExecutorService rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tally-sse-recheck");
         t.setDaemon(true);
         return t;
     });
@@ -38,10 +58,11 @@ class JobEventStreams {
     JobEventStreams(JobWatchers watchers, Jobs jobs, ApiProperties properties) {
         this.watchers = watchers;
         this.jobs = jobs;
-        this.recheck = properties.eventStreamRecheck();
-        // A stream that ended takes its pings and rechecks out of the queue at once, rather than
-        // leaving them there until their time (a minute for a recheck) at every short stream.
+        // A stream that ended takes its pings out of the queue at once, rather than leaving them
+        // there until their time at every short stream.
         keepAlive.setRemoveOnCancelPolicy(true);
+        long every = properties.eventStreamRecheck().toMillis();
+        rechecks.scheduleWithFixedDelay(this::recheck, every, every, TimeUnit.MILLISECONDS);
     }
 
     SseEmitter open(Job job) {
@@ -53,13 +74,12 @@ class JobEventStreams {
         Runnable stopWatching = watchers.watch(job.id(), stream::onChange);
         ScheduledFuture<?> pings = keepAlive.scheduleWithFixedDelay(stream::ping,
                 KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> rechecks = keepAlive.scheduleWithFixedDelay(() -> watchers.reread(job.id(), stream::onChange),
-                recheck.toMillis(), recheck.toMillis(), TimeUnit.MILLISECONDS);
+        open.put(stream, job.id());
         Runnable endOnStop = watchers.untilStop(stream::finish);
         stream.whenDone(() -> {
             stopWatching.run();
             pings.cancel(false);
-            rechecks.cancel(false);
+            open.remove(stream);
             endOnStop.run();
         });
         emitter.onCompletion(stream::end);
@@ -69,10 +89,28 @@ class JobEventStreams {
         // without this read, a job that finished meanwhile kept its stream open (pinged, never
         // ended) until the 30-minute timeout. Sending is by version, so nothing is sent twice.
         // Should that read fail (the store just went), the stream is answered all the same, with
-        // the state read a moment ago, and its recheck reads again: a failure thrown from here
-        // would leave the registered stream pinged, never started, never timed out.
+        // the state read a moment ago, and the next recheck reads again: a failure thrown from
+        // here would leave the registered stream pinged, never started, never timed out.
         watchers.reread(job.id(), stream::onChange);
         return emitter;
+    }
+
+    /**
+     * Tells every open stream its job as the store has it now: a change whose announcement did not
+     * reach this node is sent, a job that ended ends its stream. Stops at the first read that
+     * fails (the store is unreachable): the next pass reads again.
+     */
+    private void recheck() {
+        for (Map.Entry<Stream, UUID> stream : open.entrySet()) {
+            Optional<Job> job;
+            try {
+                job = jobs.find(stream.getValue());
+            } catch (RuntimeException e) {
+                log.debug("event streams not rechecked: {}", e.getMessage());
+                return;
+            }
+            stream.getKey().onChange(job);
+        }
     }
 
     /**
