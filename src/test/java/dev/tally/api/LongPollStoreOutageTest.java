@@ -8,7 +8,6 @@ import dev.tally.support.Infrastructure;
 import dev.tally.support.TcpProxy;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -78,10 +77,7 @@ class LongPollStoreOutageTest {
     @AfterEach
     void restore() throws IOException {
         POSTGRES.restore();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (api.get("/actuator/health/readiness").status() != 200) {
-            assertThat(Instant.now()).as("readiness back within 30 s").isBefore(deadline);
-        }
+        api.awaitReady();
     }
 
     @Test

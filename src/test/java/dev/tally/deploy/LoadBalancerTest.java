@@ -8,8 +8,6 @@ import dev.tally.support.Nginx;
 import dev.tally.support.TallyProcess;
 import dev.tally.support.TcpProxy;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +66,7 @@ class LoadBalancerTest {
     void stopBalancerAndRestoreStore() throws Exception {
         nginx.close();
         POSTGRES.restore();
-        awaitReadiness(new Api(port));
+        new Api(port).awaitReady();
     }
 
     @Test
@@ -99,7 +97,7 @@ class LoadBalancerTest {
                     .isEqualTo("urn:tally:problem:unavailable");
         }
         POSTGRES.restore();
-        awaitReadiness(new Api(port));
+        new Api(port).awaitReady();
 
         assertThat(balanced.get("/api/v1/jobs/" + id).status()).as("the node was not taken out of the balancer").isEqualTo(200);
     }
@@ -110,12 +108,5 @@ class LoadBalancerTest {
 
         assertThat(balanced.get("/api/v1/jobs", "X-Request-Id", "client-77").header("X-Request-Id")).isEqualTo("client-77");
         assertThat(balanced.get("/api/v1/jobs").header("X-Request-Id")).matches("[0-9a-f]{32}");
-    }
-
-    private static void awaitReadiness(Api node) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (node.get("/actuator/health/readiness").status() != 200) {
-            assertThat(Instant.now()).as("readiness back within 30 s").isBefore(deadline);
-        }
     }
 }

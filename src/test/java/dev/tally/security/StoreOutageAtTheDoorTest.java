@@ -6,8 +6,6 @@ import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
 import dev.tally.support.TcpProxy;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,10 +66,7 @@ class StoreOutageAtTheDoorTest {
     @AfterEach
     void restore() throws IOException {
         POSTGRES.restore();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (api.get("/actuator/health/readiness").status() != 200) {
-            assertThat(Instant.now()).as("readiness back within 30 s").isBefore(deadline);
-        }
+        api.awaitReady();
     }
 
     @Test

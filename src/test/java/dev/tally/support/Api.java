@@ -110,6 +110,17 @@ public final class Api {
         throw new AssertionError("job " + id + " did not reach the expected state in " + timeout + "; last: " + job);
     }
 
+    /** Polls the readiness endpoint until it answers 200 (after an outage ended), at most 30 s. */
+    public void awaitReady() {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (get("/actuator/health/readiness").status() != 200) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("readiness not back within 30 s");
+            }
+            sleep(50);
+        }
+    }
+
     /** Polls until the job is in a terminal state. */
     public JsonNode awaitTerminal(String id) {
         return awaitJob(id, j -> switch (j.get("status").asString()) {
