@@ -44,13 +44,6 @@ import org.springframework.stereotype.Component;
 class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-
-    private final JobDispatches dispatches;
-    private final RabbitTemplate rabbit;
-    private final RabbitQueueProperties properties;
-    private final BrokerAlarm alarm;
-    private final Counter published;
-    private final DistributionSummary batchSize;
     /**
      * The longest wait between two failed passes. A pass against a broker that is down costs a
      * refused connection; the wait is what jobs queued meanwhile wait once the broker is back (at
@@ -59,6 +52,12 @@ class OutboxRelay implements SmartLifecycle {
      */
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+    private final JobDispatches dispatches;
+    private final RabbitTemplate rabbit;
+    private final RabbitQueueProperties properties;
+    private final BrokerAlarm alarm;
+    private final Counter published;
+    private final DistributionSummary batchSize;
     private final WakeSignal wakeUp = new WakeSignal();
     private volatile boolean running;
     private Thread thread;
