@@ -111,6 +111,22 @@ class DependencyOutageTest {
     }
 
     @Test
+    void dispatchesAJobQueuedEarlyInALongBrokerOutageWithinSecondsOfItsEnd() throws Exception {
+        RABBIT.cut();
+        String id = api.postJson("/api/v1/jobs", "{\"text\":\"waits out the whole outage\"}").json().get("id").asString();
+        // Long enough for the relay's failed passes to back off to their longest wait (1, 2, 4 s,
+        // then at most 5 s; it was 8 and 15 s, and the job went up to 15 s after the outage).
+        Thread.sleep(16_000);
+
+        RABBIT.restore();
+        Instant restored = Instant.now();
+        api.awaitJob(id, job -> job.get("status").asString().equals("SUCCEEDED"), Duration.ofSeconds(30));
+
+        // Within the relay's longest wait and the consumers' reconnection (5 s each).
+        assertThat(Duration.between(restored, Instant.now())).isLessThan(Duration.ofSeconds(11));
+    }
+
+    @Test
     void dispatchesJobsAcceptedWhileTheBrokerIsSilentOnceItsConnectionIsReplaced() {
         Api.Response first = api.postJson("/api/v1/jobs", "{\"text\":\"the broker still answers\"}");
         assertThat(api.awaitTerminal(first.json().get("id").asString()).get("status").asString()).isEqualTo("SUCCEEDED");
