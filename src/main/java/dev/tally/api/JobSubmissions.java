@@ -1,6 +1,6 @@
 package dev.tally.api;
 
-import dev.tally.correlation.LogContext;
+import dev.tally.correlation.JobTraces;
 import dev.tally.fetch.InvalidUrlException;
 import dev.tally.fetch.UrlPolicy;
 import dev.tally.job.Jobs;
@@ -21,10 +21,12 @@ class JobSubmissions {
 
     private final Jobs jobs;
     private final UrlPolicy urlPolicy;
+    private final JobTraces traces;
 
-    JobSubmissions(Jobs jobs, UrlPolicy urlPolicy) {
+    JobSubmissions(Jobs jobs, UrlPolicy urlPolicy, JobTraces traces) {
         this.jobs = jobs;
         this.urlPolicy = urlPolicy;
+        this.traces = traces;
     }
 
     /**
@@ -34,7 +36,7 @@ class JobSubmissions {
      */
     Submission submit(SubmitJobRequest request, String idempotencyKey) {
         String client = CurrentClient.id();
-        NewJob newJob = validated(request).ownedBy(client).submittedBy(LogContext.requestId());
+        NewJob newJob = validated(request).ownedBy(client).submittedBy(traces.origin());
         if (idempotencyKey == null) {
             return new Submission(jobs.submit(newJob), false);
         }

@@ -1,6 +1,6 @@
 package dev.tally.compat;
 
-import dev.tally.correlation.LogContext;
+import dev.tally.correlation.JobTraces;
 import dev.tally.fetch.InvalidUrlException;
 import dev.tally.fetch.UrlPolicy;
 import dev.tally.job.Job;
@@ -45,12 +45,14 @@ class CompatController {
     private final UrlPolicy urlPolicy;
     private final JsonMapper json;
     private final HealthEndpoint health;
+    private final JobTraces traces;
 
-    CompatController(Jobs jobs, UrlPolicy urlPolicy, JsonMapper json, HealthEndpoint health) {
+    CompatController(Jobs jobs, UrlPolicy urlPolicy, JsonMapper json, HealthEndpoint health, JobTraces traces) {
         this.jobs = jobs;
         this.urlPolicy = urlPolicy;
         this.json = json;
         this.health = health;
+        this.traces = traces;
     }
 
     @PostMapping("/word-count")
@@ -72,7 +74,7 @@ class CompatController {
         } catch (InvalidUrlException e) {
             return failure("Invalid url: " + e.getMessage());
         }
-        Job job = jobs.submit(NewJob.ofUrl(checked, null).ownedBy(CurrentClient.id()).submittedBy(LogContext.requestId()));
+        Job job = jobs.submit(NewJob.ofUrl(checked, null).ownedBy(CurrentClient.id()).submittedBy(traces.origin()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("job_id", job.id().toString());
         data.put("url", checked);

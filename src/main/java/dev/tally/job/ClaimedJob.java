@@ -13,6 +13,9 @@ import java.util.UUID;
  *     when it is there
  * @param requestId the id of the request that submitted the job, or null (none was kept: jobs
  *     submitted by an earlier version)
+ * @param traceParent the span of the request that submitted the job (W3C {@code traceparent}), or
+ *     null: tracing was off on the node that took it, or an earlier version did
  */
-public record ClaimedJob(UUID id, JobSource source, int attempt, String owner, byte[] text, String requestId) {
+public record ClaimedJob(UUID id, JobSource source, int attempt, String owner, byte[] text, String requestId,
+                         String traceParent) {
 }

@@ -1,5 +1,6 @@
 package dev.tally.job;
 
+import dev.tally.correlation.Origin;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -18,13 +19,13 @@ class JobBatchInserts {
 
     private static final String JOB = """
             INSERT INTO job (id, status, source_type, source_url, text_length, callback_url, attempts, version,
-                             created_at, updated_at, next_attempt_at, owner, request_id)
-            VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?)""";
+                             created_at, updated_at, next_attempt_at, owner, request_id, trace_parent)
+            VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?, ?)""";
     private static final String TEXT = "INSERT INTO job_text (job_id, content) VALUES (?, ?)";
     private static final String DISPATCH = "INSERT INTO job_dispatch (job_id, available_at, created_at) VALUES (?, ?, ?)";
 
-    /** A new job, its submitted text (null for URL jobs) and the id of the request that submitted it (or null). */
-    record Row(Job job, byte[] text, String requestId) {
+    /** A new job, its submitted text (null for URL jobs) and the request that submitted it (or null). */
+    record Row(Job job, byte[] text, Origin origin) {
     }
 
     private final JdbcTemplate jdbc;
@@ -71,6 +72,8 @@ class JobBatchInserts {
         statement.setObject(8, created);
         statement.setObject(9, created);
         statement.setString(10, job.owner());
-        statement.setString(11, row.requestId());
+        Origin origin = row.origin() == null ? Origin.NONE : row.origin();
+        statement.setString(11, origin.requestId());
+        statement.setString(12, origin.traceParent());
     }
 }

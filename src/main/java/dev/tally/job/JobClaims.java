@@ -46,10 +46,11 @@ class JobClaims {
 
     /**
      * The jobs of a claim, read back by the lease the claim gave them, each with its submitted text
-     * when that is short (a text job's text_length is never null) and the id of the request that
-     * submitted it, for the worker's log lines.
+     * when that is short (a text job's text_length is never null) and the id and span of the
+     * request that submitted it, for the worker's log lines and spans.
      */
-    static final String READ_BACK = "SELECT j.id, j.source_type, j.source_url, j.text_length, j.attempts, j.request_id, t.content"
+    static final String READ_BACK = "SELECT j.id, j.source_type, j.source_url, j.text_length, j.attempts, j.request_id,"
+            + " j.trace_parent, t.content"
             + " FROM job j LEFT JOIN job_text t ON t.job_id = j.id AND j.text_length <= " + TEXT_WITH_CLAIM_CHARS
             + " WHERE j.id IN (:ids) AND " + statusById("j.status", JobStatus.RUNNING)
             + " AND j.lease_owner = :owner AND j.lease_expires_at = :lease";
@@ -143,7 +144,7 @@ class JobClaims {
                     ? JobSource.url(rs.getString("source_url"))
                     : JobSource.text(rs.getInt("text_length"));
             return new ClaimedJob(rs.getObject("id", UUID.class), source, rs.getInt("attempts"), owner,
-                    rs.getBytes("content"), rs.getString("request_id"));
+                    rs.getBytes("content"), rs.getString("request_id"), rs.getString("trace_parent"));
         });
     }
 

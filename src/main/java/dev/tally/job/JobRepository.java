@@ -1,5 +1,6 @@
 package dev.tally.job;
 
+import dev.tally.correlation.Origin;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -58,13 +59,16 @@ class JobRepository {
     }
 
     @Transactional
-    void insert(Job job, byte[] text, String requestId) {
+    void insert(Job job, byte[] text, Origin origin) {
+        Origin from = origin == null ? Origin.NONE : origin;
         jdbc.sql("""
                 INSERT INTO job (id, status, source_type, source_url, text_length, callback_url, attempts, version,
-                                 created_at, updated_at, next_attempt_at, owner, request_id)
-                VALUES (:id, :status, :sourceType, :url, :length, :callback, 0, 1, :now, :now, :now, :owner, :requestId)""")
+                                 created_at, updated_at, next_attempt_at, owner, request_id, trace_parent)
+                VALUES (:id, :status, :sourceType, :url, :length, :callback, 0, 1, :now, :now, :now, :owner, :requestId,
+                        :traceParent)""")
                 .param("owner", job.owner())
-                .param("requestId", requestId)
+                .param("requestId", from.requestId())
+                .param("traceParent", from.traceParent())
                 .param("id", job.id())
                 .param("status", job.status().name())
                 .param("sourceType", job.source().type().name())

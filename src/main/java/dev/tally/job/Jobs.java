@@ -121,11 +121,11 @@ public class Jobs {
                 now, now, null, null, null, null, request.owner());
         byte[] text = request.text() == null ? null : request.text().getBytes(StandardCharsets.UTF_8);
         if (key == null) {
-            committer.commit(job, text, request.requestId());
+            committer.commit(job, text, request.origin());
         } else {
             // The key and its job commit together; such submissions are rare enough to go alone.
             transactions.executeWithoutResult(status -> {
-                repository.insert(job, text, request.requestId());
+                repository.insert(job, text, request.origin());
                 idempotency.attachJob(client, key, job.id());
             });
             events.publishEvent(new JobsQueuedEvent(1));

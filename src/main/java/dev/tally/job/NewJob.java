@@ -1,14 +1,16 @@
 package dev.tally.job;
 
+import dev.tally.correlation.Origin;
+
 /**
  * A validated submission: exactly one of {@code url} and {@code text}.
  *
  * @param callbackUrl where to POST the job on its terminal state, or null
  * @param owner the client submitting it
- * @param requestId the id of the request submitting it, kept with the job for its workers' logs;
- *     null when there is none
+ * @param origin the request submitting it (its id and trace context), kept with the job for its
+ *     workers' log lines and spans
  */
-public record NewJob(String url, String text, String callbackUrl, String owner, String requestId) {
+public record NewJob(String url, String text, String callbackUrl, String owner, Origin origin) {
 
     /** The owner of jobs when clients do not authenticate. */
     public static final String ANONYMOUS = "anonymous";
@@ -20,21 +22,24 @@ public record NewJob(String url, String text, String callbackUrl, String owner, 
         if (owner == null || owner.isBlank()) {
             owner = ANONYMOUS;
         }
+        if (origin == null) {
+            origin = Origin.NONE;
+        }
     }
 
     /** The same submission on behalf of {@code client}. */
     public NewJob ownedBy(String client) {
-        return new NewJob(url, text, callbackUrl, client, requestId);
+        return new NewJob(url, text, callbackUrl, client, origin);
     }
 
-    /** The same submission, made by the request {@code id}. */
-    public NewJob submittedBy(String id) {
-        return new NewJob(url, text, callbackUrl, owner, id);
+    /** The same submission, made by the request {@code from}. */
+    public NewJob submittedBy(Origin from) {
+        return new NewJob(url, text, callbackUrl, owner, from);
     }
 
     /**
      * A digest of the request's meaning, to tell a repeated request from a different one (the
-     * request id is not part of it: a retry is another request).
+     * origin is not part of it: a retry is another request).
      */
     public String fingerprint() {
         try {
@@ -56,10 +61,10 @@ public record NewJob(String url, String text, String callbackUrl, String owner, 
     }
 
     public static NewJob ofUrl(String url, String callbackUrl) {
-        return new NewJob(url, null, callbackUrl, ANONYMOUS, null);
+        return new NewJob(url, null, callbackUrl, ANONYMOUS, Origin.NONE);
     }
 
     public static NewJob ofText(String text, String callbackUrl) {
-        return new NewJob(null, text, callbackUrl, ANONYMOUS, null);
+        return new NewJob(null, text, callbackUrl, ANONYMOUS, Origin.NONE);
     }
 }

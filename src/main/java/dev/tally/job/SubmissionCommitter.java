@@ -1,5 +1,6 @@
 package dev.tally.job;
 
+import dev.tally.correlation.Origin;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -74,14 +75,14 @@ class SubmissionCommitter implements SmartLifecycle {
      * Stores a new job (and its text) durably, usually together with other submissions; returns
      * once it is committed.
      *
-     * @param requestId the id of the request submitting it, or null
+     * @param origin the request submitting it
      * @throws AdmissionRefusedException when {@link SubmitProperties#maxPending()} submissions are
      *     already waiting
      * @throws QueryTimeoutException when the store did not commit it within the commit timeout
      * @throws org.springframework.dao.DataAccessException the store's own error for this job
      */
-    void commit(Job job, byte[] text, String requestId) {
-        var pending = new Pending(new JobBatchInserts.Row(job, text, requestId));
+    void commit(Job job, byte[] text, Origin origin) {
+        var pending = new Pending(new JobBatchInserts.Row(job, text, origin));
         if (!running) {
             // Not started or stopping: no writer will take it, so write it here.
             pending.take();

@@ -1,5 +1,7 @@
 package dev.tally.worker;
 
+import dev.tally.correlation.AttemptTrace;
+import dev.tally.correlation.JobTraces;
 import dev.tally.fetch.FetchException;
 import dev.tally.fetch.FetchedPage;
 import dev.tally.fetch.PageFetcher;
@@ -18,6 +20,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +37,8 @@ import org.springframework.transaction.TransactionException;
  * using an attempt, {@code discarded}: the job was cancelled, deleted or taken over meanwhile,
  * {@code interrupted}: cancel or shutdown, {@code unrecorded}: the store could not take the
  * outcome) and its {@code error} code ({@code none} unless it failed, was retried or deferred).
+ * When tracing is on, an attempt is a span ({@code job attempt}, a child of the submitting
+ * request's span) with the same outcome and error, and its fetch and count are spans of their own.
  */
 @Component
 class JobProcessor {
@@ -52,10 +57,12 @@ class JobProcessor {
     private final Clock clock;
     private final OutcomeRecorder recorder;
     private final Meter.MeterProvider<Timer> attemptTimers;
+    private final JobTraces traces;
 
     /** @param documentMemory the heap budget for large documents, shared with the page fetcher */
     JobProcessor(JobAttempts attempts, PageFetcher fetcher, TextAnalyzer analyzer, HeapBudget documentMemory,
-                 RetryProperties retry, Clock clock, MeterRegistry meters) {
+                 RetryProperties retry, Clock clock, MeterRegistry meters, JobTraces traces) {
+        this.traces = traces;
         this.attempts = attempts;
         this.fetcher = fetcher;
         this.analyzer = analyzer;
@@ -76,8 +83,10 @@ class JobProcessor {
         long started = System.nanoTime();
         String outcome = "interrupted";
         ErrorCode error = null;
+        AttemptTrace trace = traces.startAttempt(job.id(), job.attempt(),
+                job.source().type().name().toLowerCase(Locale.ROOT), job.traceParent());
         try {
-            Histogram histogram = count(job, gate);
+            Histogram histogram = count(job, gate, trace);
             if (gate.stopRequested()) {
                 throw new InterruptedException();
             }
@@ -114,19 +123,35 @@ class JobProcessor {
         } finally {
             attemptTimers.withTags("outcome", outcome, "error", error == null ? "none" : error.name())
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            trace.outcome(outcome, error == null ? null : error.name());
+            trace.close();
         }
     }
 
     /** Fetches (or loads) and counts; only the fetch and the count may be interrupted. */
-    private Histogram count(ClaimedJob job, InterruptGate gate) throws FetchException, InterruptedException {
+    private Histogram count(ClaimedJob job, InterruptGate gate, AttemptTrace trace)
+            throws FetchException, InterruptedException {
         if (job.source().type() == JobSource.Type.TEXT) {
-            return countText(job, gate);
+            return countText(job, gate, trace);
         }
+        URI url = URI.create(job.source().url());
         gate.open();
-        try (FetchedPage page = fetcher.fetch(URI.create(job.source().url()))) {
+        try (FetchedPage page = fetched(url, trace); AttemptTrace.Step step = trace.step("count words", null, null)) {
             return analyzer.countDocument(page.body(), page.type(), page.charset());
         } finally {
             gate.shut();
+        }
+    }
+
+    /** The fetch as a step of the attempt: the page's host is named, not its URL (paths can hold what is not ours to export). */
+    private FetchedPage fetched(URI url, AttemptTrace trace) throws FetchException, InterruptedException {
+        try (AttemptTrace.Step step = trace.step("fetch page", "server.address", url.getHost())) {
+            try {
+                return fetcher.fetch(url);
+            } catch (FetchException | InterruptedException | RuntimeException e) {
+                step.failed(e);
+                throw e;
+            }
         }
     }
 
@@ -137,7 +162,8 @@ class JobProcessor {
      * over. No room within {@link #TEXT_MEMORY_WAIT}: the job goes back to the queue for a second
      * or two, without using an attempt.
      */
-    private Histogram countText(ClaimedJob job, InterruptGate gate) throws FetchException, InterruptedException {
+    private Histogram countText(ClaimedJob job, InterruptGate gate, AttemptTrace trace)
+            throws FetchException, InterruptedException {
         Integer chars = job.source().length();
         HeapBudget.Reservation room = null;
         if (chars != null && documentMemory.isLarge(chars)) {
@@ -150,7 +176,7 @@ class JobProcessor {
             byte[] text = attempts.textOf(job).orElseThrow(
                     () -> new FetchException(ErrorCode.INTERNAL, false, "the submitted text is missing"));
             gate.open();
-            try {
+            try (AttemptTrace.Step step = trace.step("count words", null, null)) {
                 return analyzer.countUtf8(text);
             } finally {
                 gate.shut();

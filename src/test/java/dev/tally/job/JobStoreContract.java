@@ -3,6 +3,7 @@ package dev.tally.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.tally.correlation.Origin;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -497,12 +498,13 @@ abstract class JobStoreContract {
     }
 
     @Test
-    void everyClaimCarriesTheIdOfTheRequestThatSubmittedTheJob() {
+    void everyClaimCarriesTheIdAndTheSpanOfTheRequestThatSubmittedTheJob() {
         Job due = queuedUrlJob("https://example.com/due");
         Job named = queuedUrlJob("https://example.com/named");
         Job older = queuedUrlJob("https://example.com/before-request-ids");
-        repository.insert(due, null, "lb-5f0c2a4e");
-        repository.insert(named, null, "0123456789abcdef");
+        String span = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        repository.insert(due, null, new Origin("lb-5f0c2a4e", span));
+        repository.insert(named, null, new Origin("0123456789abcdef", null));
         repository.insert(older, null, null);
 
         List<java.util.Optional<ClaimedJob>> byName = claims.claimNamed(
@@ -510,8 +512,9 @@ abstract class JobStoreContract {
         List<ClaimedJob> byDueTime = claims.claimDue("w2", now, now.plusSeconds(30), 10);
 
         assertThat(byName.get(0)).hasValueSatisfying(j -> assertThat(j.requestId()).isEqualTo("0123456789abcdef"));
-        assertThat(byDueTime).extracting(ClaimedJob::id, ClaimedJob::requestId).containsExactlyInAnyOrder(
-                tuple(due.id(), "lb-5f0c2a4e"), tuple(older.id(), null));
+        assertThat(byName.get(0)).hasValueSatisfying(j -> assertThat(j.traceParent()).isNull());
+        assertThat(byDueTime).extracting(ClaimedJob::id, ClaimedJob::requestId, ClaimedJob::traceParent)
+                .containsExactlyInAnyOrder(tuple(due.id(), "lb-5f0c2a4e", span), tuple(older.id(), null, null));
     }
 
     @Test

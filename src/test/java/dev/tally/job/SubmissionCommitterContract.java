@@ -3,6 +3,7 @@ package dev.tally.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tally.correlation.Origin;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -104,16 +105,19 @@ abstract class SubmissionCommitterContract {
     }
 
     @Test
-    void keepsTheIdOfTheRequestThatSubmittedEachJob() {
+    void keepsTheIdAndTheSpanOfTheRequestThatSubmittedEachJob() {
         start(1, 100, Duration.ofSeconds(30));
         Job withId = textJob("client-a");
         Job withoutId = textJob("client-b");
+        String span = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-        committer.commit(withId, "words from a request".getBytes(StandardCharsets.UTF_8), "lb-5f0c2a4e");
+        committer.commit(withId, "words from a request".getBytes(StandardCharsets.UTF_8), new Origin("lb-5f0c2a4e", span));
         committer.commit(withoutId, "words from a tool".getBytes(StandardCharsets.UTF_8), null);
 
-        assertThat(requestIdOf(withId.id())).isEqualTo("lb-5f0c2a4e");
-        assertThat(requestIdOf(withoutId.id())).isNull();
+        assertThat(columnOf("request_id", withId.id())).isEqualTo("lb-5f0c2a4e");
+        assertThat(columnOf("trace_parent", withId.id())).isEqualTo(span);
+        assertThat(columnOf("request_id", withoutId.id())).isNull();
+        assertThat(columnOf("trace_parent", withoutId.id())).isNull();
     }
 
     @Test
@@ -381,8 +385,8 @@ abstract class SubmissionCommitterContract {
         return meters.get("tally.submit.batch.size").summary();
     }
 
-    private String requestIdOf(UUID jobId) {
-        return store.jdbc.sql("SELECT request_id FROM job WHERE id = :id").param("id", jobId)
+    private String columnOf(String column, UUID jobId) {
+        return store.jdbc.sql("SELECT " + column + " FROM job WHERE id = :id").param("id", jobId)
                 .query((rs, n) -> rs.getString(1)).list().get(0);
     }
 
