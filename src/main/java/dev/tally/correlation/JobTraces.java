@@ -1,11 +1,13 @@
 package dev.tally.correlation;
 
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -24,7 +26,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobTraces {
 
-    private static final String TRACE_PARENT = "traceparent";
+    static final String TRACE_PARENT = "traceparent";
     private static final Propagator.Getter<String> STORED = (traceParent, key) -> TRACE_PARENT.equals(key) ? traceParent : null;
 
     private final Tracer tracer;
@@ -53,11 +55,13 @@ public class JobTraces {
         // Not recorded (sampled out) spans too, whose isNoop() is true: their traceparent says so,
         // and the attempts then are not recorded either, where without it each would be sampled anew.
         Span span = tracer.currentSpan();
-        if (span == null) {
-            return null;
-        }
+        return span == null ? null : traceParent(propagator, span.context());
+    }
+
+    /** {@code context} as a W3C {@code traceparent} value. */
+    static String traceParent(Propagator propagator, TraceContext context) {
         Map<String, String> carrier = new HashMap<>(4);
-        propagator.inject(span.context(), carrier, Map::put);
+        propagator.inject(context, carrier, Map::put);
         return carrier.get(TRACE_PARENT);
     }
 
@@ -68,16 +72,44 @@ public class JobTraces {
      * @param source {@code url} or {@code text}
      * @param traceParent the submitting request's span as stored with the job, or null
      */
-    public AttemptTrace startAttempt(UUID jobId, int attempt, String source, String traceParent) {
+    public JobSpan startAttempt(UUID jobId, int attempt, String source, String traceParent) {
         if (propagator == null) {
-            return AttemptTrace.NONE;
+            return JobSpan.NONE;
         }
-        Span.Builder builder = traceParent == null ? tracer.spanBuilder().setNoParent() : propagator.extract(traceParent, STORED);
-        Span span = builder.name("job attempt").kind(Span.Kind.CONSUMER)
+        Span span = childOf(traceParent).name("job attempt").kind(Span.Kind.CONSUMER)
                 .tag("tally.job.id", jobId.toString())
                 .tag("tally.job.attempt", attempt)
                 .tag("tally.job.source", source)
                 .start();
-        return new AttemptTrace(tracer, span, tracer.withSpan(span));
+        return new JobSpan(tracer, propagator, span, tracer.withSpan(span));
+    }
+
+    /**
+     * Starts the span of one attempt to deliver a job's webhook, in scope on this thread until it
+     * is closed: a child of the submitting request's span, like the job's attempts. The receiver is
+     * sent the span ({@link JobSpan#traceParent()}), so its own spans can join the trace.
+     *
+     * @param receiverHost the host of the callback URL (its path and query are not exported)
+     * @param traceParent reads the submitting request's span as stored with the job (or null);
+     *     not called when tracing is off
+     */
+    public JobSpan startDelivery(UUID jobId, UUID deliveryId, String event, String receiverHost,
+                                 Supplier<String> traceParent) {
+        if (propagator == null) {
+            return JobSpan.NONE;
+        }
+        Span.Builder builder = childOf(traceParent.get()).name("webhook delivery").kind(Span.Kind.CLIENT)
+                .tag("tally.job.id", jobId.toString())
+                .tag("tally.webhook.delivery", deliveryId.toString())
+                .tag("tally.webhook.event", event);
+        if (receiverHost != null) {
+            builder.tag("server.address", receiverHost);
+        }
+        Span span = builder.start();
+        return new JobSpan(tracer, propagator, span, tracer.withSpan(span));
+    }
+
+    private Span.Builder childOf(String traceParent) {
+        return traceParent == null ? tracer.spanBuilder().setNoParent() : propagator.extract(traceParent, STORED);
     }
 }

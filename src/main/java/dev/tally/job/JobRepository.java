@@ -155,6 +155,14 @@ class JobRepository {
         return redispatch(ids, now);
     }
 
+    /** The span of the request that submitted the job (W3C traceparent), if it kept one. */
+    Optional<String> traceParentOf(UUID id) {
+        return jdbc.sql("SELECT trace_parent FROM job WHERE id = :id AND trace_parent IS NOT NULL")
+                .param("id", id)
+                .query(String.class)
+                .optional();
+    }
+
     Optional<Job> find(UUID id) {
         return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE j.id = :id")
                 .param("id", id)

@@ -147,6 +147,14 @@ public class Jobs {
         return job;
     }
 
+    /**
+     * The span of the request that submitted the job, as a W3C {@code traceparent}, for spans of
+     * its later work to join its trace; empty when none was kept (tracing off when it was submitted).
+     */
+    public Optional<String> traceParentOf(UUID id) {
+        return repository.traceParentOf(id);
+    }
+
     /** The job, if it exists and belongs to {@code owner}; to anyone else it does not exist. */
     public Optional<Job> findOwned(UUID id, String owner) {
         return find(id).filter(job -> job.owner().equals(owner));

@@ -1,6 +1,8 @@
 package dev.tally.webhook;
 
 import dev.tally.api.JobView;
+import dev.tally.correlation.JobSpan;
+import dev.tally.correlation.JobTraces;
 import dev.tally.fetch.CallbackSender;
 import dev.tally.fetch.FetchException;
 import dev.tally.job.Job;
@@ -75,6 +77,7 @@ class WebhookDispatcher implements SmartLifecycle {
     private final Meter.MeterProvider<Timer> attemptTimers;
     private final Semaphore freeSenders;
     private final ReceiverLoad receivers;
+    private final JobTraces traces;
     /**
      * Whether the last poll may have left due deliveries behind: it ran out of senders, read a full
      * batch, or passed deliveries over for a busy receiver.
@@ -85,7 +88,8 @@ class WebhookDispatcher implements SmartLifecycle {
     private ExecutorService senders;
 
     WebhookDispatcher(WebhookRepository deliveries, Jobs jobs, CallbackSender sender, WebhookProperties properties,
-                      JsonMapper json, Clock clock, MeterRegistry meters) {
+                      JsonMapper json, Clock clock, MeterRegistry meters, JobTraces traces) {
+        this.traces = traces;
         this.deliveries = deliveries;
         this.jobs = jobs;
         this.sender = sender;
@@ -263,11 +267,18 @@ class WebhookDispatcher implements SmartLifecycle {
         if (properties.secret() != null && !properties.secret().isEmpty()) {
             headers.put("Tally-Signature", WebhookSignature.header(properties.secret(), now.getEpochSecond(), body));
         }
+        URI url = URI.create(delivery.url());
+        JobSpan span = traces.startDelivery(delivery.jobId(), delivery.id(), delivery.event(), url.getHost(),
+                () -> jobs.traceParentOf(delivery.jobId()).orElse(null));
+        String traceParent = span.traceParent();
+        if (traceParent != null) {
+            headers.put("traceparent", traceParent);
+        }
         long started = System.nanoTime();
         String outcome = "unrecorded"; // until the store takes the outcome
         boolean answered = true;
         try {
-            int status = sender.post(URI.create(delivery.url()), headers, body, properties.timeout());
+            int status = sender.post(url, headers, body, properties.timeout());
             if (status >= 200 && status < 300) {
                 outcome = deliveries.delivered(delivery, now(), status) ? "delivered" : superseded(delivery);
             } else {
@@ -284,6 +295,8 @@ class WebhookDispatcher implements SmartLifecycle {
             outcome = failed(delivery, null, "INTERNAL: " + e.getClass().getSimpleName());
         } finally {
             attemptTimers.withTags("outcome", outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            span.outcome("tally.webhook.outcome", outcome, null);
+            span.close();
         }
         return answered;
     }

@@ -1,6 +1,6 @@
 package dev.tally.worker;
 
-import dev.tally.correlation.AttemptTrace;
+import dev.tally.correlation.JobSpan;
 import dev.tally.correlation.JobTraces;
 import dev.tally.fetch.FetchException;
 import dev.tally.fetch.FetchedPage;
@@ -83,7 +83,7 @@ class JobProcessor {
         long started = System.nanoTime();
         String outcome = "interrupted";
         ErrorCode error = null;
-        AttemptTrace trace = traces.startAttempt(job.id(), job.attempt(),
+        JobSpan trace = traces.startAttempt(job.id(), job.attempt(),
                 job.source().type().name().toLowerCase(Locale.ROOT), job.traceParent());
         try {
             Histogram histogram = count(job, gate, trace);
@@ -123,20 +123,20 @@ class JobProcessor {
         } finally {
             attemptTimers.withTags("outcome", outcome, "error", error == null ? "none" : error.name())
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            trace.outcome(outcome, error == null ? null : error.name());
+            trace.outcome("tally.job.outcome", outcome, error == null ? null : error.name());
             trace.close();
         }
     }
 
     /** Fetches (or loads) and counts; only the fetch and the count may be interrupted. */
-    private Histogram count(ClaimedJob job, InterruptGate gate, AttemptTrace trace)
+    private Histogram count(ClaimedJob job, InterruptGate gate, JobSpan trace)
             throws FetchException, InterruptedException {
         if (job.source().type() == JobSource.Type.TEXT) {
             return countText(job, gate, trace);
         }
         URI url = URI.create(job.source().url());
         gate.open();
-        try (FetchedPage page = fetched(url, trace); AttemptTrace.Step step = trace.step("count words", null, null)) {
+        try (FetchedPage page = fetched(url, trace); JobSpan.Step step = trace.step("count words", null, null)) {
             return analyzer.countDocument(page.body(), page.type(), page.charset());
         } finally {
             gate.shut();
@@ -144,8 +144,8 @@ class JobProcessor {
     }
 
     /** The fetch as a step of the attempt: the page's host is named, not its URL (paths can hold what is not ours to export). */
-    private FetchedPage fetched(URI url, AttemptTrace trace) throws FetchException, InterruptedException {
-        try (AttemptTrace.Step step = trace.step("fetch page", "server.address", url.getHost())) {
+    private FetchedPage fetched(URI url, JobSpan trace) throws FetchException, InterruptedException {
+        try (JobSpan.Step step = trace.step("fetch page", "server.address", url.getHost())) {
             try {
                 return fetcher.fetch(url);
             } catch (FetchException | InterruptedException | RuntimeException e) {
@@ -162,7 +162,7 @@ class JobProcessor {
      * over. No room within {@link #TEXT_MEMORY_WAIT}: the job goes back to the queue for a second
      * or two, without using an attempt.
      */
-    private Histogram countText(ClaimedJob job, InterruptGate gate, AttemptTrace trace)
+    private Histogram countText(ClaimedJob job, InterruptGate gate, JobSpan trace)
             throws FetchException, InterruptedException {
         Integer chars = job.source().length();
         HeapBudget.Reservation room = null;
@@ -176,7 +176,7 @@ class JobProcessor {
             byte[] text = attempts.textOf(job).orElseThrow(
                     () -> new FetchException(ErrorCode.INTERNAL, false, "the submitted text is missing"));
             gate.open();
-            try (AttemptTrace.Step step = trace.step("count words", null, null)) {
+            try (JobSpan.Step step = trace.step("count words", null, null)) {
                 return analyzer.countUtf8(text);
             } finally {
                 gate.shut();

@@ -9,7 +9,9 @@ import dev.tally.support.OtlpReceiver.ReceivedSpan;
 import dev.tally.support.TestSite;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,6 +148,31 @@ class JobTracesTest {
         awaitSpan(recorded, "job attempt");
         assertThat(collector.trace(unrecorded)).isEmpty();
         assertThat(collector.spans()).noneMatch(span -> first.equals(span.attribute("tally.job.id")));
+    }
+
+    @Test
+    void aWebhookDeliveryJoinsTheTraceAndSendsItsSpanToTheReceiver() {
+        List<String> received = new CopyOnWriteArrayList<>();
+        site.handle("/traces/hook", exchange -> {
+            received.add(String.valueOf(exchange.getRequestHeaders().getFirst("traceparent")));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        String traceId = newTraceId();
+        String id = api.postJson("/api/v1/jobs", "{\"text\":\"announced to a traced receiver\",\"callbackUrl\":\""
+                        + site.url("/traces/hook?secret=k3y") + "\"}",
+                "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").json().get("id").asString();
+
+        ReceivedSpan delivery = awaitSpan(traceId, "webhook delivery");
+        ReceivedSpan submission = awaitSpan(traceId, s -> s.name().equals("http post /api/v1/jobs"));
+
+        assertThat(delivery.parentSpanId()).isEqualTo(submission.spanId());
+        assertThat(delivery.kind()).isEqualTo("SPAN_KIND_CLIENT");
+        assertThat(delivery.attributes()).containsEntry("tally.job.id", id).containsEntry("tally.webhook.event", "job.succeeded")
+                .containsEntry("tally.webhook.outcome", "delivered").containsEntry("server.address", "127.0.0.1");
+        assertThat(received).containsExactly("00-" + traceId + "-" + delivery.spanId() + "-01");
+        assertThat(delivery.attributes().values()).noneMatch(value -> value.contains("k3y"));
     }
 
     private static String newTraceId() {

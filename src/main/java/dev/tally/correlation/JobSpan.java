@@ -2,27 +2,36 @@ package dev.tally.correlation;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 
 /**
- * The span of one attempt of a job, in scope on the thread that runs it until closed; its steps
- * (fetch, count) are child spans. Made by {@link JobTraces#startAttempt}; a no-op when tracing is off.
+ * A span of a job's work, in scope on the thread doing it until closed: an attempt (whose steps,
+ * fetch and count, are child spans) or a webhook delivery. Made by {@link JobTraces}; a no-op when
+ * tracing is off.
  */
-public final class AttemptTrace implements AutoCloseable {
+public final class JobSpan implements AutoCloseable {
 
-    static final AttemptTrace NONE = new AttemptTrace(null, null, null);
+    static final JobSpan NONE = new JobSpan(null, null, null, null);
 
     private final Tracer tracer;
+    private final Propagator propagator;
     private final Span span;
     private final Tracer.SpanInScope scope;
 
-    AttemptTrace(Tracer tracer, Span span, Tracer.SpanInScope scope) {
+    JobSpan(Tracer tracer, Propagator propagator, Span span, Tracer.SpanInScope scope) {
         this.tracer = tracer;
+        this.propagator = propagator;
         this.span = span;
         this.scope = scope;
     }
 
+    /** This span as a W3C {@code traceparent} value, for a request that continues it; null when tracing is off. */
+    public String traceParent() {
+        return span == null ? null : JobTraces.traceParent(propagator, span.context());
+    }
+
     /**
-     * Starts a step of the attempt: a child span, in scope until the returned step is closed.
+     * Starts a step of the work: a child span, in scope until the returned step is closed.
      *
      * @param detail a tag of the step ({@code server.address} of a fetch, say), or null
      */
@@ -39,14 +48,15 @@ public final class AttemptTrace implements AutoCloseable {
     }
 
     /**
-     * Records how the attempt ended: {@code tally.job.outcome} as in the {@code tally.job.attempts}
-     * timer, and {@code tally.job.error}, the job's error code, when there is one.
+     * Records how the work ended: {@code tally.job.outcome} of an attempt as in the
+     * {@code tally.job.attempts} timer, or {@code tally.webhook.outcome} of a delivery as in
+     * {@code tally.webhook.attempts}; and {@code tally.job.error}, the job's error code, when there is one.
      */
-    public void outcome(String outcome, String errorCode) {
+    public void outcome(String key, String outcome, String errorCode) {
         if (span == null) {
             return;
         }
-        span.tag("tally.job.outcome", outcome);
+        span.tag(key, outcome);
         if (errorCode != null) {
             span.tag("tally.job.error", errorCode);
         }
@@ -60,7 +70,7 @@ public final class AttemptTrace implements AutoCloseable {
         }
     }
 
-    /** A step of an attempt; records a failure with {@link #failed}. */
+    /** A step of a job's work; records a failure with {@link #failed}. */
     public static final class Step implements AutoCloseable {
 
         static final Step NONE = new Step(null, null);
