@@ -175,6 +175,18 @@ class JobTracesTest {
         assertThat(delivery.attributes().values()).noneMatch(value -> value.contains("k3y"));
     }
 
+    @Test
+    void exportsNoSpansOfHealthProbesOrMetricScrapes() {
+        String probes = newTraceId();
+        api.get("/actuator/health/readiness", "traceparent", "00-" + probes + "-00f067aa0ba902b7-01");
+        api.get("/actuator/prometheus", "traceparent", "00-" + probes + "-00f067aa0ba902b7-01");
+        String poll = newTraceId();
+        api.get("/api/v1/jobs", "traceparent", "00-" + poll + "-00f067aa0ba902b7-01");
+
+        awaitSpan(poll, s -> s.name().equals("http get /api/v1/jobs"));
+        assertThat(collector.trace(probes)).isEmpty();
+    }
+
     private static String newTraceId() {
         byte[] id = new byte[16];
         ThreadLocalRandom.current().nextBytes(id);
