@@ -33,7 +33,8 @@ public final class JobSpan implements AutoCloseable {
     /**
      * Starts a step of the work: a child span, in scope until the returned step is closed.
      *
-     * @param detail a tag of the step ({@code server.address} of a fetch, say), or null
+     * @param detailKey the key of a tag of the step ({@code server.address} of a fetch, say), or null
+     * @param detail that tag's value, or null for none
      */
     public Step step(String name, String detailKey, String detail) {
         if (span == null) {
