@@ -38,6 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class JobTracesTest {
 
     static final OtlpReceiver collector = new OtlpReceiver();
+    static final String CALLERS_SPAN = "00f067aa0ba902b7";
 
     @DynamicPropertySource
     static void exportTo(DynamicPropertyRegistry registry) {
@@ -63,17 +64,15 @@ class JobTracesTest {
     @Test
     void anAttemptIsAChildOfTheSpanOfTheRequestThatSubmittedItsJob() {
         String traceId = newTraceId();
-        String callersSpan = "00f067aa0ba902b7";
-        String id = api.postJson("/api/v1/jobs", "{\"text\":\"traced from the submission to the count\"}",
-                "traceparent", "00-" + traceId + "-" + callersSpan + "-01").json().get("id").asString();
-        api.awaitJob(id, job -> "SUCCEEDED".equals(job.get("status").asString()), Duration.ofSeconds(15));
+        String id = submit("{\"text\":\"traced from the submission to the count\"}", sampled(traceId));
+        awaitStatus(id, "SUCCEEDED");
 
         ReceivedSpan attempt = awaitSpan(traceId, "job attempt");
         ReceivedSpan submission = awaitSpan(traceId, s -> s.spanId().equals(attempt.parentSpanId()));
         ReceivedSpan count = awaitSpan(traceId, "count words");
 
         assertThat(submission.kind()).isEqualTo("SPAN_KIND_SERVER");
-        assertThat(submission.parentSpanId()).isEqualTo(callersSpan);
+        assertThat(submission.parentSpanId()).isEqualTo(CALLERS_SPAN);
         assertThat(submission.attributes()).containsEntry("method", "POST").containsEntry("uri", "/api/v1/jobs")
                 .containsEntry("status", "202");
         assertThat(attempt.kind()).isEqualTo("SPAN_KIND_CONSUMER");
@@ -88,9 +87,8 @@ class JobTracesTest {
     void aFetchIsASpanThatNamesThePagesHostNotItsPath() {
         site.html("/traces/article.html", "<html><body><p>A page fetched under a trace.</p></body></html>");
         String traceId = newTraceId();
-        String id = api.postJson("/api/v1/jobs", "{\"url\":\"" + site.url("/traces/article.html?token=s3cret") + "\"}",
-                "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").json().get("id").asString();
-        api.awaitJob(id, job -> "SUCCEEDED".equals(job.get("status").asString()), Duration.ofSeconds(15));
+        String id = submit("{\"url\":\"" + site.url("/traces/article.html?token=s3cret") + "\"}", sampled(traceId));
+        awaitStatus(id, "SUCCEEDED");
 
         ReceivedSpan attempt = awaitSpan(traceId, "job attempt");
         ReceivedSpan fetch = awaitSpan(traceId, "fetch page");
@@ -108,9 +106,8 @@ class JobTracesTest {
     void aFailedFetchIsAnErrorSpanAndTheAttemptSaysHowTheJobFailed() {
         site.page("/traces/gone", 404, "text/html", "<p>gone</p>");
         String traceId = newTraceId();
-        String id = api.postJson("/api/v1/jobs", "{\"url\":\"" + site.url("/traces/gone") + "\"}",
-                "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").json().get("id").asString();
-        api.awaitJob(id, job -> "FAILED".equals(job.get("status").asString()), Duration.ofSeconds(15));
+        String id = submit("{\"url\":\"" + site.url("/traces/gone") + "\"}", sampled(traceId));
+        awaitStatus(id, "FAILED");
 
         ReceivedSpan attempt = awaitSpan(traceId, "job attempt");
         ReceivedSpan fetch = awaitSpan(traceId, "fetch page");
@@ -124,7 +121,7 @@ class JobTracesTest {
     @Test
     void aSubmissionWithoutATraceStartsOneThatItsJobsAttemptContinues() {
         String id = api.postJson("/api/v1/jobs", "{\"text\":\"no trace came with this request\"}").json().get("id").asString();
-        api.awaitJob(id, job -> "SUCCEEDED".equals(job.get("status").asString()), Duration.ofSeconds(15));
+        awaitStatus(id, "SUCCEEDED");
 
         ReceivedSpan attempt = await().atMost(Duration.ofSeconds(10)).until(() -> collector.spans().stream()
                 .filter(span -> id.equals(span.attribute("tally.job.id"))).findFirst(), Optional::isPresent).get();
@@ -137,13 +134,11 @@ class JobTracesTest {
     @Test
     void anAttemptOfAJobWhoseSubmissionWasNotRecordedIsNotRecordedEither() {
         String unrecorded = newTraceId();
-        String first = api.postJson("/api/v1/jobs", "{\"text\":\"the caller chose not to record this\"}",
-                "traceparent", "00-" + unrecorded + "-00f067aa0ba902b7-00").json().get("id").asString();
-        api.awaitJob(first, job -> "SUCCEEDED".equals(job.get("status").asString()), Duration.ofSeconds(15));
+        String first = submit("{\"text\":\"the caller chose not to record this\"}", notSampled(unrecorded));
+        awaitStatus(first, "SUCCEEDED");
         String recorded = newTraceId();
-        String second = api.postJson("/api/v1/jobs", "{\"text\":\"but this one\"}",
-                "traceparent", "00-" + recorded + "-00f067aa0ba902b7-01").json().get("id").asString();
-        api.awaitJob(second, job -> "SUCCEEDED".equals(job.get("status").asString()), Duration.ofSeconds(15));
+        String second = submit("{\"text\":\"but this one\"}", sampled(recorded));
+        awaitStatus(second, "SUCCEEDED");
 
         awaitSpan(recorded, "job attempt");
         assertThat(collector.trace(unrecorded)).isEmpty();
@@ -160,9 +155,8 @@ class JobTracesTest {
             exchange.close();
         });
         String traceId = newTraceId();
-        String id = api.postJson("/api/v1/jobs", "{\"text\":\"announced to a traced receiver\",\"callbackUrl\":\""
-                        + site.url("/traces/hook?secret=k3y") + "\"}",
-                "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").json().get("id").asString();
+        String id = submit("{\"text\":\"announced to a traced receiver\",\"callbackUrl\":\""
+                        + site.url("/traces/hook?secret=k3y") + "\"}", sampled(traceId));
 
         ReceivedSpan delivery = awaitSpan(traceId, "webhook delivery");
         ReceivedSpan submission = awaitSpan(traceId, s -> s.name().equals("http post /api/v1/jobs"));
@@ -178,13 +172,31 @@ class JobTracesTest {
     @Test
     void exportsNoSpansOfHealthProbesOrMetricScrapes() {
         String probes = newTraceId();
-        api.get("/actuator/health/readiness", "traceparent", "00-" + probes + "-00f067aa0ba902b7-01");
-        api.get("/actuator/prometheus", "traceparent", "00-" + probes + "-00f067aa0ba902b7-01");
+        api.get("/actuator/health/readiness", "traceparent", sampled(probes));
+        api.get("/actuator/prometheus", "traceparent", sampled(probes));
         String poll = newTraceId();
-        api.get("/api/v1/jobs", "traceparent", "00-" + poll + "-00f067aa0ba902b7-01");
+        api.get("/api/v1/jobs", "traceparent", sampled(poll));
 
         awaitSpan(poll, s -> s.name().equals("http get /api/v1/jobs"));
         assertThat(collector.trace(probes)).isEmpty();
+    }
+
+    private String submit(String json, String traceParent) {
+        return api.postJson("/api/v1/jobs", json, "traceparent", traceParent).json().get("id").asString();
+    }
+
+    private void awaitStatus(String id, String status) {
+        api.awaitJob(id, job -> status.equals(job.get("status").asString()), Duration.ofSeconds(15));
+    }
+
+    /** A caller's span of trace {@code traceId} that the caller records, as a {@code traceparent}. */
+    private static String sampled(String traceId) {
+        return "00-" + traceId + "-" + CALLERS_SPAN + "-01";
+    }
+
+    /** A caller's span of trace {@code traceId} that the caller does not record. */
+    private static String notSampled(String traceId) {
+        return "00-" + traceId + "-" + CALLERS_SPAN + "-00";
     }
 
     private static String newTraceId() {
