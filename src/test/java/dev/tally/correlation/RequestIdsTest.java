@@ -109,8 +109,11 @@ class RequestIdsTest {
         assertThat(api.post("/api/v1/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(200);
 
         // The cancel's notice stops the attempt; the heartbeat, which finds the lease gone, can be
-        // first (every second with the tests' 3 s lease), and then says so in a line of its own.
-        awaitLogLine(output, "requestId=slow-3c jobId=" + id, "stopping its attempt");
+        // first (every second with the tests' 3 s lease) and says so in a line of its own.
+        // Either line, or both, but each with the job's ids.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut().lines()
+                .filter(line -> line.contains("requestId=slow-3c jobId=" + id) && line.contains("stopping its attempt")))
+                .isNotEmpty());
     }
 
     private Api.Response submitText(String text, String requestId) {
