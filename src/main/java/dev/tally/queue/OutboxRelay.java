@@ -52,6 +52,9 @@ class OutboxRelay implements SmartLifecycle {
      */
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+    /** How long a stop waits for a pass under way before interrupting it (see {@link #stop()}). */
+    static final Duration STOP_GRACE = Duration.ofSeconds(2);
+
     private final JobDispatches dispatches;
     private final RabbitTemplate rabbit;
     private final RabbitQueueProperties properties;
@@ -177,13 +180,27 @@ class OutboxRelay implements SmartLifecycle {
         thread.start();
     }
 
+    /**
+     * Lets a pass under way finish, for a moment; a pass still running then is waiting on a broker
+     * that does not answer (its confirms, during a resource alarm that blocks the connection: up to
+     * the confirm timeout and the channel's RPC timeout, ~20 s) and is interrupted: its transaction
+     * rolls back and its records stay pending for the next relay (any it had published may be
+     * published again: delivery is at least once). It was joined for 10 s, which with the
+     * connection's close made a stop during an alarm last ~60 s, past an orchestrator's grace.
+     */
     @Override
     public void stop() {
         running = false;
         wake();
         if (thread != null) {
             try {
-                thread.join(TimeUnit.SECONDS.toMillis(10));
+                thread.join(STOP_GRACE.toMillis());
+                if (thread.isAlive()) {
+                    log.info("outbox relay still publishing {} after the stop; interrupting it (its records stay pending)",
+                            STOP_GRACE);
+                    thread.interrupt();
+                    thread.join(STOP_GRACE.toMillis());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
