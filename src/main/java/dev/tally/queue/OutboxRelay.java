@@ -158,7 +158,7 @@ class OutboxRelay implements SmartLifecycle {
             } catch (RuntimeException e) {
                 log.warn("outbox relay could not publish (records stay pending, retrying in {}): {}", backoff, e.getMessage());
                 try {
-                    await(backoff);
+                    sitOut(backoff);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;
@@ -170,6 +170,20 @@ class OutboxRelay implements SmartLifecycle {
 
     private void await(Duration duration) throws InterruptedException {
         wakeUp.await(duration);
+    }
+
+    /**
+     * Waits out a backoff whatever wakes the relay meanwhile, but a stop. Each submission wakes it:
+     * during a broker outage with steady submissions, a wait that woke would retry (and log a
+     * warning) once per submission, up to once per linger, instead of after 1, 2, 4, 5 s (seen: 85
+     * warnings for 85 submissions in a 10 s outage).
+     */
+    private void sitOut(Duration backoff) throws InterruptedException {
+        long until = System.nanoTime() + backoff.toNanos();
+        long left;
+        while (running && (left = until - System.nanoTime()) > 0) {
+            wakeUp.await(Duration.ofNanos(left));
+        }
     }
 
     @Override

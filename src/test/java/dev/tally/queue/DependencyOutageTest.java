@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
@@ -34,6 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
 class DependencyOutageTest {
 
     private static final String SCHEMA = Infrastructure.uniqueName("outage");
@@ -108,6 +112,30 @@ class DependencyOutageTest {
         for (String id : ids) {
             assertThat(api.awaitTerminal(id).get("status").asString()).isEqualTo("SUCCEEDED");
         }
+    }
+
+    @Test
+    void triesTheBrokerAgainOnItsBackoffNotOncePerSubmissionDuringAnOutage(CapturedOutput output) throws Exception {
+        RABBIT.cut();
+        long before = relayFailures(output);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(api.postJson("/api/v1/jobs", "{\"text\":\"one of a steady stream " + i + "\"}").json().get("id").asString());
+            Thread.sleep(100);
+        }
+        // 3 s of submissions: the relay's tries fail and it waits 1 s, then 2 s (each submission
+        // woke it before, and each woken try failed and logged: 30 tries and warnings).
+        long tries = relayFailures(output) - before;
+
+        RABBIT.restore();
+        for (String id : ids) {
+            assertThat(api.awaitTerminal(id).get("status").asString()).isEqualTo("SUCCEEDED");
+        }
+        assertThat(tries).isBetween(1L, 4L);
+    }
+
+    private static long relayFailures(CapturedOutput output) {
+        return output.getOut().lines().filter(line -> line.contains("outbox relay could not publish")).count();
     }
 
     @Test
