@@ -52,6 +52,8 @@ class StopDuringBrokerAlarmTest {
             }
 
             assertThat(stop).isLessThan(Duration.ofSeconds(30));
+            // The relay's pass stuck on the blocked connection was interrupted, not awaited for 10 s.
+            assertThat(node.logTail()).contains("outbox relay still publishing PT2S after the stop; interrupting it");
             try (TallyProcess next = TallyProcess.start(workDir, args)) {
                 for (String id : accepted) {
                     next.api().awaitJob(id, job -> "SUCCEEDED".equals(job.get("status").asString()), Duration.ofSeconds(30));
