@@ -28,7 +28,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * begins to stop ({@link JobWatchers}); the client reconnects to a node that is up.
  */
 @Component
-class JobEventStreams {
+class JobEventStreams implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobEventStreams.class);
 
@@ -63,6 +63,13 @@ class JobEventStreams {
         keepAlive.setRemoveOnCancelPolicy(true);
         long every = properties.eventStreamRecheck().toMillis();
         rechecks.scheduleWithFixedDelay(this::recheck, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Ends the threads when the context closes; the streams have ended with the stop ({@link JobWatchers}). */
+    @Override
+    public void close() {
+        rechecks.shutdownNow();
+        keepAlive.shutdownNow();
     }
 
     SseEmitter open(Job job) {

@@ -38,7 +38,7 @@ import org.springframework.stereotype.Component;
  * {@code EventSource} reconnects, to a node that is up.
  */
 @Component
-class JobWatchers implements SmartLifecycle {
+class JobWatchers implements SmartLifecycle, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobWatchers.class);
 
@@ -124,6 +124,13 @@ class JobWatchers implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** Ends the threads when the context closes (a stop keeps them: the context may start again). */
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
+        readers.shutdownNow();
     }
 
     /** Before the web server's graceful shutdown, which waits for the requests released here. */
