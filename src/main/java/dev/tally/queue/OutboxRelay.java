@@ -9,14 +9,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import dev.tally.signal.WakeSignal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.ConnectionUnblockedEvent;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -56,9 +54,10 @@ class OutboxRelay implements SmartLifecycle {
     static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
     private final JobDispatches dispatches;
-    private final RabbitTemplate rabbit;
+    private final JobMessagePublisher publisher;
     private final RabbitQueueProperties properties;
     private final BrokerAlarm alarm;
+    private final LostTopology topology;
     private final Counter published;
     private final DistributionSummary batchSize;
     private final WakeSignal wakeUp = new WakeSignal();
@@ -66,11 +65,12 @@ class OutboxRelay implements SmartLifecycle {
     private Thread thread;
 
     OutboxRelay(JobDispatches dispatches, RabbitTemplate rabbit, RabbitQueueProperties properties, BrokerAlarm alarm,
-                MeterRegistry meters) {
+                LostTopology topology, MeterRegistry meters) {
         this.dispatches = dispatches;
-        this.rabbit = rabbit;
+        this.publisher = new JobMessagePublisher(rabbit, properties);
         this.properties = properties;
         this.alarm = alarm;
+        this.topology = topology;
         this.published = Counter.builder("tally.outbox.published").description("dispatch records published to the broker")
                 .register(meters);
         this.batchSize = DistributionSummary.builder("tally.outbox.relay.batch.size")
@@ -112,19 +112,13 @@ class OutboxRelay implements SmartLifecycle {
     }
 
     private void publish(List<DispatchRecord> records) {
-        rabbit.invoke(channel -> {
-            for (int from = 0; from < records.size(); from += properties.jobsPerMessage()) {
-                List<DispatchRecord> chunk = records.subList(from, Math.min(records.size(), from + properties.jobsPerMessage()));
-                MessageProperties props = new MessageProperties();
-                props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-                props.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
-                props.setMessageId("dispatch-" + chunk.get(0).id());
-                byte[] body = JobIdsMessage.encode(chunk.stream().map(DispatchRecord::jobId).toList());
-                channel.send(properties.exchange(), properties.routingKey(), new Message(body, props));
-            }
-            channel.waitForConfirmsOrDie(properties.confirmTimeout().toMillis());
-            return null;
-        });
+        List<JobMessagePublisher.Message> messages = new ArrayList<>();
+        for (int from = 0; from < records.size(); from += properties.jobsPerMessage()) {
+            List<DispatchRecord> chunk = records.subList(from, Math.min(records.size(), from + properties.jobsPerMessage()));
+            messages.add(new JobMessagePublisher.Message("dispatch-" + chunk.get(0).id(),
+                    chunk.stream().map(DispatchRecord::jobId).toList()));
+        }
+        publisher.publish(messages);
         published.increment(records.size());
     }
 
@@ -157,6 +151,7 @@ class OutboxRelay implements SmartLifecycle {
                 return;
             } catch (RuntimeException e) {
                 log.warn("outbox relay could not publish (records stay pending, retrying in {}): {}", backoff, e.getMessage());
+                topology.restoreAfter(e);
                 try {
                     sitOut(backoff);
                 } catch (InterruptedException ie) {
