@@ -77,6 +77,32 @@ class CrashRecoveryTest {
         }
     }
 
+    /**
+     * A store moved with a URL of the user's own, which names none of the settings of the default
+     * URL: H2's own default delays writes by up to half a second, so the last jobs answered 202
+     * before a kill were lost.
+     */
+    @Test
+    void aJobAnswered202IsOnDiskAlsoInAStoreWhoseUrlNamesNoSettings() throws Exception {
+        String[] args = {"--spring.datasource.url=jdbc:h2:file:" + workDir.resolve("elsewhere/jobs"),
+                "--tally.worker.concurrency=2"};
+        List<String> ids = new ArrayList<>();
+        try (TallyProcess tally = TallyProcess.start(workDir, args)) {
+            Api api = tally.api();
+            for (int i = 0; i < 50; i++) {
+                ids.add(submitText(api, "durable job number " + i));
+            }
+            tally.kill();
+        }
+
+        try (TallyProcess tally = TallyProcess.start(workDir, args)) {
+            Api api = tally.api();
+            for (String id : ids) {
+                assertThat(api.get("/api/v1/jobs/" + id).status()).as(id).isEqualTo(200);
+            }
+        }
+    }
+
     private static String submitText(Api api, String text) {
         Api.Response response = api.postJson("/api/v1/jobs", "{\"text\":\"" + text + "\"}");
         assertThat(response.status()).isEqualTo(202);
