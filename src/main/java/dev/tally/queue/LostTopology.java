@@ -11,10 +11,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Declares the broker's exchanges, queues and bindings ({@link RabbitTopology}) again when a
- * publish finds one gone: refused for a missing exchange, or returned for want of a queue. Spring AMQP's admin declares them on every new connection, and a consumer whose queue
- * was deleted declares them when it restarts; but an exchange deleted under an open connection
- * (by an operator, a definitions import, a cleanup script) made every publish fail with 404 on
- * the same connection, and the jobs waited in the outbox until a node restarted.
+ * publish finds one gone: refused for a missing exchange, or returned for want of a queue. Spring
+ * AMQP's admin declares them on every new connection, and a consumer whose queue was deleted
+ * declares them when it restarts; but an exchange deleted under an open connection (by an
+ * operator, a definitions import, a cleanup script) made every publish fail with 404 on the same
+ * connection, and the jobs waited in the outbox until a node restarted.
  */
 @Component
 @ConditionalOnProperty(name = "tally.queue", havingValue = "rabbitmq")
@@ -43,7 +44,8 @@ class LostTopology {
             log.warn("RabbitMQ lacks an exchange, queue or binding of Tally's (deleted?); declared them again");
             return true;
         } catch (AmqpException e) {
-            log.warn("RabbitMQ lacks an exchange or queue of Tally's, and declaring them again failed: {}", e.getMessage());
+            log.warn("RabbitMQ lacks an exchange, queue or binding of Tally's, and declaring them again failed: {}",
+                    e.getMessage());
             return false;
         }
     }

@@ -13,8 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.core.MessageListenerContainer;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -68,7 +66,7 @@ class BrokerTopologyLossTest {
         assertThat(api.awaitTerminal(submit(api, "before the exchange went")).get("status").asString())
                 .isEqualTo("SUCCEEDED");
 
-        operator(admin -> assertThat(admin.deleteExchange(PREFIX + ".jobs")).isTrue());
+        Infrastructure.onRabbit(admin -> assertThat(admin.deleteExchange(PREFIX + ".jobs")).isTrue());
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             ids.add(submit(api, "after the exchange went " + i));
@@ -93,7 +91,7 @@ class BrokerTopologyLossTest {
             }
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> published() >= before + 3);
 
-            operator(admin -> assertThat(admin.deleteQueue(PREFIX + ".jobs")).isTrue());
+            Infrastructure.onRabbit(admin -> assertThat(admin.deleteQueue(PREFIX + ".jobs")).isTrue());
         } finally {
             consumers.start();
         }
@@ -112,15 +110,5 @@ class BrokerTopologyLossTest {
         Api.Response response = api.postJson("/api/v1/jobs", "{\"text\":\"" + text + "\"}");
         assertThat(response.status()).isEqualTo(202);
         return response.json().get("id").asString();
-    }
-
-    /** Acts on the broker over a connection of its own, as an operator's tool would. */
-    private static void operator(java.util.function.Consumer<RabbitAdmin> action) {
-        var connections = new CachingConnectionFactory(Infrastructure.rabbitHost(), Infrastructure.rabbitPort());
-        try {
-            action.accept(new RabbitAdmin(connections));
-        } finally {
-            connections.destroy();
-        }
     }
 }

@@ -76,13 +76,19 @@ public final class Infrastructure {
 
     /** Removes a test's queues and exchanges from RabbitMQ. */
     public static void deleteRabbitNames(String prefix) {
-        var connections = new org.springframework.amqp.rabbit.connection.CachingConnectionFactory(rabbitHost(), rabbitPort());
-        try {
-            var admin = new org.springframework.amqp.rabbit.core.RabbitAdmin(connections);
+        onRabbit(admin -> {
             admin.deleteQueue(prefix + ".jobs");
             admin.deleteQueue(prefix + ".jobs.dead");
             admin.deleteExchange(prefix + ".jobs");
             admin.deleteExchange(prefix + ".jobs.dlx");
+        });
+    }
+
+    /** Acts on the tests' RabbitMQ over a connection of its own, as an operator's tool would. */
+    public static void onRabbit(java.util.function.Consumer<org.springframework.amqp.rabbit.core.RabbitAdmin> action) {
+        var connections = new org.springframework.amqp.rabbit.connection.CachingConnectionFactory(rabbitHost(), rabbitPort());
+        try {
+            action.accept(new org.springframework.amqp.rabbit.core.RabbitAdmin(connections));
         } finally {
             connections.destroy();
         }
