@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -280,7 +282,7 @@ class WebhookDispatcher implements SmartLifecycle {
         try {
             int status = sender.post(url, headers, body, properties.timeout());
             if (status >= 200 && status < 300) {
-                outcome = deliveries.delivered(delivery, now(), status) ? "delivered" : superseded(delivery);
+                outcome = recordDelivered(delivery, status);
             } else {
                 outcome = failed(delivery, status, "the receiver answered " + status);
             }
@@ -299,6 +301,22 @@ class WebhookDispatcher implements SmartLifecycle {
             span.close();
         }
         return answered;
+    }
+
+    /**
+     * @return delivered, superseded, or unrecorded when the store did not take it: the receiver
+     *     has the webhook, so this is not a failed attempt (on the last attempt it made a delivered
+     *     webhook FAILED); the delivery is sent again once its claim runs out, as after a node died
+     *     mid-attempt, and receivers dedupe on {@code Tally-Delivery}
+     */
+    private String recordDelivered(WebhookDelivery delivery, int status) {
+        try {
+            return deliveries.delivered(delivery, now(), status) ? "delivered" : superseded(delivery);
+        } catch (DataAccessException | TransactionException e) {
+            log.warn("webhook {} for job {} was answered {}, but the store did not record it ({}); it is sent again"
+                    + " when its claim runs out", delivery.id(), delivery.jobId(), status, e.getMessage());
+            return "unrecorded";
+        }
     }
 
     /** @return the attempt's outcome: retried, failed (no attempts left) or superseded */
