@@ -39,14 +39,13 @@ class EmbeddedStoreDefaults implements BeanPostProcessor {
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) {
         if (bean instanceof HikariDataSource pool && pool.getJdbcUrl() != null && isFileStore(pool.getJdbcUrl())) {
-            String url = pool.getJdbcUrl();
-            String completed = complete(url);
-            if (!completed.equals(url)) {
-                pool.setJdbcUrl(completed);
-                log.info("embedded store: spring.datasource.url completed with Tally's settings {}",
-                        completed.substring(url.length()));
+            Map<String, String> named = named(pool.getJdbcUrl());
+            String missing = missing(named);
+            if (!missing.isEmpty()) {
+                pool.setJdbcUrl(pool.getJdbcUrl() + missing);
+                log.info("embedded store: spring.datasource.url completed with Tally's settings {}", missing);
             }
-            String writeDelay = named(url).get("WRITE_DELAY");
+            String writeDelay = named.get("WRITE_DELAY");
             if (writeDelay != null && !writeDelay.equals("0")) {
                 log.warn("embedded store: spring.datasource.url sets WRITE_DELAY={}: H2 holds commits that long before"
                         + " writing them, and jobs answered 202 meanwhile are lost if the process dies", writeDelay);
@@ -57,17 +56,18 @@ class EmbeddedStoreDefaults implements BeanPostProcessor {
 
     /** {@code url} with the {@link #SETTINGS} it does not name appended, if it is an H2 file store's; else as it is. */
     static String complete(String url) {
-        if (!isFileStore(url)) {
-            return url;
-        }
-        Map<String, String> named = named(url);
-        StringBuilder completed = new StringBuilder(url);
+        return isFileStore(url) ? url + missing(named(url)) : url;
+    }
+
+    /** The {@link #SETTINGS} not among {@code named}, as a URL's {@code ;KEY=VALUE} suffix. */
+    private static String missing(Map<String, String> named) {
+        StringBuilder missing = new StringBuilder();
         SETTINGS.forEach((key, value) -> {
             if (!named.containsKey(key)) {
-                completed.append(';').append(key).append('=').append(value);
+                missing.append(';').append(key).append('=').append(value);
             }
         });
-        return completed.toString();
+        return missing.toString();
     }
 
     /** An H2 store in a file this process opens (not in memory, not a server's), as H2 reads the URL. */
