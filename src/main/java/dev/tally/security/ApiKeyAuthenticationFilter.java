@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -32,6 +35,7 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
     private final ApiKeyStore keys;
     private final ProblemAuthenticationEntryPoint entryPoint;
+    private final SecurityContextRepository contexts = new RequestAttributeSecurityContextRepository();
     private final Cache<String, Optional<ApiKeyStore.KeyInfo>> lookups = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofSeconds(30)).maximumSize(10_000).build();
     private final Cache<UUID, Instant> touched = Caffeine.newBuilder()
@@ -66,8 +70,12 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         }
         ApiKeyStore.KeyInfo info = key.get();
         touched.get(info.id(), this::touch);
-        SecurityContextHolder.getContext().setAuthentication(
-                new ApiKeyAuthentication(info.id(), info.name(), info.rateLimitPerMinute()));
+        SecurityContext context = SecurityContextHolder.getContext();
+        context.setAuthentication(new ApiKeyAuthentication(info.id(), info.name(), info.rateLimitPerMinute()));
+        // Kept with the request for its async dispatch (a long-poll's answer, an event stream's
+        // end), which this filter skips: without it that dispatch ran unauthenticated and was
+        // answered 401, a long-poll's answer replaced, an event stream's end a broken chunk.
+        contexts.saveContext(context, request, response);
         chain.doFilter(request, response);
     }
 

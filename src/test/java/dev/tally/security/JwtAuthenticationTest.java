@@ -23,10 +23,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** With {@code tally.auth.mode=jwt}: OAuth2 bearer tokens validated by Spring Security's resource server. */
+/**
+ * With {@code tally.auth.mode=jwt}: OAuth2 bearer tokens validated by Spring Security's resource server. An
+ * API-only node: jobs stay queued.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:tally-jwt;DB_CLOSE_DELAY=-1",
-        "tally.auth.mode=jwt"
+        "tally.auth.mode=jwt",
+        "tally.roles=api"
 })
 class JwtAuthenticationTest {
 
@@ -74,6 +78,20 @@ class JwtAuthenticationTest {
         }
         assertThat(api.get("/api/v1/jobs").status()).isEqualTo(401);
         assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
+    }
+
+    /** A long-poll is answered in an async dispatch of its request, which must still act for the token's subject. */
+    @Test
+    void answersALongPollWithATokenAtItsDeadline() throws Exception {
+        Api api = new Api(port);
+        String erin = token(ISSUER, "erin", Instant.now().plusSeconds(300));
+        String id = api.postJson("/api/v1/jobs", "{\"text\":\"queued on an API-only node\"}",
+                "Authorization", "Bearer " + erin).json().get("id").asString();
+
+        Api.Response answer = api.get("/api/v1/jobs/" + id + "?waitSeconds=1", "Authorization", "Bearer " + erin);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"status\":\"QUEUED\"");
     }
 
     private static String token(KeyPair keys, String subject, Instant expires) throws Exception {
