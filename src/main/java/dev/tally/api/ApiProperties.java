@@ -24,13 +24,20 @@ import org.springframework.validation.annotation.Validated;
  *     its job's changes as they are announced; an announcement can be lost between nodes (while the
  *     store's notification connection is down), and without this a stream could miss its job's
  *     last change and stay open, pinged, until its 30-minute timeout
+ * @param maxParked long-polls and event streams this node holds open at once; more get 503. Each
+ *     holds a connection, and keeping this well below {@code server.tomcat.max-connections}
+ *     (8,192) leaves connections for every other request
+ * @param maxParkedPerClient long-polls and event streams one client (API key, token subject, or
+ *     address when anonymous) holds open on this node at once; more get 429
  */
 @Validated
 @ConfigurationProperties("tally.api")
 public record ApiProperties(@NotNull @DefaultValue("10MB") DataSize maxBodySize,
                             @Min(1) @Max(90) @DefaultValue("25") int largeBodyHeapPercent,
                             @NotNull @DefaultValue("60s") Duration bodyReadTimeout,
-                            @NotNull @DefaultValue("60s") Duration eventStreamRecheck) {
+                            @NotNull @DefaultValue("60s") Duration eventStreamRecheck,
+                            @Min(1) @Max(1_000_000) @DefaultValue("4096") int maxParked,
+                            @Min(1) @Max(1_000_000) @DefaultValue("256") int maxParkedPerClient) {
 
     public ApiProperties {
         if (bodyReadTimeout != null && (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero())) {

@@ -61,14 +61,16 @@ class JobController {
     private final JobWatchers watchers;
     private final JobEventStreams eventStreams;
     private final FinishedJobBodies bodies;
+    private final ParkedRequestLimits parkedLimits;
 
     JobController(Jobs jobs, JobSubmissions submissions, JobWatchers watchers, JobEventStreams eventStreams,
-                  FinishedJobBodies bodies) {
+                  FinishedJobBodies bodies, ParkedRequestLimits parkedLimits) {
         this.jobs = jobs;
         this.submissions = submissions;
         this.watchers = watchers;
         this.eventStreams = eventStreams;
         this.bodies = bodies;
+        this.parkedLimits = parkedLimits;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -82,7 +84,7 @@ class JobController {
                @RequestParam(defaultValue = "10") @Min(0) @Max(100) int top,
                @RequestParam(required = false) @Min(0) @Max(60) Integer waitSeconds,
                @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
-               WebRequest request, HttpServletResponse response) throws IOException {
+               WebRequest request, HttpServletRequest servletRequest, HttpServletResponse response) throws IOException {
         Job job = find(id);
         boolean park = waitSeconds != null && waitSeconds > 0 && !job.status().isTerminal()
                 && (ifNoneMatch == null || ETags.matches(ifNoneMatch, ETags.of(job, top)));
@@ -97,14 +99,15 @@ class JobController {
             }
             return ok(job, top);
         }
-        return longPoll(job, top, waitSeconds, ifNoneMatch);
+        return longPoll(job, top, waitSeconds, ifNoneMatch, parkedLimits.admit(CurrentClient.boundKey(servletRequest)));
     }
 
     /**
      * Holds the answer, without holding a thread, until the job changes or the wait is over.
      * Woken by {@link JobWatchers}, which hears of changes on any node.
      */
-    private DeferredResult<ResponseEntity<?>> longPoll(Job job, int top, int waitSeconds, String ifNoneMatch) {
+    private DeferredResult<ResponseEntity<?>> longPoll(Job job, int top, int waitSeconds, String ifNoneMatch,
+                                                       Runnable leave) {
         UUID jobId = job.id();
         long seen = job.version();
         // The container's own timeout is only a backstop: the wait is ended on time by JobWatchers.
@@ -133,17 +136,25 @@ class JobController {
             stopWatching.run();
             cancelDeadline.run();
             stayOnStop.run();
+            leave.run();
         });
         result.onTimeout(answerNow);
         // A change between the first read and the registration above must not be slept through.
-        jobs.find(jobId).filter(j -> j.version() != seen).ifPresent(j -> result.setResult(conditional(j, top, ifNoneMatch)));
+        // A failure of that read is answered through the result, not thrown: thrown, it left the
+        // registrations above (and the client's place among the parked) behind for good, since
+        // completion callbacks run only for a result that was returned.
+        try {
+            jobs.find(jobId).filter(j -> j.version() != seen).ifPresent(j -> result.setResult(conditional(j, top, ifNoneMatch)));
+        } catch (RuntimeException e) {
+            result.setErrorResult(e);
+        }
         return result;
     }
 
     /** Server-sent events: the job now and at every change; ends after a terminal state. */
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(@PathVariable String id) {
-        return eventStreams.open(find(id));
+    SseEmitter events(@PathVariable String id, HttpServletRequest request) {
+        return eventStreams.open(find(id), CurrentClient.boundKey(request));
     }
 
     private ResponseEntity<?> ok(Job job, int top) {

@@ -37,6 +37,7 @@ class JobEventStreams implements AutoCloseable {
 
     private final JobWatchers watchers;
     private final Jobs jobs;
+    private final ParkedRequestLimits limits;
     private final ScheduledThreadPoolExecutor keepAlive = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "tally-sse-keepalive");
         t.setDaemon(true);
@@ -55,9 +56,10 @@ class JobEventStreams implements AutoCloseable {
         return t;
     });
 
-    JobEventStreams(JobWatchers watchers, Jobs jobs, ApiProperties properties) {
+    JobEventStreams(JobWatchers watchers, Jobs jobs, ParkedRequestLimits limits, ApiProperties properties) {
         this.watchers = watchers;
         this.jobs = jobs;
+        this.limits = limits;
         // A stream that ended takes its pings out of the queue at once, rather than leaving them
         // there until their time at every short stream.
         keepAlive.setRemoveOnCancelPolicy(true);
@@ -72,10 +74,21 @@ class JobEventStreams implements AutoCloseable {
         keepAlive.shutdownNow();
     }
 
-    SseEmitter open(Job job) {
+    /**
+     * Opens a stream of {@code client}'s job. One that will stay open takes a place among the
+     * node's parked requests first, and is refused before anything is sent when there is none
+     * ({@link ParkedRequestLimits}); a finished job's stream sends it and ends.
+     */
+    SseEmitter open(Job job, String client) {
         var emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         var stream = new Stream(emitter);
+        if (job.status().isTerminal()) {
+            stream.send(job);
+            return emitter;
+        }
+        Runnable leave = limits.admit(client);
         if (!stream.send(job)) {
+            leave.run();
             return emitter;
         }
         Runnable stopWatching = watchers.watch(job.id(), stream::onChange);
@@ -88,6 +101,7 @@ class JobEventStreams implements AutoCloseable {
             pings.cancel(false);
             open.remove(stream);
             endOnStop.run();
+            leave.run();
         });
         emitter.onCompletion(stream::end);
         emitter.onTimeout(stream::finish);

@@ -53,10 +53,17 @@ class OpenApiConfiguration {
         problem(responses, "400", "invalid request (malformed JSON, unknown field, bad parameter)");
         problem(responses, "500", "unexpected error");
         boolean submit = path.equals("/api/v1/jobs") && method == PathItem.HttpMethod.POST;
+        boolean waits = method == PathItem.HttpMethod.GET && (path.equals("/api/v1/jobs/{id}") || path.endsWith("/events"));
         problem(responses, "503", submit
                 ? "the job store is unavailable, the service is at its limit of unfinished jobs, or no room frees "
                         + "within 10 s for a body over 256 KiB (tally.api.large-body-heap-percent); see Retry-After"
+                : waits ? "the job store is unavailable, or (a long-poll, an event stream) the node holds "
+                        + "tally.api.max-parked open waits; see Retry-After"
                 : "the job store is unavailable; see Retry-After");
+        if (waits) {
+            problem(responses, "429", "(a long-poll, an event stream) the client holds tally.api.max-parked-per-client "
+                    + "open waits on this node, or its rate limit; see Retry-After");
+        }
         if (path.contains("{id}")) {
             problem(responses, "404", "no such job (or a malformed id)");
         }

@@ -113,6 +113,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
+    @ExceptionHandler(ParkedRequestLimits.TooManyParkedException.class)
+    ResponseEntity<ProblemDetail> tooManyParked(ParkedRequestLimits.TooManyParkedException e) {
+        HttpStatus status = e.perClient() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
+        ProblemDetail body = problem(status, e.perClient() ? "Too many open waits" : "Too many open waits on this node",
+                e.getMessage(), e.perClient() ? "too-many-waits" : "waits-full").getBody();
+        return ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, ParkedRequestLimits.RETRY_AFTER_SECONDS)
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(body);
+    }
+
     /**
      * The store is unreachable or overloaded, or a commit failed (seen: a full disk under the
      * embedded store): the client should come back, not give up.

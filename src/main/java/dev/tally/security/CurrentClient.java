@@ -1,6 +1,7 @@
 package dev.tally.security;
 
 import dev.tally.job.NewJob;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -27,5 +28,16 @@ public final class CurrentClient {
             return "jwt:" + jwt.getToken().getSubject();
         }
         return NewJob.ANONYMOUS;
+    }
+
+    /**
+     * The client as per-client bounds count it (rate limits, open long-polls and event streams):
+     * {@link #id()}, or {@code ip:<address>} when the request is anonymous, so that anonymous
+     * clients do not share one bound. Behind a proxy the address is the proxy's unless the server
+     * reads the forwarded headers ({@code server.forward-headers-strategy}).
+     */
+    public static String boundKey(HttpServletRequest request) {
+        String id = id();
+        return id.equals(NewJob.ANONYMOUS) ? "ip:" + request.getRemoteAddr() : id;
     }
 }

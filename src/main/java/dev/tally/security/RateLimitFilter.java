@@ -51,10 +51,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String client = CurrentClient.id();
-        if (client.equals(dev.tally.job.NewJob.ANONYMOUS)) {
-            client = "ip:" + request.getRemoteAddr();
-        }
+        String client = CurrentClient.boundKey(request);
         int perMinute = limitOf(client);
         ConsumptionProbe probe;
         try {
