@@ -96,7 +96,7 @@ async function refreshJobs() {
     if ($('status-filter').value) {
       params.set('status', $('status-filter').value);
     }
-    const page = await api('/api/v1/jobs?' + params);
+    const page = await api('api/v1/jobs?' + params);
     renderJobs(page.items);
     say('list-message', page.items.length ? '' : 'No jobs yet: submit one above.');
     $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
@@ -185,7 +185,7 @@ function button(label, className, onClick) {
 
 async function act(id, method, suffix) {
   try {
-    await api('/api/v1/jobs/' + id + suffix, {method});
+    await api('api/v1/jobs/' + id + suffix, {method});
     if (method === 'DELETE' && id === selectedId) {
       closeDetail();
     }
@@ -215,7 +215,7 @@ async function submit(event) {
   const body = sourceKind() === 'url' ? {url: $('url').value.trim()} : {text: $('text').value};
   $('submit-button').disabled = true;
   try {
-    const job = await api('/api/v1/jobs', {
+    const job = await api('api/v1/jobs', {
       method: 'POST',
       headers: {'Content-Type': 'application/json'},
       body: JSON.stringify(body),
@@ -253,7 +253,7 @@ async function refreshDetail() {
     return;
   }
   try {
-    const job = await api('/api/v1/jobs/' + id + '?top=' + TOP_WORDS);
+    const job = await api('api/v1/jobs/' + id + '?top=' + TOP_WORDS);
     if (id === selectedId) {
       renderDetail(job);
       say('detail-message', '');
@@ -300,7 +300,7 @@ async function downloadCsv() {
   const id = selectedId;
   try {
     const key = $('api-key').value.trim();
-    const response = await fetch('/api/v1/jobs/' + id + '/words', {
+    const response = await fetch('api/v1/jobs/' + id + '/words', {
       headers: Object.assign({Accept: 'text/csv'}, key ? {Authorization: 'Bearer ' + key} : {}),
     });
     if (!response.ok) {
@@ -323,7 +323,7 @@ async function downloadCsv() {
 async function refreshHealth() {
   const node = $('health');
   try {
-    const response = await fetch('/actuator/health', {headers: {Accept: 'application/json'}});
+    const response = await fetch('actuator/health', {headers: {Accept: 'application/json'}});
     const health = await response.json();
     node.textContent = health.status;
     node.className = 'badge ' + health.status;

@@ -75,8 +75,9 @@ class JobController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobView> submit(@RequestBody SubmitJobRequest request,
-                                   @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-        return JobSubmissions.accepted(submissions.submit(request, idempotencyKey));
+                                   @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                                   HttpServletRequest servletRequest) {
+        return JobSubmissions.accepted(submissions.submit(request, idempotencyKey), servletRequest.getContextPath());
     }
 
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -43,9 +43,13 @@ class JobSubmissions {
         return jobs.submit(newJob, client, checkedKey(idempotencyKey));
     }
 
-    /** The {@code 202}: Location, Idempotent-Replayed on a replay, and the job with its default top words. */
-    static ResponseEntity<JobView> accepted(Submission submission) {
-        var response = ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + submission.job().id()));
+    /**
+     * The {@code 202}: Location, Idempotent-Replayed on a replay, and the job with its default top
+     * words. The Location is a path from the server's root, so it starts with the servlet context
+     * path the service may be deployed under ({@code server.servlet.context-path}).
+     */
+    static ResponseEntity<JobView> accepted(Submission submission, String contextPath) {
+        var response = ResponseEntity.accepted().location(URI.create(contextPath + "/api/v1/jobs/" + submission.job().id()));
         if (submission.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }

@@ -87,7 +87,7 @@ class JobSubmitFilter implements Filter {
             }
             return;
         }
-        ResponseEntity<JobView> accepted = JobSubmissions.accepted(submission);
+        ResponseEntity<JobView> accepted = JobSubmissions.accepted(submission, request.getContextPath());
         byte[] answer = json.writeValueAsBytes(accepted.getBody());
         response.setStatus(accepted.getStatusCode().value());
         accepted.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));

@@ -44,8 +44,9 @@ final class RateLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !(path.startsWith("/api/") || path.equals("/word-count"));
+        String uri = request.getRequestURI();
+        int start = request.getContextPath().length();
+        return !(uri.startsWith("/api/", start) || (uri.length() - start == 11 && uri.startsWith("/word-count", start)));
     }
 
     @Override

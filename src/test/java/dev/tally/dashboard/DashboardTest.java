@@ -59,7 +59,7 @@ class DashboardTest {
         assertThat(page.header("Content-Type")).startsWith("text/html");
         assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'").contains("connect-src 'self'")
                 .doesNotContain("unsafe-inline");
-        assertThat(page.body()).contains("<script src=\"/dashboard/dashboard.js\"");
+        assertThat(page.body()).contains("<script src=\"dashboard/dashboard.js\"");
         assertThat(script.status()).isEqualTo(200);
         assertThat(script.header("Content-Type")).contains("javascript");
         assertThat(style.status()).isEqualTo(200);
