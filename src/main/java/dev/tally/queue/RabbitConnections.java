@@ -38,6 +38,7 @@ class RabbitConnections {
      */
     static final int CLOSE_TIMEOUT_MILLIS = 3_000;
 
+    /** Also: channels closed for a missing exchange or queue are not logged at ERROR ({@link ChannelCloseLogging}). */
     @Bean
     static BeanPostProcessor shortCloseOfBlockedConnections() {
         return new BeanPostProcessor() {
@@ -45,6 +46,7 @@ class RabbitConnections {
             public Object postProcessBeforeInitialization(Object bean, String beanName) {
                 if (bean instanceof CachingConnectionFactory connections) {
                     connections.setCloseTimeout(CLOSE_TIMEOUT_MILLIS);
+                    connections.setCloseExceptionLogger(new ChannelCloseLogging());
                 }
                 return bean;
             }
