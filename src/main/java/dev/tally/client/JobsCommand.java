@@ -66,7 +66,7 @@ public final class JobsCommand {
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
     @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "the Tally server (default: $TALLY_SERVER, else http://localhost:8080)")
+            description = "the Tally server, with the path it is served under if any (default: $TALLY_SERVER, else http://localhost:8080)")
     String server;
 
     @Option(names = "--api-key", scope = ScopeType.INHERIT, paramLabel = "KEY",

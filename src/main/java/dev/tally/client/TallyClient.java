@@ -55,7 +55,7 @@ final class TallyClient {
         if (callbackUrl != null) {
             body.put("callbackUrl", callbackUrl);
         }
-        HttpRequest request = request("/api/v1/jobs").header("Content-Type", "application/json")
+        HttpRequest request = request("api/v1/jobs").header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
         HttpResponse<String> response = send(request);
@@ -67,7 +67,7 @@ final class TallyClient {
 
     /** @return the job, or empty if there is no such job (never made, or deleted) */
     Optional<JobView> job(UUID id) throws ApiException {
-        HttpResponse<String> response = send(request("/api/v1/jobs/" + id).GET().build());
+        HttpResponse<String> response = send(request("api/v1/jobs/" + id).GET().build());
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
@@ -85,7 +85,7 @@ final class TallyClient {
      * @throws ApiException also when the job has not succeeded (the API's 409)
      */
     boolean words(UUID id, OutputStream sink) throws ApiException {
-        HttpRequest request = request("/api/v1/jobs/" + id + "/words").setHeader("Accept", "text/csv").GET().build();
+        HttpRequest request = request("api/v1/jobs/" + id + "/words").setHeader("Accept", "text/csv").GET().build();
         HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() == 404) {
@@ -104,7 +104,7 @@ final class TallyClient {
 
     /** One page of the client's jobs, newest first, from {@code cursor} (null: the newest). */
     Page jobs(String cursor) throws ApiException {
-        String path = cursor != null ? cursor : "/api/v1/jobs?limit=200";
+        String path = cursor != null ? cursor : "api/v1/jobs?limit=200";
         HttpResponse<String> response = send(request(path).GET().build());
         if (response.statusCode() != 200) {
             throw refusal(response);
