@@ -67,10 +67,8 @@ class ParkedRequestBoundsApiTest {
 
         HttpResponse<String> refused = longPoll(key, job).get(5, TimeUnit.SECONDS);
 
-        assertThat(refused.statusCode()).isEqualTo(429);
-        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
-        assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
-        assertThat(refused.body()).contains("urn:tally:problem:too-many-waits").contains("2 open long-polls and event streams");
+        assertRefused(refused, 429, "too-many-waits");
+        assertThat(refused.body()).contains("2 open long-polls and event streams");
     }
 
     @Test
@@ -83,10 +81,8 @@ class ParkedRequestBoundsApiTest {
 
         HttpResponse<String> refused = events(key, job).get(5, TimeUnit.SECONDS);
 
-        assertThat(refused.statusCode()).isEqualTo(429);
-        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
-        assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
-        assertThat(refused.body()).contains("urn:tally:problem:too-many-waits").doesNotContain("event:");
+        assertRefused(refused, 429, "too-many-waits");
+        assertThat(refused.body()).doesNotContain("event:");
     }
 
     @Test
@@ -117,9 +113,8 @@ class ParkedRequestBoundsApiTest {
 
         HttpResponse<String> refused = longPoll(late, queuedJob(late)).get(5, TimeUnit.SECONDS);
 
-        assertThat(refused.statusCode()).isEqualTo(503);
-        assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
-        assertThat(refused.body()).contains("urn:tally:problem:waits-full").contains("limit of 3");
+        assertRefused(refused, 503, "waits-full");
+        assertThat(refused.body()).contains("limit of 3");
     }
 
     @Test
@@ -150,6 +145,14 @@ class ParkedRequestBoundsApiTest {
 
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.body()).contains("event:job").contains("\"status\":\"CANCELLED\"");
+    }
+
+    /** A problem+json refusal of the given type, with the Retry-After the bounds send. */
+    private static void assertRefused(HttpResponse<String> refused, int status, String type) {
+        assertThat(refused.statusCode()).isEqualTo(status);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(value -> assertThat(value).startsWith("application/problem+json"));
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(refused.body()).contains("urn:tally:problem:" + type);
     }
 
     private String queuedJob(String key) {
