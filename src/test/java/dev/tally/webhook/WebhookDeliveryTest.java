@@ -72,6 +72,30 @@ class WebhookDeliveryTest {
         assertThat(body.get("status").asString()).isEqualTo("SUCCEEDED");
     }
 
+    /** A deleted job is gone with its result: the webhook still to be retried is gone with them. */
+    @Test
+    void stopsRetryingTheWebhookOfADeletedJob() throws InterruptedException {
+        var calls = new AtomicInteger();
+        site.handle("/hooks/down-until-deleted", exchange -> {
+            calls.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(503, -1);
+        });
+        String id = submitText("deleted before its webhook got through", site.url("/hooks/down-until-deleted"));
+        api.awaitTerminal(id);
+        awaitDelivery(id, "PENDING");
+        while (calls.get() < 2) {
+            Thread.sleep(20); // retried at least once: the retries run (every 200 ms, doubling)
+        }
+
+        assertThat(api.delete("/api/v1/jobs/" + id).status()).isEqualTo(204);
+        int atDeletion = calls.get();
+        Thread.sleep(3_000); // the retries that were due: 400 ms, 800 ms, 1.6 s after the last
+
+        assertThat(calls.get()).as("attempts after the delete (one may have been under way)").isLessThanOrEqualTo(atDeletion + 1);
+        assertThat(api.get("/api/v1/jobs/" + id + "/webhooks").status()).isEqualTo(404);
+    }
+
     @Test
     void timesEveryAttemptByItsOutcome() {
         long retriedBefore = attempts("retried");
