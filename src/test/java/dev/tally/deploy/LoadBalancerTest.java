@@ -8,6 +8,10 @@ import dev.tally.support.Nginx;
 import dev.tally.support.TallyProcess;
 import dev.tally.support.TcpProxy;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +43,8 @@ class LoadBalancerTest {
         Infrastructure.registerPostgres(registry, POSTGRES.postgresUrl(SCHEMA), SCHEMA);
         registry.add("spring.datasource.hikari.connection-timeout", () -> "1000");
         registry.add("tally.roles", () -> "api");
+        // Every client of these tests comes from the balancer's address: one client to the node.
+        registry.add("tally.api.max-parked-per-client", () -> "4096");
     }
 
     @BeforeAll
@@ -100,6 +106,40 @@ class LoadBalancerTest {
         new Api(port).awaitReady();
 
         assertThat(balanced.get("/api/v1/jobs/" + id).status()).as("the node was not taken out of the balancer").isEqualTo(200);
+    }
+
+    /**
+     * Each open wait holds two of the balancer's connections (the client's and the node's): with
+     * nginx's default of 1,024 it passed ~480 and closed the connections of the rest unanswered.
+     */
+    @Test
+    void holdsMoreOpenEventStreamsThanNginxsDefaultConnectionsAllow() throws Exception {
+        String id = nginx.api().postJson("/api/v1/jobs", "{\"text\":\"followed by many\"}").json().get("id").asString();
+        List<Socket> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 1_200; i++) {
+                Socket stream = new Socket("127.0.0.1", nginx.port());
+                streams.add(stream);
+                stream.setSoTimeout(10_000);
+                stream.getOutputStream().write(("GET /api/v1/jobs/" + id + "/events HTTP/1.1\r\nHost: tally\r\n"
+                        + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+
+                assertThat(statusLine(stream)).as("stream %d", i).startsWith("HTTP/1.1 200");
+            }
+        } finally {
+            for (Socket stream : streams) {
+                stream.close();
+            }
+        }
+    }
+
+    private static String statusLine(Socket socket) throws IOException {
+        StringBuilder line = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
+            line.append((char) b);
+        }
+        return line.toString();
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 /**
  * A real nginx (Debian's package {@code nginx}; {@code TALLY_TEST_NGINX} names the program
  * elsewhere) load-balancing over Tally nodes on loopback with the project's own settings,
- * {@code deploy/nginx/tally-upstream.conf} and {@code tally-proxy.conf}, as {@code scripts/cluster}
+ * {@code deploy/nginx/tally-main.conf}, {@code tally-upstream.conf} and {@code tally-proxy.conf}, as {@code scripts/cluster}
  * and the compose file run it.
  */
 public final class Nginx implements AutoCloseable {
@@ -45,7 +45,7 @@ public final class Nginx implements AutoCloseable {
                 master_process off;
                 pid %1$s/nginx.pid;
                 error_log %1$s/error.log warn;
-                events { worker_connections 256; }
+                include %3$s/tally-main.conf;
                 http {
                     client_body_temp_path %1$s/client_body;
                     proxy_temp_path %1$s/proxy;
@@ -70,6 +70,11 @@ public final class Nginx implements AutoCloseable {
         var nginx = new Nginx(process, port, dir);
         nginx.awaitListening(Duration.ofSeconds(10));
         return nginx;
+    }
+
+    /** The port it listens on, on 127.0.0.1. */
+    public int port() {
+        return port;
     }
 
     public Api api() {
