@@ -22,8 +22,6 @@ import org.springframework.stereotype.Component;
 @Component
 class ParkedRequestLimits {
 
-    static final String RETRY_AFTER_SECONDS = "5";
-
     private final int max;
     private final int maxPerClient;
     private final AtomicInteger parked = new AtomicInteger();

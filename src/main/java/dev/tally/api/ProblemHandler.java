@@ -107,19 +107,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(AdmissionRefusedException.class)
     ResponseEntity<ProblemDetail> refused(AdmissionRefusedException e) {
         HttpStatus status = e.perClient() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
-        ProblemDetail body = problem(status, e.perClient() ? "Too many unfinished jobs" : "Overloaded",
-                e.getMessage(), e.perClient() ? "client-backlog-full" : "overloaded").getBody();
-        return ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, "30")
-                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(body);
+        return retryLater(problem(status, e.perClient() ? "Too many unfinished jobs" : "Overloaded",
+                e.getMessage(), e.perClient() ? "client-backlog-full" : "overloaded"), "30");
     }
 
     @ExceptionHandler(ParkedRequestLimits.TooManyParkedException.class)
     ResponseEntity<ProblemDetail> tooManyParked(ParkedRequestLimits.TooManyParkedException e) {
         HttpStatus status = e.perClient() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
-        ProblemDetail body = problem(status, e.perClient() ? "Too many open waits" : "Too many open waits on this node",
-                e.getMessage(), e.perClient() ? "too-many-waits" : "waits-full").getBody();
-        return ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, ParkedRequestLimits.RETRY_AFTER_SECONDS)
-                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(body);
+        return retryLater(problem(status, e.perClient() ? "Too many open waits" : "Too many open waits on this node",
+                e.getMessage(), e.perClient() ? "too-many-waits" : "waits-full"), RETRY_AFTER_SECONDS);
     }
 
     /**
@@ -134,12 +130,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         Throwable reason = e instanceof TransactionSystemException t && t.getApplicationException() != null
                 ? t.getApplicationException() : e;
         log.warn("job store unavailable: {}", reason.getMessage());
-        ResponseEntity<ProblemDetail> body = problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
-                "the job store is unavailable; try again shortly", "unavailable");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
-                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
-                .body(body.getBody());
+        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
+                "the job store is unavailable; try again shortly", "unavailable"), RETRY_AFTER_SECONDS);
     }
 
     @ExceptionHandler(Exception.class)
@@ -224,6 +216,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(status)
                 .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    /** The problem with {@code Retry-After}: the client should come back then, not give up. */
+    private static ResponseEntity<ProblemDetail> retryLater(ResponseEntity<ProblemDetail> problem, String seconds) {
+        return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, seconds).body(problem.getBody());
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

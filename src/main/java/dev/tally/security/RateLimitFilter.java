@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -42,11 +43,12 @@ final class RateLimitFilter extends OncePerRequestFilter {
         this.problems = problems;
     }
 
+    /** The API and the compatible API; matched after the servlet context path, as every chain's paths are. */
+    private static final UriMatcher LIMITED = new UriMatcher(List.of("/word-count"), List.of("/api/"));
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        int start = request.getContextPath().length();
-        return !(uri.startsWith("/api/", start) || (uri.length() - start == 11 && uri.startsWith("/word-count", start)));
+        return !LIMITED.matches(request);
     }
 
     @Override

@@ -6,8 +6,9 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Matches a request by its path as sent: equal to one of {@code paths}, or under one of
- * {@code prefixes}. For the open chains (API docs, dashboard) that every request is tried against
- * before the API's: path patterns there cost every poll ~0.15 % of its CPU each (six patterns:
+ * {@code prefixes}, after the servlet context path. For the rate limit's paths, and for the open
+ * chains (API docs, dashboard) that every request is tried against before the API's: path
+ * patterns there cost every poll ~0.15 % of its CPU each (six patterns:
  * ~1 %; async-profiler, 2026-12-06), string comparisons ~0.3 % for all. Safe on the raw path
  * because Spring Security's firewall has refused encoded slashes, dot segments, doubled slashes and
  * semicolons before any chain is chosen; a path spelled otherwise falls to the API's chain, which
