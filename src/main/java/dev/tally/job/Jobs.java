@@ -175,14 +175,16 @@ public class Jobs {
      * Cancels a queued or running job; a running attempt's result is discarded.
      *
      * @throws JobNotFoundException if there is no such job
-     * @throws JobStateConflictException if the job is already terminal
+     * @throws JobStateConflictException if the job is already terminal, cancelled before included
+     *     (contract: {@code 409} if already terminal)
      */
     public Job cancel(UUID id) {
-        if (repository.cancel(id, now())) {
+        boolean cancelled = repository.cancel(id, now());
+        if (cancelled) {
             events.publishEvent(new JobChangedEvent(id, JobStatus.CANCELLED));
         }
         Job job = repository.find(id).orElseThrow(() -> new JobNotFoundException(id));
-        if (job.status() != JobStatus.CANCELLED) {
+        if (!cancelled) {
             throw new JobStateConflictException(job, "job is already " + job.status());
         }
         return job;

@@ -208,6 +208,21 @@ class JobLifecycleApiTest {
     }
 
     @Test
+    void cancellingACancelledJobIsAConflictToo() {
+        TestSite.FirstRequest fetch = site.trackedSlowHtml("/lifecycle/cancel-twice.html", 1500, ARTICLE);
+        String id = api.submitUrl(site.url("/lifecycle/cancel-twice.html"));
+        fetch.awaitArrival(Duration.ofSeconds(10));
+        assertThat(api.post("/api/v1/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(200);
+
+        Api.Response again = api.post("/api/v1/jobs/" + id + "/cancel", "application/json", "");
+
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(again.json().get("detail").asString()).isEqualTo("job is already CANCELLED");
+        fetch.awaitEnd(Duration.ofSeconds(10));
+    }
+
+    @Test
     void deletesAJobAndItsResult() {
         String id = finishedTextJob("short lived");
 
