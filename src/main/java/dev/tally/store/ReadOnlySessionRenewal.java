@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * pool's worth of new sessions a second. The pool's own judgement of the connection is left as it
  * is: evicting it as broken would log a warning per refused write (a worker polling for claims
  * refuses one a second) and fail the transaction's rollback. Logged at the first renewal, then at
- * most once a minute.
+ * most once a minute. The readiness probe's {@link StoreWritesHealth} renews them too when its session
+ * is read-only, so that a node nobody sends writes to, out of the balancer's rotation for that
+ * reason, still finds out when the store takes writes again.
  */
 final class ReadOnlySessionRenewal implements SQLExceptionOverride {
 
@@ -44,12 +46,17 @@ final class ReadOnlySessionRenewal implements SQLExceptionOverride {
     @java.lang.Override // spelled out: the interface has a nested type of that name
     public Override adjudicate(SQLException e) {
         if (ReadOnlyStoreTranslation.READ_ONLY_SQL_TRANSACTION.equals(e.getSQLState())) {
-            renewAtMostOnceASecond();
+            renewAtMostOnceASecond("PostgreSQL refused a write as read-only (SQLSTATE 25006)");
         }
         return Override.CONTINUE_EVICT;
     }
 
-    private void renewAtMostOnceASecond() {
+    /**
+     * Retires the pool's sessions, unless that was done less than a second ago.
+     *
+     * @param seen what showed the sessions read-only, for the log
+     */
+    void renewAtMostOnceASecond(String seen) {
         long now = System.nanoTime();
         long last = lastRenewal.get();
         if (now - last < RENEWAL_INTERVAL_NANOS || !lastRenewal.compareAndSet(last, now)) {
@@ -63,8 +70,8 @@ final class ReadOnlySessionRenewal implements SQLExceptionOverride {
         long count = renewals.incrementAndGet();
         long logged = lastLogged.get();
         if (now - logged >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(logged, now)) {
-            log.warn("PostgreSQL refused a write as read-only (SQLSTATE 25006): the pool's sessions are renewed"
-                    + " ({} renewals so far; at most one a second while writes are refused)", count);
+            log.warn("{}: the pool's sessions are renewed ({} renewals so far; at most one a second while the"
+                    + " store takes no writes)", seen, count);
         }
     }
 }
