@@ -10,11 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class TallyApplication {
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("keys")) {
-            System.exit(dev.tally.security.ApiKeysCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
-        }
-        if (args.length > 0 && args[0].equals("jobs")) {
-            System.exit(dev.tally.client.JobsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        java.util.OptionalInt command = TallyCommandLine.run(args, System.out, System.err);
+        if (command.isPresent()) {
+            System.exit(command.getAsInt());
         }
         SpringApplication.run(TallyApplication.class, args);
     }
