@@ -39,16 +39,17 @@ class FinishedJobBodies {
     /**
      * Answers a poll of {@code job}'s default representation: 304 when the request's conditions say
      * the client has it (as Spring's {@code checkNotModified} decides, including its 412 for a
-     * failed If-Unmodified-Since), else 200 with ETag, Last-Modified and the pre-rendered body, written
+     * failed If-Unmodified-Since; but for {@code If-None-Match: *}, {@link ETags#anyCurrent}), else 200 with ETag, Last-Modified and the pre-rendered body, written
      * without the message converters (which would re-read the Last-Modified header just written).
      * JSON whatever the Accept header, as the contract's poll always was.
      */
     void answer(Job job, WebRequest request, HttpServletResponse response) throws IOException {
         String etag = ETags.of(job, JobView.DEFAULT_TOP);
         long lastModified = job.updatedAt().toEpochMilli();
-        if (isPlainRevalidation(request, etag)) {
+        if (isPlainRevalidation(request, etag) || ETags.anyCurrent(request)) {
             // What checkNotModified answers here too, without its general parsing of the headers:
-            // a poller revalidating what it has is the most frequent conditional request.
+            // a poller revalidating what it has is the most frequent conditional request. (And to
+            // "*", what RFC 9110 asks, where checkNotModified answers 200.)
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             response.setDateHeader(HttpHeaders.LAST_MODIFIED, lastModified);
             response.setHeader(HttpHeaders.ETAG, etag);

@@ -94,6 +94,9 @@ class JobController {
                 bodies.answer(job, request, response);
                 return null;
             }
+            if (ETags.anyCurrent(request)) {
+                return notModified(job, top);
+            }
             // Answers 304 itself, or sets ETag and Last-Modified for the 200 below.
             if (request.checkNotModified(ETags.of(job, top), job.updatedAt().toEpochMilli())) {
                 return null;
@@ -168,11 +171,14 @@ class JobController {
     }
 
     private ResponseEntity<?> conditional(Job job, int top, String ifNoneMatch) {
-        String etag = ETags.of(job, top);
-        if (ifNoneMatch != null && ETags.matches(ifNoneMatch, etag)) {
-            return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).lastModified(job.updatedAt()).build();
+        if (ifNoneMatch != null && ETags.matches(ifNoneMatch, ETags.of(job, top))) {
+            return notModified(job, top);
         }
         return ok(job, top);
+    }
+
+    private static ResponseEntity<?> notModified(Job job, int top) {
+        return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(ETags.of(job, top)).lastModified(job.updatedAt()).build();
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)

@@ -10,6 +10,7 @@ import dev.tally.worker.WorkerProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -274,6 +275,23 @@ class JobLifecycleApiTest {
         assertThat(again.header("ETag")).isEqualTo(etag);
         assertThat(again.header("Last-Modified")).isEqualTo(first.header("Last-Modified"));
         assertThat(api.get("/api/v1/jobs/" + id + "?top=1", "If-None-Match", etag).status()).isEqualTo(200);
+    }
+
+    @Test
+    void answersNotModifiedToAWildcardSinceEveryJobFoundHasARepresentation() {
+        // RFC 9110 13.1.2: "*" is false when a current representation exists (Spring ignores it on a GET).
+        String id = finishedTextJob("any representation");
+        String etag = api.get("/api/v1/jobs/" + id).header("ETag");
+
+        Api.Response any = api.get("/api/v1/jobs/" + id, "If-None-Match", "*");
+        Api.Response anyOfTop = api.get("/api/v1/jobs/" + id + "?top=1", "If-None-Match", "*");
+
+        assertThat(any.status()).isEqualTo(304);
+        assertThat(any.body()).isEmpty();
+        assertThat(any.header("ETag")).isEqualTo(etag);
+        assertThat(anyOfTop.status()).isEqualTo(304);
+        assertThat(anyOfTop.header("ETag")).isNotEqualTo(etag);
+        assertThat(api.get("/api/v1/jobs/" + UUID.randomUUID(), "If-None-Match", "*").status()).isEqualTo(404);
     }
 
     private String finishedTextJob(String text) {
