@@ -34,6 +34,19 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void rejectsAFieldNamedTwiceRatherThanTakingOneOfItsValues() {
+        Api.Response twoUrls = api.postJson("/api/v1/jobs",
+                "{\"url\":\"https://example.com/a\",\"url\":\"https://example.com/b\"}");
+        Api.Response twoTexts = api.postJson("/api/v1/jobs", "{\"text\":\"first\",\"text\":\"second\"}",
+                "Idempotency-Key", "duplicate-" + System.nanoTime());
+
+        assertProblem(twoUrls, 400);
+        assertThat(twoUrls.json().get("detail").asString()).contains("Duplicate", "url");
+        assertProblem(twoTexts, 400);
+        assertThat(twoTexts.json().get("detail").asString()).contains("Duplicate", "text");
+    }
+
+    @Test
     void rejectsBothOrNeitherSource() {
         assertProblem(api.postJson("/api/v1/jobs", "{\"url\":\"https://example.com/\",\"text\":\"hi\"}"), 400);
         assertProblem(api.postJson("/api/v1/jobs", "{}"), 400);

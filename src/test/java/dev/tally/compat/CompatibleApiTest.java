@@ -136,6 +136,16 @@ class CompatibleApiTest {
     }
 
     @Test
+    void takesTheLastOfAFieldNamedTwiceAsTheOriginalDid() {
+        site.html("/compat/twice.html", "<p>the last url</p>");
+        Api.Response scheduled = api.postJson("/word-count",
+                "{\"url\":\"not a url\",\"url\":\"" + site.url("/compat/twice.html") + "\"}");
+
+        assertThat(scheduled.status()).isEqualTo(202);
+        assertThat(scheduled.json().get("data").get("url").asString()).isEqualTo(site.url("/compat/twice.html"));
+    }
+
+    @Test
     void rejectsMissingOrInvalidUrlMentioningUrl() {
         for (String body : new String[] {"{}", "{\"url\":\"not a url\"}", "{\"url\":42}", "{\"link\":\"https://example.com\"}"}) {
             Api.Response response = api.postJson("/word-count", body);
