@@ -69,6 +69,22 @@ class ProtocolApiTest {
     }
 
     @Test
+    void createsANewJobForAnIdempotencyKeyWhoseJobWasDeleted() {
+        String key = "deleted-" + System.nanoTime();
+        String first = submitWithKey(key, "{\"text\":\"short lived\"}").json().get("id").asString();
+        assertThat(api.delete("/api/v1/jobs/" + first).status()).isEqualTo(204);
+
+        Api.Response again = submitWithKey(key, "{\"text\":\"short lived\"}");
+        Api.Response replayed = submitWithKey(key, "{\"text\":\"short lived\"}");
+
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.header("Idempotent-Replayed")).isNull();
+        assertThat(again.json().get("id").asString()).isNotEqualTo(first);
+        assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replayed.json().get("id").asString()).isEqualTo(again.json().get("id").asString());
+    }
+
+    @Test
     void rejectsMalformedIdempotencyKeys() {
         assertThat(submitWithKey("", "{\"text\":\"x\"}").status()).isEqualTo(400);
         assertThat(submitWithKey("k".repeat(256), "{\"text\":\"x\"}").status()).isEqualTo(400);
