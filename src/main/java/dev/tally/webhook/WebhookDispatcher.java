@@ -202,7 +202,18 @@ class WebhookDispatcher implements SmartLifecycle {
      * @return whether it was sent
      */
     private boolean claimAndSend(WebhookDelivery delivery, String receiver, Instant until) {
-        if (!deliveries.claim(delivery, until)) {
+        boolean claimed;
+        try {
+            claimed = deliveries.claim(delivery, until);
+        } catch (RuntimeException e) {
+            // A store that reads but takes no writes, or a session ended mid-claim: given back, or
+            // every failed claim kept a sender, and after `concurrency` of them the node sent no
+            // webhook again until it restarted.
+            receivers.finished(receiver, true);
+            freeSenders.release();
+            throw e;
+        }
+        if (!claimed) {
             receivers.finished(receiver, true);
             freeSenders.release(); // another node took it
             return false;
