@@ -38,6 +38,8 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
     static final int REPLY_MAX_BYTES = HttpPageFetcher.DISCARD_MAX_BYTES;
     /** How long a reply's body may take after its status. */
     static final Duration REPLY_WAIT = HttpPageFetcher.DISCARD_WAIT;
+    /** The most webhook senders a node runs at once: {@code tally.webhooks.concurrency}'s maximum. */
+    static final int MAX_SENDERS = 64;
 
     private final UrlPolicy urlPolicy;
     private final CloseableHttpClient client;
@@ -56,8 +58,11 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(properties.connectTimeout()))
                                 .build())
-                        .setMaxConnTotal(50)
-                        .setMaxConnPerRoute(5)
+                        // As many as a node's senders (tally.webhooks.concurrency, at most 64), all of
+                        // which may go to one receiver: a sender waiting for a connection spent its
+                        // delivery's timeout waiting (seen: 3 of 8 at once timed out, with 5 a receiver).
+                        .setMaxConnTotal(MAX_SENDERS)
+                        .setMaxConnPerRoute(MAX_SENDERS)
                         .build())
                 .disableRedirectHandling()
                 .disableCookieManagement()
@@ -83,7 +88,7 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
         ClassicHttpResponse response = null;
         boolean fullyRead = false;
         try {
-            response = client.executeOpen(null, post, null);
+            response = HttpPageFetcher.open(client, post);
             fullyRead = discardReply(response.getEntity(), post);
             return response.getCode();
         } catch (IOException e) {

@@ -4,11 +4,14 @@ import dev.tally.job.ErrorCode;
 import dev.tally.memory.HeapBudget;
 import dev.tally.text.DocumentType;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.IDN;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -29,6 +32,7 @@ import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.cookie.StandardCookieSpec;
@@ -267,7 +271,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         boolean fullyRead = false;
         ClassicHttpResponse response = null;
         try {
-            response = client.executeOpen(null, request, HttpClientContext.create());
+            response = open(client, request);
             int status = response.getCode();
             Header location = response.getFirstHeader(HttpHeaders.LOCATION);
             if (isRedirect(status) && location != null) {
@@ -516,7 +520,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             boolean fullyRead = false;
             ClassicHttpResponse response = null;
             try {
-                response = client.executeOpen(null, request, HttpClientContext.create());
+                response = open(client, request);
                 int status = response.getCode();
                 if (isRedirect(status)) {
                     Header location = response.getFirstHeader(HttpHeaders.LOCATION);
@@ -698,6 +702,27 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
     }
 
     /** Classifies an I/O failure; throws InterruptedException itself when that is the real cause. */
+    /**
+     * Sends {@code request}. One cancelled (by a watchdog, or a deadline) while it waits for a pooled
+     * connection, or between leasing one and connecting, ends in an unchecked exception from
+     * HttpClient ({@code CancellationException}, {@code IllegalStateException}) instead of the
+     * {@code IOException} of any other cancelled exchange: rethrown as one, so that it is classified
+     * by why it was cancelled ({@code TIMEOUT}, an interrupt), not as an {@code INTERNAL} failure
+     * that is never retried (seen: 97 of 300 fetches at once over 3 hosts with a 2 s timeout).
+     */
+    static ClassicHttpResponse open(CloseableHttpClient client, HttpUriRequestBase request) throws IOException {
+        try {
+            return client.executeOpen(null, request, HttpClientContext.create());
+        } catch (IllegalStateException e) { // CancellationException is one
+            if (!request.isCancelled()) {
+                throw e;
+            }
+            InterruptedIOException cancelled = new InterruptedIOException("the request was cancelled before it was sent");
+            cancelled.initCause(e);
+            throw cancelled;
+        }
+    }
+
     private static FetchException failure(IOException e, Watchdog watchdog) throws InterruptedException {
         if (watchdog.reason == Reason.INTERRUPTED || Thread.currentThread().isInterrupted()) {
             Thread.interrupted();
@@ -726,6 +751,11 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             return new FetchException(ErrorCode.CONNECT, true, null, "the site refused the connection", e);
         }
         if (find(e, SSLException.class) != null) {
+            if (find(e, EOFException.class) != null || find(e, SocketException.class) != null) {
+                // The connection was cut during the handshake ("Remote host terminated the
+                // handshake"): a reset or a server restarting, as likely to pass as a refused connection.
+                return new FetchException(ErrorCode.CONNECT, true, null, "the connection to the site was cut during the TLS handshake", e);
+            }
             // Certificate and handshake failures do not heal by retrying within minutes.
             return new FetchException(ErrorCode.CONNECT, false, null, "the TLS handshake with the site failed", e);
         }

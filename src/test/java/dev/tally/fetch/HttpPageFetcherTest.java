@@ -10,6 +10,7 @@ import dev.tally.text.DocumentType;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
@@ -84,6 +85,21 @@ class HttpPageFetcherTest {
 
     private static FetchException failure(PageFetcher pageFetcher, URI uri) {
         return catchThrowableOfType(FetchException.class, () -> pageFetcher.fetch(uri));
+    }
+
+    /** Writes {@code answer} to every connection {@code socket} accepts, then closes it. */
+    private static void answerEveryConnection(ServerSocket socket, String answer) {
+        Thread server = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try (Socket connection = socket.accept()) {
+                    connection.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        server.setDaemon(true);
+        server.start();
     }
 
     private static FetchException failure(URI uri) {
@@ -336,6 +352,34 @@ class HttpPageFetcherTest {
 
         assertThat(e.code()).isEqualTo(ErrorCode.CONNECT);
         assertThat(e.retryable()).isTrue();
+    }
+
+    @Test
+    void failsAHandshakeTheSiteCutsWithARetryableConnect() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            answerEveryConnection(socket, ""); // as a server restarting: the ClientHello goes unanswered
+
+            FetchException e = failure(URI.create("https://127.0.0.1:" + socket.getLocalPort() + "/"));
+
+            assertThat(e.code()).isEqualTo(ErrorCode.CONNECT);
+            assertThat(e.retryable()).isTrue();
+            // robots.txt is asked for first, and fails the fetch with its own failure
+            assertThat(e.getMessage()).endsWith("the connection to the site was cut during the TLS handshake");
+        }
+    }
+
+    @Test
+    void failsAnHttpsRequestToAPlainHttpSiteWithoutRetrying() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // The ClientHello is answered in plain HTTP: a wrong URL, not a passing fault.
+            answerEveryConnection(socket, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+
+            FetchException e = failure(URI.create("https://127.0.0.1:" + socket.getLocalPort() + "/"));
+
+            assertThat(e.code()).isEqualTo(ErrorCode.CONNECT);
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).endsWith("the TLS handshake with the site failed");
+        }
     }
 
     @Test
