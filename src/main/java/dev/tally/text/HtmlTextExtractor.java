@@ -87,7 +87,7 @@ final class HtmlTextExtractor {
                 counter.accept(text.getWholeText());
             } else if (node instanceof Element element) {
                 String name = element.normalName();
-                if (UNSEEN.contains(name)) {
+                if (UNSEEN.contains(name) || isHidden(element, name)) {
                     return FilterResult.SKIP_ENTIRELY;
                 }
                 if (BOUNDARIES.contains(name)) {
@@ -95,6 +95,21 @@ final class HtmlTextExtractor {
                 }
             }
             return FilterResult.CONTINUE;
+        }
+
+        /**
+         * Not rendered by the rendering rules' own style sheet whatever the element: the
+         * {@code hidden} attribute ({@code [hidden]:not([hidden=until-found i])}: content the page
+         * shows only when a script or a search asks), and a {@code dialog} that is not open.
+         */
+        private static boolean isHidden(Element element, String name) {
+            if (element.attributesSize() == 0) {
+                return name.equals("dialog");
+            }
+            if (element.hasAttr("hidden") && !element.attr("hidden").equalsIgnoreCase("until-found")) {
+                return true;
+            }
+            return name.equals("dialog") && !element.hasAttr("open");
         }
 
         @Override

@@ -49,6 +49,22 @@ class HtmlTextExtractorTest {
     }
 
     @Test
+    void ignoresWhatTheHiddenAttributeAndClosedDialogsKeepFromTheReader() {
+        Map<String, Long> counts = countHtml("""
+                <body>
+                  <p>shown</p>
+                  <div hidden><p>a hidden panel</p></div>
+                  <section HIDDEN="hidden">another tab</section>
+                  <dialog><p>closed dialog</p></dialog>
+                  <dialog open><p>open dialog</p></dialog>
+                  <div hidden="until-found">findable</div>
+                </body>
+                """);
+
+        assertThat(counts).containsOnlyKeys("shown", "open", "dialog", "findable");
+    }
+
+    @Test
     void hiddenContentDoesNotSplitTheWordAroundIt() {
         assertThat(countHtml("<p>foo<!-- note -->bar and baz<script>x()</script>qux</p>"))
                 .containsOnlyKeys("foobar", "and", "bazqux");
