@@ -63,7 +63,10 @@ class AttemptRunner implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("attempt of job {} ended abnormally; its lease will expire and it runs again", job.id(), e);
         } finally {
-            running.remove(job.id());
+            // Only this attempt's entry: a job whose lease lapsed under this attempt (its renewals
+            // failing for longer than the lease) may have been claimed again by this node meanwhile,
+            // and that attempt's entry is what its renewals and stops go by.
+            running.remove(job.id(), entry);
             // No interrupt reaches this thread from now on, so it can be reused.
             entry.gate.shut();
             logContext.close();
