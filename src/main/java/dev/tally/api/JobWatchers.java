@@ -75,7 +75,14 @@ class JobWatchers implements SmartLifecycle, AutoCloseable {
 
     /** Calls {@code onChange} with the job's new state (empty if deleted) at every change until removed. */
     Runnable watch(UUID id, Consumer<Optional<Job>> onChange) {
-        watchers.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(onChange);
+        // Added inside the map's atomic update: added after it (to the set computeIfAbsent returned),
+        // it raced another observer's removal, which could drop that set, empty, from the map first;
+        // the observer then sat in a set no change reaches (a long-poll answered only at its deadline).
+        watchers.compute(id, (k, set) -> {
+            Set<Consumer<Optional<Job>>> observers = set == null ? ConcurrentHashMap.newKeySet() : set;
+            observers.add(onChange);
+            return observers;
+        });
         return () -> watchers.computeIfPresent(id, (k, set) -> {
             set.remove(onChange);
             return set.isEmpty() ? null : set;
@@ -141,6 +148,12 @@ class JobWatchers implements SmartLifecycle, AutoCloseable {
 
     int parked() {
         return watchers.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Whether a change of the job reaches {@code onChange} now. */
+    boolean reaches(UUID jobId, Consumer<Optional<Job>> onChange) {
+        Set<Consumer<Optional<Job>>> observers = watchers.get(jobId);
+        return observers != null && observers.contains(onChange);
     }
 
     /** The observers of one job right now; tests wait on it to know a long poll has parked. */
