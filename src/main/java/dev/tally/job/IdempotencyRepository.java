@@ -41,9 +41,26 @@ class IdempotencyRepository {
                 .optional();
     }
 
-    void attachJob(String client, String key, UUID jobId) {
-        jdbc.sql("UPDATE idempotency_key SET job_id = :job WHERE client_id = :c AND idem_key = :k")
-                .param("job", jobId).param("c", client).param("k", key).update();
+    /**
+     * Names the job on the key row its request inserted at {@code createdAt}, if that row is still
+     * there and names none. @return false when it is not (its request outlived the in-flight
+     * timeout, and a retry took the key over)
+     */
+    boolean attachJob(String client, String key, Instant createdAt, UUID jobId) {
+        return jdbc.sql("UPDATE idempotency_key SET job_id = :job"
+                        + " WHERE client_id = :c AND idem_key = :k AND created_at = :t AND job_id IS NULL")
+                .param("job", jobId).param("c", client).param("k", key).param("t", JobRepository.ts(createdAt))
+                .update() == 1;
+    }
+
+    /**
+     * Removes the key row a request inserted at {@code createdAt} while it names no job: after its
+     * submission failed. A failure the commit reported may still have committed (the session ended
+     * during COMMIT); then the row names the job, and stays, so a retry with the key finds it.
+     */
+    void deleteUnattached(String client, String key, Instant createdAt) {
+        jdbc.sql("DELETE FROM idempotency_key WHERE client_id = :c AND idem_key = :k AND created_at = :t AND job_id IS NULL")
+                .param("c", client).param("k", key).param("t", JobRepository.ts(createdAt)).update();
     }
 
     /** Removes a key only if it is still the same (in-flight or expired) row. */
@@ -52,17 +69,13 @@ class IdempotencyRepository {
                 .param("c", client).param("k", key).param("t", JobRepository.ts(createdAt)).update() == 1;
     }
 
-    void delete(String client, String key) {
-        jdbc.sql("DELETE FROM idempotency_key WHERE client_id = :c AND idem_key = :k").param("c", client).param("k", key).update();
-    }
-
     int deleteCreatedBefore(Instant cutoff, int limit) {
         var keys = jdbc.sql("SELECT client_id, idem_key FROM idempotency_key WHERE created_at < :cutoff ORDER BY created_at LIMIT :limit")
                 .param("cutoff", JobRepository.ts(cutoff)).param("limit", limit)
                 .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
                 .list();
         for (String[] k : keys) {
-            delete(k[0], k[1]);
+            jdbc.sql("DELETE FROM idempotency_key WHERE client_id = :c AND idem_key = :k").param("c", k[0]).param("k", k[1]).update();
         }
         return keys.size();
     }

@@ -58,7 +58,7 @@ public class Jobs {
 
     /** Stores a new QUEUED job durably and announces it. */
     public Job submit(NewJob request) {
-        return create(request, null, null);
+        return create(request, null, null, null);
     }
 
     /**
@@ -75,9 +75,9 @@ public class Jobs {
             Instant now = now();
             if (idempotency.tryInsert(client, key, hash, now)) {
                 try {
-                    return new Submission(create(request, client, key), false);
+                    return new Submission(create(request, client, key, now), false);
                 } catch (RuntimeException e) {
-                    idempotency.delete(client, key);
+                    idempotency.deleteUnattached(client, key, now);
                     throw e;
                 }
             }
@@ -111,7 +111,7 @@ public class Jobs {
                 "a request with this Idempotency-Key is still being processed");
     }
 
-    private Job create(NewJob request, String client, String key) {
+    private Job create(NewJob request, String client, String key, Instant keyCreatedAt) {
         Instant now = now();
         var source = request.url() != null
                 ? JobSource.url(request.url())
@@ -126,7 +126,12 @@ public class Jobs {
             // The key and its job commit together; such submissions are rare enough to go alone.
             transactions.executeWithoutResult(status -> {
                 repository.insert(job, text, request.origin());
-                idempotency.attachJob(client, key, job.id());
+                if (!idempotency.attachJob(client, key, keyCreatedAt, job.id())) {
+                    // This request outlived the in-flight timeout and a retry took the key over:
+                    // storing a second job under it would leave the key naming only one of them.
+                    throw new IdempotencyConflictException(IdempotencyConflictException.Reason.IN_FLIGHT,
+                            "a request with this Idempotency-Key is still being processed");
+                }
             });
             events.publishEvent(new JobsQueuedEvent(1));
         }

@@ -89,6 +89,47 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void keepsAnIdempotencyKeyThatNamesAStoredJobWhenItsSubmissionReportedAFailure() {
+        // The session ended during COMMIT after the server committed: the job is stored, the
+        // submission saw an error and cleans its key up; a retry with the key must find the job.
+        var keys = new IdempotencyRepository(jdbc);
+        UUID stored = UUID.randomUUID();
+        assertThat(keys.tryInsert("alice", "order-42", "hash", now)).isTrue();
+        assertThat(keys.attachJob("alice", "order-42", now, stored)).isTrue();
+
+        keys.deleteUnattached("alice", "order-42", now);
+
+        assertThat(keys.find("alice", "order-42")).hasValueSatisfying(key -> assertThat(key.jobId()).isEqualTo(stored));
+    }
+
+    @Test
+    void removesAnIdempotencyKeyWhoseSubmissionStoredNothing() {
+        var keys = new IdempotencyRepository(jdbc);
+        assertThat(keys.tryInsert("alice", "order-43", "hash", now)).isTrue();
+
+        keys.deleteUnattached("alice", "order-43", now);
+
+        assertThat(keys.find("alice", "order-43")).isEmpty();
+    }
+
+    @Test
+    void attachesAJobOnlyToTheIdempotencyKeyItsOwnRequestInserted() {
+        // The first request outlived the in-flight timeout; a retry took the key over.
+        var keys = new IdempotencyRepository(jdbc);
+        Instant retried = now.plusSeconds(31);
+        assertThat(keys.tryInsert("alice", "order-44", "hash", now)).isTrue();
+        jdbc.sql("DELETE FROM idempotency_key").update();
+        assertThat(keys.tryInsert("alice", "order-44", "hash", retried)).isTrue();
+        UUID retriedJob = UUID.randomUUID();
+        assertThat(keys.attachJob("alice", "order-44", retried, retriedJob)).isTrue();
+
+        boolean attached = keys.attachJob("alice", "order-44", now, UUID.randomUUID());
+
+        assertThat(attached).isFalse();
+        assertThat(keys.find("alice", "order-44")).hasValueSatisfying(key -> assertThat(key.jobId()).isEqualTo(retriedJob));
+    }
+
+    @Test
     void countsUnfinishedJobsOnlyUpToTheLimitAskedFor() {
         for (int i = 0; i < 5; i++) {
             Job job = queuedUrlJob("https://example.com/a" + i);
