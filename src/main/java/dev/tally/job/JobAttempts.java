@@ -151,8 +151,11 @@ public class JobAttempts {
      * @return how many jobs were handed back
      */
     public int releaseAbandoned(String self, boolean everyOtherOwner, int maxAttempts) {
-        List<UUID> released = repository.releaseAbandoned(now(), self, everyOtherOwner, maxAttempts);
+        JobRepository.AbandonedJobs abandoned = repository.releaseAbandoned(now(), self, everyOtherOwner, maxAttempts);
+        List<UUID> released = abandoned.released();
         released.forEach(id -> events.publishEvent(new JobChangedEvent(id, JobStatus.QUEUED)));
+        // Failed ones are changes too: their long-polls and event streams are waiting for them.
+        abandoned.failed().forEach(id -> events.publishEvent(new JobChangedEvent(id, JobStatus.FAILED)));
         if (!released.isEmpty()) {
             events.publishEvent(new JobsQueuedEvent(released.size()));
         }

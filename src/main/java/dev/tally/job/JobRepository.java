@@ -353,10 +353,10 @@ class JobRepository {
      * With {@code everyOtherOwner}, leases of every other owner count as expired (embedded store:
      * only this process can be working on it).
      *
-     * @return the ids of the jobs released
+     * @return the ids of the jobs released, and of those failed
      */
     @Transactional
-    List<UUID> releaseAbandoned(Instant now, String self, boolean everyOtherOwner, int maxAttempts) {
+    AbandonedJobs releaseAbandoned(Instant now, String self, boolean everyOtherOwner, int maxAttempts) {
         String abandoned = everyOtherOwner
                 ? "(lease_owner IS NULL OR lease_owner <> :self)"
                 : "(lease_expires_at IS NULL OR lease_expires_at < :now)";
@@ -367,6 +367,7 @@ class JobRepository {
                 .param("max", maxAttempts)
                 .query((rs, n) -> rs.getObject(1, UUID.class))
                 .list();
+        List<UUID> failedIds = new java.util.ArrayList<>();
         for (UUID id : exhausted) {
             int failed = jdbc.sql("UPDATE job SET status = 'FAILED', version = version + 1, updated_at = :now, finished_at = :now,"
                             + " lease_owner = NULL, lease_expires_at = NULL, error_code = 'INTERNAL',"
@@ -380,6 +381,7 @@ class JobRepository {
             if (failed == 1) {
                 deleteText(id);
                 recordWebhook(id, JobStatus.FAILED, now);
+                failedIds.add(id);
             }
         }
         List<UUID> ids = jdbc.sql("SELECT id FROM job WHERE " + allowedFrom(JobTransition.RELEASE) + " AND " + abandoned)
@@ -402,7 +404,7 @@ class JobRepository {
                 released.add(id);
             }
         }
-        return released;
+        return new AbandonedJobs(released, failedIds);
     }
 
     /** Deletes up to {@code limit} terminal jobs that finished before {@code cutoff}. @return their ids */
@@ -527,5 +529,9 @@ class JobRepository {
 
     private static String truncate(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /** Running jobs whose workers were found dead: handed back to the queue, or failed (no attempt left). */
+    record AbandonedJobs(List<UUID> released, List<UUID> failed) {
     }
 }

@@ -282,8 +282,8 @@ abstract class JobStoreContract {
         repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
 
-        assertThat(repository.releaseAbandoned(now.plusSeconds(10), "w2", false, 4)).isEmpty();
-        assertThat(repository.releaseAbandoned(now.plusSeconds(31), "w2", false, 4)).containsExactly(job.id());
+        assertThat(repository.releaseAbandoned(now.plusSeconds(10), "w2", false, 4).released()).isEmpty();
+        assertThat(repository.releaseAbandoned(now.plusSeconds(31), "w2", false, 4).released()).containsExactly(job.id());
         assertThat(repository.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
     }
 
@@ -293,11 +293,14 @@ abstract class JobStoreContract {
         repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(1));
 
-        repository.releaseAbandoned(now.plusSeconds(2), "w2", false, 1);
+        JobRepository.AbandonedJobs abandoned = repository.releaseAbandoned(now.plusSeconds(2), "w2", false, 1);
 
         Job stored = repository.find(job.id()).orElseThrow();
         assertThat(stored.status()).isEqualTo(JobStatus.FAILED);
         assertThat(stored.error().code()).isEqualTo(ErrorCode.INTERNAL);
+        // Named, so that its watchers hear of it (they wait for every change of the job)
+        assertThat(abandoned.failed()).containsExactly(job.id());
+        assertThat(abandoned.released()).isEmpty();
     }
 
     @Test
