@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
@@ -148,7 +149,12 @@ class JobController {
         // registrations above (and the client's place among the parked) behind for good, since
         // completion callbacks run only for a result that was returned.
         try {
-            jobs.find(jobId).filter(j -> j.version() != seen).ifPresent(j -> result.setResult(conditional(j, top, ifNoneMatch)));
+            Optional<Job> latest = jobs.find(jobId);
+            if (latest.isEmpty()) {
+                result.setErrorResult(new JobNotFoundException(jobId)); // deleted meanwhile: 404 at once
+            } else if (latest.get().version() != seen) {
+                result.setResult(conditional(latest.get(), top, ifNoneMatch));
+            }
         } catch (RuntimeException e) {
             result.setErrorResult(e);
         }
