@@ -261,6 +261,18 @@ class PostgresChangeNotifications implements SmartLifecycle {
         }
     }
 
+    /**
+     * Started before and stopped after what changes jobs: the worker pools and consumers, which
+     * finish or hand back their jobs while they stop (up to the shutdown grace), and the submission
+     * committer, which commits while the web server drains. Stopped at the default phase, before
+     * them, the changes of a draining node went unannounced, and the other nodes' long-polls and
+     * event streams for those jobs waited for their deadline or the next recheck.
+     */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 6144;
+    }
+
     @Override
     public void start() {
         running = true;
