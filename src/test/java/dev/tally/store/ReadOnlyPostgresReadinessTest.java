@@ -3,9 +3,9 @@ package dev.tally.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
+import dev.tally.support.ReadOnlyRole;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -32,17 +32,11 @@ import org.springframework.test.context.DynamicPropertySource;
 class ReadOnlyPostgresReadinessTest {
 
     private static final String SCHEMA = Infrastructure.uniqueName("readonlyready");
-    /** A login role of the test's own, so that only this application's sessions turn read-only. */
-    private static final String ROLE = "tally_read_only_readiness_test";
+    private static final ReadOnlyRole ROLE = new ReadOnlyRole("tally_read_only_readiness_test");
 
     @DynamicPropertySource
     static void onItsOwnRole(DynamicPropertyRegistry registry) {
-        Infrastructure.postgresAdmin().sql("DO $$ BEGIN CREATE ROLE " + ROLE + " LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
-                .update();
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " RESET default_transaction_read_only").update();
-        registry.add("spring.datasource.url", () -> Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", () -> ROLE);
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        ROLE.register(registry, SCHEMA);
         registry.add("tally.roles", () -> "api");
     }
 
@@ -66,23 +60,21 @@ class ReadOnlyPostgresReadinessTest {
 
     @AfterEach
     void takeWritesAgain() {
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " RESET default_transaction_read_only").update();
+        ROLE.writable();
     }
 
     @Test
     void isNotReadyWhileTheStoreTakesNoWritesAndReadyAgainByItselfOnceItDoes() {
         assertThat(readiness()).isEqualTo(200);
 
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " SET default_transaction_read_only = on").update();
-        // As a failover would: the sessions the pool opens from now on are read-only.
-        ((HikariDataSource) dataSource).getHikariPoolMXBean().softEvictConnections();
+        ROLE.readOnly(dataSource);
 
         await("readiness 503 on a read-only store").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .until(this::readiness, status -> status == 503);
         assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(api.get("/api/v1/jobs").status()).as("reads go on").isEqualTo(200);
 
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " RESET default_transaction_read_only").update();
+        ROLE.writable();
 
         await("readiness 200 once the store takes writes").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(200)).until(this::readiness, status -> status == 200);

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.support.Api;
 import dev.tally.security.ApiKeyStore;
 import dev.tally.support.Infrastructure;
+import dev.tally.support.ReadOnlyRole;
 import dev.tally.support.TestSite;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -38,17 +39,11 @@ import tools.jackson.databind.JsonNode;
 class ReadOnlyPostgresTest {
 
     private static final String SCHEMA = Infrastructure.uniqueName("readonly");
-    /** A login role of the tests' own, so that only this application's sessions turn read-only. */
-    private static final String ROLE = "tally_read_only_test";
+    private static final ReadOnlyRole ROLE = new ReadOnlyRole("tally_read_only_test");
 
     @DynamicPropertySource
     static void onItsOwnRole(DynamicPropertyRegistry registry) {
-        Infrastructure.postgresAdmin().sql("DO $$ BEGIN CREATE ROLE " + ROLE + " LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
-                .update();
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " RESET default_transaction_read_only").update();
-        registry.add("spring.datasource.url", () -> Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", () -> ROLE);
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        ROLE.register(registry, SCHEMA);
         registry.add("tally.auth.mode", () -> "api-key");
         registry.add("tally.fetch.allow-private-networks", () -> "true");
     }
@@ -153,25 +148,20 @@ class ReadOnlyPostgresTest {
     }
 
     /**
-     * Sets the role's default, which a session takes when it starts, and renews the pool's sessions
-     * (as a failover to a standby would: the service's sessions are on a read-only server from now).
-     * Renewed twice: a session the pool was opening before the change joins it after the first
-     * renewal (seen: a submission accepted just after it).
+     * Makes the application's sessions read-only. Renewed twice: a session the pool was opening
+     * before the change joins it after the first renewal (seen: a submission accepted just after it).
      */
     private void readOnly() {
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " SET default_transaction_read_only = on").update();
-        var pool = ((HikariDataSource) dataSource).getHikariPoolMXBean();
-        pool.softEvictConnections();
+        ROLE.readOnly(dataSource);
         try {
             Thread.sleep(500);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pool.softEvictConnections();
+        ((HikariDataSource) dataSource).getHikariPoolMXBean().softEvictConnections();
     }
 
-    /** Resets the role's default; the sessions already open stay read-only. */
     private void writable() {
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " RESET default_transaction_read_only").update();
+        ROLE.writable();
     }
 }

@@ -3,9 +3,9 @@ package dev.tally.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
+import dev.tally.support.ReadOnlyRole;
 import dev.tally.support.TestSite;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,17 +34,11 @@ import tools.jackson.databind.JsonNode;
 class WebhookClaimFailureTest {
 
     private static final String SCHEMA = Infrastructure.uniqueName("hookclaim");
-    /** A login role of the test's own, so that only this application's sessions turn read-only. */
-    private static final String ROLE = "tally_webhook_claim_test";
+    private static final ReadOnlyRole ROLE = new ReadOnlyRole("tally_webhook_claim_test");
 
     @DynamicPropertySource
     static void onItsOwnRole(DynamicPropertyRegistry registry) {
-        Infrastructure.postgresAdmin().sql("DO $$ BEGIN CREATE ROLE " + ROLE + " LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
-                .update();
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " RESET default_transaction_read_only").update();
-        registry.add("spring.datasource.url", () -> Infrastructure.postgresUrl() + "?currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", () -> ROLE);
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        ROLE.register(registry, SCHEMA);
         registry.add("tally.fetch.allow-private-networks", () -> "true");
         registry.add("tally.webhooks.concurrency", () -> "1");
         registry.add("tally.webhooks.poll-interval", () -> "100ms");
@@ -65,7 +59,7 @@ class WebhookClaimFailureTest {
 
     @AfterEach
     void takeWritesAgain() {
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " RESET default_transaction_read_only").update();
+        ROLE.writable();
     }
 
     @Test
@@ -85,11 +79,10 @@ class WebhookClaimFailureTest {
                 .until(() -> delivery(api, id), d -> d != null && d.get("attempts").asInt() == 1);
         Instant nextAttempt = Instant.parse(failedOnce.get("nextAttemptAt").asString());
 
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " SET default_transaction_read_only = on").update();
-        ((HikariDataSource) dataSource).getHikariPoolMXBean().softEvictConnections();
+        ROLE.readOnly(dataSource);
         // Past the delivery's next attempt, polled every 100 ms: a few claims refused.
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), nextAttempt).toMillis()) + 1_000);
-        Infrastructure.postgresAdmin().sql("ALTER ROLE " + ROLE + " RESET default_transaction_read_only").update();
+        ROLE.writable();
 
         JsonNode delivered = await("the delivery sent once writes are taken").atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(200))
