@@ -12,6 +12,9 @@ import java.util.UUID;
  */
 public record ListCursor(Instant createdAt, UUID id) {
 
+    /** 9999-12-31T23:59:59.999Z: beyond any job's creation time, within both stores' range. */
+    private static final long LATEST_MILLIS = 253_402_300_799_999L;
+
     public String encode() {
         String raw = createdAt.toEpochMilli() + ":" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
@@ -25,9 +28,13 @@ public record ListCursor(Instant createdAt, UUID id) {
             if (colon < 1) {
                 return Optional.empty();
             }
-            return Optional.of(new ListCursor(
-                    Instant.ofEpochMilli(Long.parseLong(raw.substring(0, colon))),
-                    UUID.fromString(raw.substring(colon + 1))));
+            long millis = Long.parseLong(raw.substring(0, colon));
+            if (millis < 0 || millis > LATEST_MILLIS) {
+                // Never a job's creation time; far ahead, PostgreSQL fails the query (500) where
+                // H2 answers an empty page: both are a cursor that is not valid (400).
+                return Optional.empty();
+            }
+            return Optional.of(new ListCursor(Instant.ofEpochMilli(millis), UUID.fromString(raw.substring(colon + 1))));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
