@@ -209,16 +209,20 @@ class WebhookDispatcher implements SmartLifecycle {
             // A store that reads but takes no writes, or a session ended mid-claim: given back, or
             // every failed claim kept a sender, and after `concurrency` of them the node sent no
             // webhook again until it restarted.
-            receivers.finished(receiver, true);
-            freeSenders.release();
+            giveBack(receiver);
             throw e;
         }
         if (!claimed) {
-            receivers.finished(receiver, true);
-            freeSenders.release(); // another node took it
+            giveBack(receiver); // another node took it
             return false;
         }
         return send(delivery.claimedUntil(until), receiver);
+    }
+
+    /** Gives back a sender and a turn at the receiver taken for a delivery that was not sent. */
+    private void giveBack(String receiver) {
+        receivers.finished(receiver, true);
+        freeSenders.release();
     }
 
     /** @return false when the node is stopping: the delivery is left to its claim's end */
@@ -237,8 +241,7 @@ class WebhookDispatcher implements SmartLifecycle {
             return true;
         } catch (RejectedExecutionException stopping) {
             // Claimed as the node stops: the claim runs out and the delivery is due again then.
-            receivers.finished(receiver, true);
-            freeSenders.release();
+            giveBack(receiver);
             log.debug("webhook {} left to its claim's end: the node is stopping", claimed.id());
             return false;
         }
