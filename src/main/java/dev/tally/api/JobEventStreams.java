@@ -2,6 +2,7 @@ package dev.tally.api;
 
 import dev.tally.job.Job;
 import dev.tally.job.Jobs;
+import dev.tally.signal.SurvivingTask;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -64,7 +65,8 @@ class JobEventStreams implements AutoCloseable {
         // there until their time at every short stream.
         keepAlive.setRemoveOnCancelPolicy(true);
         long every = properties.eventStreamRecheck().toMillis();
-        rechecks.scheduleWithFixedDelay(this::recheck, every, every, TimeUnit.MILLISECONDS);
+        rechecks.scheduleWithFixedDelay(SurvivingTask.of("event stream recheck", this::recheck),
+                every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Ends the threads when the context closes; the streams have ended with the stop ({@link JobWatchers}). */

@@ -1,5 +1,6 @@
 package dev.tally.job;
 
+import dev.tally.signal.SurvivingTask;
 import dev.tally.store.PostgresProperties;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -276,10 +277,12 @@ class PostgresChangeNotifications implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        listener = new Thread(this::listen, "tally-job-notifications");
+        listener = new Thread(SurvivingTask.restartingLoop("job change listener", () -> running, this::listen),
+                "tally-job-notifications");
         listener.setDaemon(true);
         listener.start();
-        announcer = new Thread(this::sendLoop, "tally-job-announcer");
+        announcer = new Thread(SurvivingTask.restartingLoop("job change announcer",
+                () -> running || !pending.isEmpty(), this::sendLoop), "tally-job-announcer");
         announcer.setDaemon(true);
         announcer.start();
     }

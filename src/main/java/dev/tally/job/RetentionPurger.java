@@ -1,5 +1,6 @@
 package dev.tally.job;
 
+import dev.tally.signal.SurvivingTask;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -69,7 +70,7 @@ class RetentionPurger implements SmartLifecycle {
             return t;
         });
         long every = properties.interval().toMillis();
-        scheduler.scheduleWithFixedDelay(() -> {
+        scheduler.scheduleWithFixedDelay(SurvivingTask.of("retention purge", () -> {
             try {
                 int purged = purgeExpired();
                 if (purged > 0) {
@@ -78,7 +79,7 @@ class RetentionPurger implements SmartLifecycle {
             } catch (RuntimeException e) {
                 log.warn("retention purge failed; will try again", e);
             }
-        }, every, every, TimeUnit.MILLISECONDS);
+        }), every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.tally.job;
 
+import dev.tally.signal.SurvivingTask;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.PreparedStatement;
@@ -109,8 +110,7 @@ class StoreClockAlignment implements SmartLifecycle {
         try {
             check();
         } catch (RuntimeException e) {
-            // The store being away is reported by health and by every path that needs it; and a
-            // scheduled task that throws is never run again.
+            // The store being away is reported by health and by every path that needs it.
             log.debug("could not compare this host's clock with PostgreSQL's: {}", e.getMessage());
         }
     }
@@ -124,7 +124,8 @@ class StoreClockAlignment implements SmartLifecycle {
             return t;
         });
         long every = properties.checkInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::checkOrSayWhy, every, every, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(SurvivingTask.of("clock check", this::checkOrSayWhy),
+                every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override

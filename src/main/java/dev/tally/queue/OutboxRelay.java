@@ -5,6 +5,7 @@ import dev.tally.job.JobDispatches;
 import dev.tally.job.JobsQueuedEvent;
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
+import dev.tally.signal.SurvivingTask;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -184,7 +185,7 @@ class OutboxRelay implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        thread = new Thread(this::loop, "tally-outbox-relay");
+        thread = new Thread(SurvivingTask.restartingLoop("outbox relay", () -> running, this::loop), "tally-outbox-relay");
         thread.setDaemon(true);
         thread.start();
     }

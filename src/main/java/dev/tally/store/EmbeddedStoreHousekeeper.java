@@ -1,5 +1,6 @@
 package dev.tally.store;
 
+import dev.tally.signal.SurvivingTask;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -97,7 +98,8 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
     /** Runs {@code task} every {@code interval}; a failure waits for the next run. */
     private void schedule(Duration interval, Runnable task) {
         long every = interval.toMillis();
-        scheduler.scheduleWithFixedDelay(() -> runQuietly(task), every, every, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(SurvivingTask.of("embedded store upkeep", () -> runQuietly(task)),
+                every, every, TimeUnit.MILLISECONDS);
     }
 
     /** The gauges read NaN once the store is closed (a manual {@code SHUTDOWN} under a running Tally). */

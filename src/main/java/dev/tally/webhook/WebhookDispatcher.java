@@ -9,6 +9,7 @@ import dev.tally.job.Job;
 import dev.tally.job.Jobs;
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
+import dev.tally.signal.SurvivingTask;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -382,7 +383,8 @@ class WebhookDispatcher implements SmartLifecycle {
             return t;
         });
         long every = properties.pollInterval().toMillis();
-        poller.scheduleWithFixedDelay(this::deliverDueQuietly, every, every, TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(SurvivingTask.of("webhook poller", this::deliverDueQuietly),
+                every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override

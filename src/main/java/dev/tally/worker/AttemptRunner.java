@@ -6,6 +6,7 @@ import dev.tally.job.JobAttempts;
 import dev.tally.job.JobChangedEvent;
 import dev.tally.job.JobDeletedEvent;
 import dev.tally.job.JobStatus;
+import dev.tally.signal.SurvivingTask;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,7 +135,8 @@ class AttemptRunner implements SmartLifecycle {
             return t;
         });
         long every = Math.max(100, properties.lease().toMillis() / 3);
-        heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(SurvivingTask.of("worker heartbeat", this::beat),
+                every, every, TimeUnit.MILLISECONDS);
         started = true;
     }
 

@@ -5,6 +5,7 @@ import dev.tally.job.JobAttempts;
 import dev.tally.job.JobChangedEvent;
 import dev.tally.job.JobStatus;
 import dev.tally.job.JobsQueuedEvent;
+import dev.tally.signal.SurvivingTask;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -82,7 +83,7 @@ class LocalWorkerPool implements SmartLifecycle {
                 log.info("{} job(s) interrupted by the last shutdown or crash are queued again", handedBack);
             }
         }
-        pump = daemon(this::pumpLoop, "tally-worker-pump");
+        pump = daemon(SurvivingTask.restartingLoop("local worker pump", () -> running, this::pumpLoop), "tally-worker-pump");
         pump.start();
         log.info("local worker pool started: {} slot(s), owner {}", properties.concurrency(), owner);
     }

@@ -4,6 +4,7 @@ import dev.tally.job.JobAttempts;
 import dev.tally.job.JobDispatches;
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
+import dev.tally.signal.SurvivingTask;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,13 +68,13 @@ class Reconciler implements SmartLifecycle {
             return t;
         });
         long every = Math.max(200, worker.lease().toMillis() / 2);
-        scheduler.scheduleWithFixedDelay(() -> {
+        scheduler.scheduleWithFixedDelay(SurvivingTask.of("reconciler", () -> {
             try {
                 reconcile();
             } catch (RuntimeException e) {
                 log.warn("reconciler run failed; will try again: {}", e.getMessage());
             }
-        }, every, every, TimeUnit.MILLISECONDS);
+        }), every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tally.worker;
 
 import dev.tally.job.JobDispatches;
+import dev.tally.signal.SurvivingTask;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -123,7 +124,8 @@ class UnclaimedJobs implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        thread = new Thread(this::loop, "tally-unclaimed-redispatch");
+        thread = new Thread(SurvivingTask.restartingLoop("unclaimed jobs re-dispatch", () -> running, this::loop),
+                "tally-unclaimed-redispatch");
         thread.setDaemon(true);
         thread.start();
     }
