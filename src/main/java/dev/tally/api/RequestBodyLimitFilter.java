@@ -13,7 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.Ordered;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
@@ -35,9 +35,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <p>Every body must arrive within {@code tally.api.body-read-timeout} of its first read, else 408
  * (and the connection is not reused): Tomcat's connection timeout bounds the gap between two
  * packets, not the whole body, and a large body holds its room in the budget while it arrives.
+ *
+ * <p>Runs after Spring Security's filter chain: a client without valid credentials, or over its
+ * rate limit, is answered before its body is read (read first, anyone could hold room in the
+ * budget, and a request, for the body's read timeout). Nothing before it reads a body: no filter
+ * of that chain does, and Spring's form-content filter is off ({@code application.yml}).
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+@Order(RequestBodyLimitFilter.ORDER)
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     /**
@@ -46,6 +51,8 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
      * the store's own copies until the commit is written.
      */
     static final int BODY_WEIGHT = 8;
+    /** After Spring Security's filter chain, before the short paths ({@link JobSubmitFilter}). */
+    static final int ORDER = SecurityFilterProperties.DEFAULT_FILTER_ORDER + 50;
     /** How long a large body waits for room before it is refused with 503. */
     static final Duration LARGE_BODY_WAIT = Duration.ofSeconds(10);
     /** The request attribute holding a JSON body read and checked here. */

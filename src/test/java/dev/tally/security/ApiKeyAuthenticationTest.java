@@ -3,6 +3,7 @@ package dev.tally.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.support.Api;
+import dev.tally.support.RawHttp;
 import java.net.http.HttpRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,24 @@ class ApiKeyAuthenticationTest {
         assertThat(response.json().get("status").asInt()).isEqualTo(401);
         assertThat(api.get("/api/v1/jobs").status()).isEqualTo(401);
         assertThat(api.get("/word-count?job_id=0193a0f4-7c1e-7b7a-9d0e-3b1f2a4c5d6e").status()).isEqualTo(401);
+    }
+
+    /**
+     * A client without credentials gets its 401 before its body is read: reading first let anyone
+     * hold a request thread, and up to 10 MB of the large bodies' heap, for the body's read timeout.
+     */
+    @Test
+    void refusesASubmissionWithoutCredentialsBeforeReadingItsBody() throws Exception {
+        RawHttp.RawAnswer answer = RawHttp.send(port, """
+                POST /api/v1/jobs HTTP/1.1\r
+                Host: localhost\r
+                Content-Type: application/json\r
+                Content-Length: 5000000\r
+                \r
+                {"text":"the rest of these five megabytes never comes""");
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.head()).containsIgnoringCase("WWW-Authenticate: Bearer");
     }
 
     @Test
