@@ -51,7 +51,7 @@ public class JobAttempts {
                 .register(meters);
         this.results = new GroupCommit<>(batching.resultBatchSize(), batching.resultLinger(),
                 attempts -> results.succeedAll(attempts, now()),
-                attempt -> repository.succeed(attempt.id(), attempt.owner(), now(), attempt.totalWords(),
+                attempt -> repository.succeed(attempt.id(), attempt.owner(), attempt.attempt(), now(), attempt.totalWords(),
                         attempt.distinctWords(), attempt.topWords(), attempt.histogram()),
                 StoreFailures::isStoreFailure, resultBatchSizes::record);
     }
@@ -96,7 +96,7 @@ public class JobAttempts {
 
     /** Extends the lease; false means stop: the job was cancelled, deleted or taken over. */
     public boolean heartbeat(ClaimedJob job, Duration lease) {
-        return repository.extendLease(job.id(), job.owner(), now().plus(lease));
+        return repository.extendLease(job.id(), job.owner(), job.attempt(), now().plus(lease));
     }
 
     /**
@@ -115,19 +115,19 @@ public class JobAttempts {
         HistogramCodec.Stored stored = HistogramCodec.encode(histogram, Jobs.MAX_TOP_WORDS);
         // A histogram of no more words than the top is stored once, as the top words.
         byte[] all = stored.topIsAll() ? null : stored.all();
-        boolean done = results.write(new SucceededAttempt(job.id(), job.owner(), histogram.totalWords(),
+        boolean done = results.write(new SucceededAttempt(job.id(), job.owner(), job.attempt(), histogram.totalWords(),
                 histogram.distinctWords(), stored.top(), all));
         return announce(done, job.id(), JobStatus.SUCCEEDED);
     }
 
     /** Ends the job FAILED. */
     public boolean fail(ClaimedJob job, JobError error) {
-        return announce(repository.fail(job.id(), job.owner(), now(), error), job.id(), JobStatus.FAILED);
+        return announce(repository.fail(job.id(), job.owner(), job.attempt(), now(), error), job.id(), JobStatus.FAILED);
     }
 
     /** Puts the job back in the queue, due at {@code notBefore}. */
     public boolean retry(ClaimedJob job, Instant notBefore) {
-        return announce(repository.retry(job.id(), job.owner(), now(), notBefore), job.id(), JobStatus.QUEUED);
+        return announce(repository.retry(job.id(), job.owner(), job.attempt(), now(), notBefore), job.id(), JobStatus.QUEUED);
     }
 
     /**
@@ -135,13 +135,13 @@ public class JobAttempts {
      * (nothing was tried: the site was busy with other jobs).
      */
     public boolean defer(ClaimedJob job, Instant notBefore) {
-        return announce(repository.defer(job.id(), job.owner(), now(), notBefore.truncatedTo(ChronoUnit.MILLIS)),
+        return announce(repository.defer(job.id(), job.owner(), job.attempt(), now(), notBefore.truncatedTo(ChronoUnit.MILLIS)),
                 job.id(), JobStatus.QUEUED);
     }
 
     /** Hands the job back to the queue at once (the worker is stopping). */
     public boolean release(ClaimedJob job) {
-        return announce(repository.release(job.id(), job.owner(), now()), job.id(), JobStatus.QUEUED);
+        return announce(repository.release(job.id(), job.owner(), job.attempt(), now()), job.id(), JobStatus.QUEUED);
     }
 
     /**

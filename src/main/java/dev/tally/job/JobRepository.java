@@ -37,6 +37,8 @@ class JobRepository {
      * Queued jobs due before {@code :before} with no pending dispatch record, oldest first: from the
      * due index, each checked against the outbox's job index (V10).
      */
+    /** The job is held by this attempt: its node's lease, and no later claim since (parameters owner, attempt). */
+    static final String HELD = "lease_owner = :owner AND attempts = :attempt";
     static final String STUCK = "SELECT j.id FROM job j WHERE j.status = 'QUEUED' AND j.next_attempt_at < :before"
             + " AND NOT EXISTS (SELECT 1 FROM job_dispatch d WHERE d.job_id = j.id)"
             + " ORDER BY j.next_attempt_at LIMIT :limit";
@@ -269,19 +271,25 @@ class JobRepository {
                 .update() == 1;
     }
 
-    /** Extends a lease; false when the job is no longer this owner's running job. */
-    boolean extendLease(UUID id, String owner, Instant leaseUntil) {
+    /**
+     * Extends a lease; false when the job is no longer this attempt's running job. Every write of
+     * an attempt is conditional on its owner and its number: a lease is a node's, and a node whose
+     * attempt's lease lapsed may claim the job again, the stale attempt still running.
+     */
+    boolean extendLease(UUID id, String owner, int attempt, Instant leaseUntil) {
         return jdbc.sql("UPDATE job SET lease_expires_at = :lease WHERE id = :id AND " + statusById(JobStatus.RUNNING)
-                        + " AND lease_owner = :owner")
+                        + " AND " + HELD)
                 .param("lease", ts(leaseUntil))
                 .param("id", id)
                 .param("owner", owner)
+                .param("attempt", attempt)
                 .update() == 1;
     }
 
     @Transactional
-    boolean succeed(UUID id, String owner, Instant now, long totalWords, int distinctWords, byte[] top, byte[] histogram) {
-        if (!finishRunning(id, owner, JobTransition.SUCCEED, now, null)) {
+    boolean succeed(UUID id, String owner, int attempt, Instant now, long totalWords, int distinctWords, byte[] top,
+                    byte[] histogram) {
+        if (!finishRunning(id, owner, attempt, JobTransition.SUCCEED, now, null)) {
             return false;
         }
         jdbc.sql("INSERT INTO job_result (job_id, total_words, distinct_words, top_words) VALUES (:id, :total, :distinct, :top)")
@@ -302,8 +310,8 @@ class JobRepository {
     }
 
     @Transactional
-    boolean fail(UUID id, String owner, Instant now, JobError error) {
-        if (!finishRunning(id, owner, JobTransition.FAIL, now, error)) {
+    boolean fail(UUID id, String owner, int attempt, Instant now, JobError error) {
+        if (!finishRunning(id, owner, attempt, JobTransition.FAIL, now, error)) {
             return false;
         }
         deleteText(id);
@@ -312,34 +320,35 @@ class JobRepository {
     }
 
     @Transactional
-    boolean retry(UUID id, String owner, Instant now, Instant nextAttempt) {
-        return requeue(id, owner, now, nextAttempt, JobTransition.RETRY, false);
+    boolean retry(UUID id, String owner, int attempt, Instant now, Instant nextAttempt) {
+        return requeue(id, owner, attempt, now, nextAttempt, JobTransition.RETRY, false);
     }
 
     /** Like {@link #retry}, but the attempt does not count (it never started). */
     @Transactional
-    boolean defer(UUID id, String owner, Instant now, Instant nextAttempt) {
-        return requeue(id, owner, now, nextAttempt, JobTransition.RETRY, true);
+    boolean defer(UUID id, String owner, int attempt, Instant now, Instant nextAttempt) {
+        return requeue(id, owner, attempt, now, nextAttempt, JobTransition.RETRY, true);
     }
 
     /** Hands one running job of this owner back to the queue (shutdown, interrupted attempt). */
     @Transactional
-    boolean release(UUID id, String owner, Instant now) {
-        return requeue(id, owner, now, now, JobTransition.RELEASE, false);
+    boolean release(UUID id, String owner, int attempt, Instant now) {
+        return requeue(id, owner, attempt, now, now, JobTransition.RELEASE, false);
     }
 
     /** RUNNING (this owner's) back to QUEUED, due at {@code nextAttempt}, with its dispatch record. */
-    private boolean requeue(UUID id, String owner, Instant now, Instant nextAttempt, JobTransition transition,
+    private boolean requeue(UUID id, String owner, int attempt, Instant now, Instant nextAttempt, JobTransition transition,
                             boolean uncountAttempt) {
         boolean changed = jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now,"
                         + (uncountAttempt ? " attempts = attempts - 1," : "")
                         + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = :next"
-                        + " WHERE id = :id AND lease_owner = :owner AND " + allowedFromById(transition))
+                        + " WHERE id = :id AND " + HELD + " AND " + allowedFromById(transition))
                 .param("target", transition.target().name())
                 .param("now", ts(now))
                 .param("next", ts(nextAttempt))
                 .param("id", id)
                 .param("owner", owner)
+                .param("attempt", attempt)
                 .update() == 1;
         if (changed) {
             dispatch(id, nextAttempt, now);
@@ -421,11 +430,11 @@ class JobRepository {
         return ids;
     }
 
-    private boolean finishRunning(UUID id, String owner, JobTransition transition, Instant now, JobError error) {
+    private boolean finishRunning(UUID id, String owner, int attempt, JobTransition transition, Instant now, JobError error) {
         return jdbc.sql("UPDATE job SET status = :target, version = version + 1, updated_at = :now, finished_at = :now,"
                         + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL,"
                         + " error_code = :code, error_message = :message, error_retryable = :retryable, error_http_status = :http"
-                        + " WHERE id = :id AND lease_owner = :owner AND " + allowedFromById(transition))
+                        + " WHERE id = :id AND " + HELD + " AND " + allowedFromById(transition))
                 .param("target", transition.target().name())
                 .param("now", ts(now))
                 .param("code", error == null ? null : error.code().name())
@@ -434,6 +443,7 @@ class JobRepository {
                 .param("http", error == null ? null : error.httpStatus())
                 .param("id", id)
                 .param("owner", owner)
+                .param("attempt", attempt)
                 .update() == 1;
     }
 

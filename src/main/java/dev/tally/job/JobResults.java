@@ -30,7 +30,7 @@ class JobResults {
             + " version = version + 1, updated_at = :now, finished_at = :now,"
             + " lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, error_code = NULL,"
             + " error_message = NULL, error_retryable = NULL, error_http_status = NULL"
-            + " WHERE id = :id AND lease_owner = :owner AND " + allowedFromById(JobTransition.SUCCEED);
+            + " WHERE id = :id AND " + JobRepository.HELD + " AND " + allowedFromById(JobTransition.SUCCEED);
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -52,7 +52,8 @@ class JobResults {
         List<SucceededAttempt> inIdOrder = new ArrayList<>(results);
         inIdOrder.sort(Comparator.comparing(SucceededAttempt::id));
         int[] moved = jdbc.batchUpdate(SUCCEED, inIdOrder.stream()
-                .map(r -> new MapSqlParameterSource("now", ts(now)).addValue("id", r.id()).addValue("owner", r.owner()))
+                .map(r -> new MapSqlParameterSource("now", ts(now)).addValue("id", r.id()).addValue("owner", r.owner())
+                        .addValue("attempt", r.attempt()))
                 .toArray(SqlParameterSource[]::new));
         List<SucceededAttempt> stored = new ArrayList<>(inIdOrder.size());
         for (int i = 0; i < moved.length; i++) {
@@ -90,11 +91,12 @@ class JobResults {
      * The outcome of an attempt that produced a result.
      *
      * @param owner the lease holder; the result is stored only if it still holds the job
+     * @param attempt the attempt's number; the result is stored only if no later claim was made
      * @param topWords the encoded top words, shown with the job
      * @param histogram the encoded full histogram, or null when {@code topWords} holds every word
      *     (no separate row is stored; {@link JobRepository#histogram} reads the top words then)
      */
-    record SucceededAttempt(UUID id, String owner, long totalWords, int distinctWords, byte[] topWords,
+    record SucceededAttempt(UUID id, String owner, int attempt, long totalWords, int distinctWords, byte[] topWords,
                             byte[] histogram) {
     }
 }

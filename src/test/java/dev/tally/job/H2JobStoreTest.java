@@ -84,7 +84,7 @@ class H2JobStoreTest extends JobStoreContract {
                 .param("owner", "worker-1").param("lease", now).param("now", now).param("id", UUID.randomUUID())
                 .query(String.class).single();
         String succeed = jdbc.sql("EXPLAIN " + JobResults.SUCCEED)
-                .param("now", now).param("id", UUID.randomUUID()).param("owner", "worker-1")
+                .param("now", now).param("id", UUID.randomUUID()).param("owner", "worker-1").param("attempt", 1)
                 .query(String.class).single();
 
         assertThat(List.of(claim, succeed)).allSatisfy(plan -> assertThat(plan).contains("PRIMARY_KEY"));

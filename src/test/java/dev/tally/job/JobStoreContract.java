@@ -145,7 +145,7 @@ abstract class JobStoreContract {
         Job finished = queuedUrlJob("https://example.com/done");
         repository.insert(finished, null, null);
         repository.claim(finished.id(), "w1", now, now.plusSeconds(30));
-        repository.fail(finished.id(), "w1", now, new JobError(ErrorCode.INTERNAL, "boom", false, null));
+        repository.fail(finished.id(), "w1", 1, now, new JobError(ErrorCode.INTERNAL, "boom", false, null));
 
         assertThat(repository.countActive(null, 100)).isEqualTo(7);
         assertThat(repository.countActive("client-a", 100)).isEqualTo(5);
@@ -162,7 +162,7 @@ abstract class JobStoreContract {
         assertThat(repository.text(job.id())).isPresent();
 
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
-        repository.fail(job.id(), "w1", now, new JobError(ErrorCode.INTERNAL, "boom", false, null));
+        repository.fail(job.id(), "w1", 1, now, new JobError(ErrorCode.INTERNAL, "boom", false, null));
 
         assertThat(repository.text(job.id())).isEmpty();
         assertThat(repository.find(job.id()).orElseThrow().source().length()).isEqualTo(5);
@@ -209,7 +209,7 @@ abstract class JobStoreContract {
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
 
         assertThat(repository.cancel(job.id(), now)).isTrue();
-        assertThat(repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT)).isFalse();
+        assertThat(repository.succeed(job.id(), "w1", 1, now, 3, 2, SOME_RESULT, SOME_RESULT)).isFalse();
 
         Job stored = repository.find(job.id()).orElseThrow();
         assertThat(stored.status()).isEqualTo(JobStatus.CANCELLED);
@@ -222,7 +222,7 @@ abstract class JobStoreContract {
         Job job = queuedUrlJob("https://example.com/");
         repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
-        repository.fail(job.id(), "w1", now, new JobError(ErrorCode.HTTP_STATUS, "the page answered 404", false, 404));
+        repository.fail(job.id(), "w1", 1, now, new JobError(ErrorCode.HTTP_STATUS, "the page answered 404", false, 404));
 
         assertThat(repository.cancel(job.id(), now)).isFalse();
         Job stored = repository.find(job.id()).orElseThrow();
@@ -236,8 +236,8 @@ abstract class JobStoreContract {
         repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
 
-        assertThat(repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT)).isTrue();
-        assertThat(repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT)).isFalse();
+        assertThat(repository.succeed(job.id(), "w1", 1, now, 3, 2, SOME_RESULT, SOME_RESULT)).isTrue();
+        assertThat(repository.succeed(job.id(), "w1", 1, now, 3, 2, SOME_RESULT, SOME_RESULT)).isFalse();
 
         int results = jdbc.sql("SELECT COUNT(*) FROM job_result WHERE job_id = :id").param("id", job.id())
                 .query(Integer.class).single();
@@ -249,8 +249,8 @@ abstract class JobStoreContract {
         List<Job> jobs = runningJobs(2);
         byte[] top = SOME_RESULT;
 
-        assertThat(repository.succeed(jobs.get(0).id(), "w1", now, 2, 1, top, null)).isTrue();
-        assertThat(results.succeedAll(List.of(new JobResults.SucceededAttempt(jobs.get(1).id(), "w1", 2, 1, top, null)), now))
+        assertThat(repository.succeed(jobs.get(0).id(), "w1", 1, now, 2, 1, top, null)).isTrue();
+        assertThat(results.succeedAll(List.of(new JobResults.SucceededAttempt(jobs.get(1).id(), "w1", 1, 2, 1, top, null)), now))
                 .containsExactly(true);
 
         for (Job job : jobs) {
@@ -270,10 +270,37 @@ abstract class JobStoreContract {
         repository.releaseAbandoned(now.plusSeconds(2), "someone-else", false, 4);
         repository.claim(job.id(), "new-worker", now.plusSeconds(2), now.plusSeconds(32));
 
-        assertThat(repository.succeed(job.id(), "dead-worker", now, 1, 1, SOME_RESULT, SOME_RESULT)).isFalse();
-        assertThat(repository.extendLease(job.id(), "dead-worker", now.plusSeconds(60))).isFalse();
-        assertThat(repository.succeed(job.id(), "new-worker", now, 1, 1, SOME_RESULT, SOME_RESULT)).isTrue();
+        assertThat(repository.succeed(job.id(), "dead-worker", 1, now, 1, 1, SOME_RESULT, SOME_RESULT)).isFalse();
+        assertThat(repository.extendLease(job.id(), "dead-worker", 1, now.plusSeconds(60))).isFalse();
+        assertThat(repository.succeed(job.id(), "new-worker", 2, now, 1, 1, SOME_RESULT, SOME_RESULT)).isTrue();
         assertThat(repository.find(job.id()).orElseThrow().attempts()).isEqualTo(2);
+    }
+
+    /**
+     * A lease is a node's: a node whose renewals failed past the lease (its store was away) and
+     * that claims the job again holds it twice, the stale attempt still running. Only the latest
+     * attempt may renew, finish, retry or hand back the job.
+     */
+    @Test
+    void aStaleAttemptCannotFinishTheJobItsNodeClaimedAgain() {
+        Job job = queuedUrlJob("https://example.com/");
+        repository.insert(job, null, null);
+        repository.claim(job.id(), "node-a", now, now.plusSeconds(1));
+        repository.releaseAbandoned(now.plusSeconds(2), "node-b", false, 4);
+        repository.claim(job.id(), "node-a", now.plusSeconds(2), now.plusSeconds(32));
+
+        assertThat(repository.extendLease(job.id(), "node-a", 1, now.plusSeconds(60))).isFalse();
+        assertThat(repository.retry(job.id(), "node-a", 1, now, now.plusSeconds(5))).isFalse();
+        assertThat(repository.release(job.id(), "node-a", 1, now)).isFalse();
+        assertThat(repository.fail(job.id(), "node-a", 1, now, new JobError(ErrorCode.TIMEOUT, "too slow", true, null)))
+                .isFalse();
+        assertThat(repository.succeed(job.id(), "node-a", 1, now, 1, 1, SOME_RESULT, SOME_RESULT)).isFalse();
+        assertThat(results.succeedAll(List.of(new JobResults.SucceededAttempt(job.id(), "node-a", 1, 1, 1, SOME_RESULT,
+                SOME_RESULT)), now)).containsExactly(false);
+        assertThat(repository.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+
+        assertThat(repository.extendLease(job.id(), "node-a", 2, now.plusSeconds(60))).isTrue();
+        assertThat(repository.succeed(job.id(), "node-a", 2, now, 1, 1, SOME_RESULT, SOME_RESULT)).isTrue();
     }
 
     @Test
@@ -309,7 +336,7 @@ abstract class JobStoreContract {
         repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
 
-        assertThat(repository.retry(job.id(), "w1", now, now.plusSeconds(5))).isTrue();
+        assertThat(repository.retry(job.id(), "w1", 1, now, now.plusSeconds(5))).isTrue();
 
         assertThat(claims.claimDue("w2", now.plusSeconds(4), now.plusSeconds(34), 10)).isEmpty();
         assertThat(claims.claimDue("w2", now.plusSeconds(5), now.plusSeconds(35), 10))
@@ -341,7 +368,7 @@ abstract class JobStoreContract {
         Job job = queuedUrlJob("https://example.com/");
         repository.insert(job, null, null);
         repository.claim(job.id(), "w1", now, now.plusSeconds(30));
-        repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT);
+        repository.succeed(job.id(), "w1", 1, now, 3, 2, SOME_RESULT, SOME_RESULT);
 
         assertThat(repository.delete(job.id())).isTrue();
 
@@ -357,7 +384,7 @@ abstract class JobStoreContract {
             Job job = queuedUrlJob("https://example.com/old" + i);
             repository.insert(job, null, null);
             repository.claim(job.id(), "w1", now, now.plusSeconds(30));
-            repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT);
+            repository.succeed(job.id(), "w1", 1, now, 3, 2, SOME_RESULT, SOME_RESULT);
             old.add(job.id());
         }
         Job stillQueued = queuedUrlJob("https://example.com/queued");
@@ -365,7 +392,7 @@ abstract class JobStoreContract {
         Job recent = queuedUrlJob("https://example.com/recent");
         repository.insert(recent, null, null);
         repository.claim(recent.id(), "w1", now, now.plusSeconds(30));
-        repository.fail(recent.id(), "w1", now.plusSeconds(100), new JobError(ErrorCode.DNS, "no such host", true, null));
+        repository.fail(recent.id(), "w1", 1, now.plusSeconds(100), new JobError(ErrorCode.DNS, "no such host", true, null));
 
         assertThat(repository.deleteFinishedBefore(now.plusSeconds(50), 2)).hasSize(2);
         assertThat(repository.deleteFinishedBefore(now.plusSeconds(50), 2)).hasSize(1);
@@ -384,13 +411,13 @@ abstract class JobStoreContract {
             Job job = queuedUrlJob("https://example.com/expired" + i);
             repository.insert(job, null, null);
             repository.claim(job.id(), "w1", now, now.plusSeconds(30));
-            repository.succeed(job.id(), "w1", now, 3, 2, SOME_RESULT, SOME_RESULT);
+            repository.succeed(job.id(), "w1", 1, now, 3, 2, SOME_RESULT, SOME_RESULT);
             expired.add(job.id());
         }
         Job recent = queuedUrlJob("https://example.com/recent");
         repository.insert(recent, null, null);
         repository.claim(recent.id(), "w1", now, now.plusSeconds(30));
-        repository.fail(recent.id(), "w1", now.plusSeconds(100), new JobError(ErrorCode.DNS, "no such host", true, null));
+        repository.fail(recent.id(), "w1", 1, now.plusSeconds(100), new JobError(ErrorCode.DNS, "no such host", true, null));
         List<Object> published = new java.util.concurrent.CopyOnWriteArrayList<>();
         var maxAge = java.time.Duration.ofDays(7);
         // Two jobs per batch, so the three expired ones take two batches; purging at "now + 7 days + 50 s".
@@ -419,7 +446,7 @@ abstract class JobStoreContract {
         repository.cancel(jobs.get(0).id(), now);
         repository.delete(jobs.get(1).id());
         repository.claim(jobs.get(2).id(), "w0", now, now.plusSeconds(30));
-        repository.retry(jobs.get(2).id(), "w0", now, now.plusSeconds(60));
+        repository.retry(jobs.get(2).id(), "w0", 1, now, now.plusSeconds(60));
 
         List<ClaimedJob> claimed = claims.claimDue("w1", now, now.plusSeconds(30), 10);
 
@@ -725,7 +752,7 @@ abstract class JobStoreContract {
     }
 
     private static JobResults.SucceededAttempt attemptResult(UUID id, byte[] top) {
-        return new JobResults.SucceededAttempt(id, "w1", 3, 2, top, SOME_RESULT);
+        return new JobResults.SucceededAttempt(id, "w1", 1, 3, 2, top, SOME_RESULT);
     }
 
     private static void await(java.util.concurrent.CountDownLatch latch) {

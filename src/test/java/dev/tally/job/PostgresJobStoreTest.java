@@ -59,7 +59,7 @@ class PostgresJobStoreTest extends JobStoreContract {
         String readBack = plan(jdbc.sql("EXPLAIN " + JobClaims.READ_BACK)
                 .param("ids", ids).param("owner", "worker-1").param("lease", now));
         String succeed = plan(jdbc.sql("EXPLAIN " + JobResults.SUCCEED)
-                .param("now", now).param("id", ids.get(0)).param("owner", "worker-1"));
+                .param("now", now).param("id", ids.get(0)).param("owner", "worker-1").param("attempt", 1));
 
         assertThat(List.of(claim, readBack, succeed)).allSatisfy(plan -> assertThat(plan)
                 .contains("job_pkey")
