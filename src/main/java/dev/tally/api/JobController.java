@@ -8,6 +8,7 @@ import dev.tally.job.Jobs;
 import dev.tally.job.ListCursor;
 import dev.tally.job.WordsPage;
 import dev.tally.security.CurrentClient;
+import dev.tally.security.RequestCredentials;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
@@ -56,22 +57,23 @@ class JobController {
     /** How long after its deadline the container ends a long poll that was somehow not answered. */
     private static final long CONTAINER_TIMEOUT_MARGIN_MILLIS = 5_000;
 
-
     private final Jobs jobs;
     private final JobSubmissions submissions;
     private final JobWatchers watchers;
     private final JobEventStreams eventStreams;
     private final FinishedJobBodies bodies;
     private final ParkedRequestLimits parkedLimits;
+    private final RequestCredentials credentials;
 
     JobController(Jobs jobs, JobSubmissions submissions, JobWatchers watchers, JobEventStreams eventStreams,
-                  FinishedJobBodies bodies, ParkedRequestLimits parkedLimits) {
+                  FinishedJobBodies bodies, ParkedRequestLimits parkedLimits, RequestCredentials credentials) {
         this.jobs = jobs;
         this.submissions = submissions;
         this.watchers = watchers;
         this.eventStreams = eventStreams;
         this.bodies = bodies;
         this.parkedLimits = parkedLimits;
+        this.credentials = credentials;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -164,7 +166,7 @@ class JobController {
     /** Server-sent events: the job now and at every change; ends after a terminal state. */
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable String id, HttpServletRequest request) {
-        return eventStreams.open(find(id), CurrentClient.boundKey(request));
+        return eventStreams.open(find(id), CurrentClient.boundKey(request), credentials.current());
     }
 
     private ResponseEntity<?> ok(Job job, int top) {

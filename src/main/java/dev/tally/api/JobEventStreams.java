@@ -2,6 +2,7 @@ package dev.tally.api;
 
 import dev.tally.job.Job;
 import dev.tally.job.Jobs;
+import dev.tally.security.CredentialCheck;
 import dev.tally.signal.SurvivingTask;
 import java.io.IOException;
 import java.time.Duration;
@@ -45,8 +46,8 @@ class JobEventStreams implements AutoCloseable {
         return t;
     });
 
-    /** The open streams and their jobs, for the rechecks. */
-    private final Map<Stream, UUID> open = new ConcurrentHashMap<>();
+    /** The open streams, their jobs and their clients' credentials, for the rechecks. */
+    private final Map<Stream, Watched> open = new ConcurrentHashMap<>();
     /**
      * Reads the open streams' jobs again, one pass at a time, on a thread of its own: a pass that
      * waits on an unreachable store holds up neither the pings nor the long-polls' answers.
@@ -81,7 +82,7 @@ class JobEventStreams implements AutoCloseable {
      * node's parked requests first, and is refused before anything is sent when there is none
      * ({@link ParkedRequestLimits}); a finished job's stream sends it and ends.
      */
-    SseEmitter open(Job job, String client) {
+    SseEmitter open(Job job, String client, CredentialCheck credential) {
         var emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         var stream = new Stream(emitter);
         if (job.status().isTerminal()) {
@@ -96,7 +97,7 @@ class JobEventStreams implements AutoCloseable {
         Runnable stopWatching = watchers.watch(job.id(), stream::onChange);
         ScheduledFuture<?> pings = keepAlive.scheduleWithFixedDelay(stream::ping,
                 KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
-        open.put(stream, job.id());
+        open.put(stream, new Watched(job.id(), credential));
         Runnable endOnStop = watchers.untilStop(stream::finish);
         stream.whenDone(() -> {
             stopWatching.run();
@@ -121,19 +122,31 @@ class JobEventStreams implements AutoCloseable {
     /**
      * Tells every open stream its job as the store has it now: a change whose announcement did not
      * reach this node is sent, a job that ended ends its stream. Stops at the first read that
-     * fails (the store is unreachable): the next pass reads again.
+     * fails (the store is unreachable): the next pass reads again. A stream whose client's
+     * credential no longer holds (its API key revoked, its token expired) is ended: the client
+     * that comes back gets its 401.
      */
     private void recheck() {
-        for (Map.Entry<Stream, UUID> stream : open.entrySet()) {
+        for (Map.Entry<Stream, Watched> stream : open.entrySet()) {
+            Watched watched = stream.getValue();
+            if (!watched.credential().holds()) {
+                log.info("event stream of job {} ended: the credential it was opened with was revoked or expired",
+                        watched.jobId());
+                stream.getKey().finish();
+                continue;
+            }
             Optional<Job> job;
             try {
-                job = jobs.find(stream.getValue());
+                job = jobs.find(watched.jobId());
             } catch (RuntimeException e) {
                 log.debug("event streams not rechecked: {}", e.getMessage());
                 return;
             }
             stream.getKey().onChange(job);
         }
+    }
+
+    private record Watched(UUID jobId, CredentialCheck credential) {
     }
 
     /**

@@ -86,6 +86,12 @@ public final class ApiKeyStore {
                 .optional();
     }
 
+    /** Whether the key with this id exists and is not revoked. */
+    boolean isLive(UUID id) {
+        return jdbc.sql("SELECT COUNT(*) FROM api_key WHERE id = :id AND revoked_at IS NULL")
+                .param("id", id).query(Integer.class).single() > 0;
+    }
+
     /** Records that the key was used now. @return when */
     Instant touch(UUID id) {
         Instant now = now();

@@ -17,12 +17,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * Answers that come after the request's thread has gone, with an API key: a long-poll's and an
  * event stream's are sent in an async dispatch of the request, which must still act for the key's
- * client. An API-only node, so a job stays queued until the test cancels it.
+ * client; and an event stream outlives its key no longer than a recheck. An API-only node, so a
+ * job stays queued until the test cancels it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:tally-key-waits;DB_CLOSE_DELAY=-1",
         "tally.roles=api",
-        "tally.auth.mode=api-key"
+        "tally.auth.mode=api-key",
+        "tally.api.event-stream-recheck=200ms"
 })
 class ApiKeyWaitsTest {
 
@@ -34,12 +36,14 @@ class ApiKeyWaitsTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Api api;
+    private ApiKeyStore.CreatedKey created;
     private String key;
 
     @BeforeEach
     void setUp() {
         api = new Api(port);
-        key = keys.create("waiter", null).secret();
+        created = keys.create("waiter", null);
+        key = created.secret();
     }
 
     @Test
@@ -88,6 +92,30 @@ class ApiKeyWaitsTest {
 
         assertThat(events.statusCode()).isEqualTo(200);
         assertThat(events.body()).contains("event:job").contains("\"status\":\"CANCELLED\"").doesNotContain("unauthorized");
+    }
+
+    @Test
+    void endsAnEventStreamWhoseKeyIsRevoked() throws Exception {
+        String id = queuedJob();
+        CompletableFuture<HttpResponse<String>> stream = get("/api/v1/jobs/" + id + "/events");
+        Thread.sleep(300);
+
+        assertThat(keys.revoke(created.info().id().toString())).isTrue();
+
+        HttpResponse<String> events = stream.get(10, TimeUnit.SECONDS);
+        assertThat(events.body()).contains("\"status\":\"QUEUED\"").doesNotContain("CANCELLED");
+    }
+
+    @Test
+    void keepsTheEventStreamOfALiveKeyOpenAcrossRechecks() throws Exception {
+        String id = queuedJob();
+        CompletableFuture<HttpResponse<String>> stream = get("/api/v1/jobs/" + id + "/events");
+
+        Thread.sleep(1_500); // seven rechecks
+        assertThat(stream).isNotDone();
+
+        cancel(id);
+        assertThat(stream.get(10, TimeUnit.SECONDS).body()).contains("\"status\":\"CANCELLED\"");
     }
 
     private String queuedJob() {

@@ -30,7 +30,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:tally-jwt;DB_CLOSE_DELAY=-1",
         "tally.auth.mode=jwt",
-        "tally.roles=api"
+        "tally.roles=api",
+        "tally.api.event-stream-recheck=200ms"
 })
 class JwtAuthenticationTest {
 
@@ -62,6 +63,26 @@ class JwtAuthenticationTest {
 
         assertThat(api.get("/api/v1/jobs/" + id, "Authorization", "Bearer " + carol).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/jobs/" + id, "Authorization", "Bearer " + dave).status()).isEqualTo(404);
+    }
+
+    @Test
+    void endsAnEventStreamWhenItsTokenExpires() throws Exception {
+        Api api = new Api(port);
+        String carol = token(ISSUER, "carol", Instant.now().plusSeconds(300));
+        String id = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
+                        .header("Authorization", "Bearer " + carol).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"queued for nobody\"}")))
+                .json().get("id").asString();
+        String shortLived = token(ISSUER, "carol", Instant.now().plusSeconds(2));
+
+        var stream = java.net.http.HttpClient.newHttpClient().sendAsync(
+                java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/jobs/" + id + "/events"))
+                        .header("Authorization", "Bearer " + shortLived).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        var events = stream.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(events.statusCode()).isEqualTo(200);
+        assertThat(events.body()).contains("\"status\":\"QUEUED\"");
     }
 
     @Test
