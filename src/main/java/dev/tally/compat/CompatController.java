@@ -9,6 +9,7 @@ import dev.tally.job.Jobs;
 import dev.tally.job.NewJob;
 import dev.tally.security.CurrentClient;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -83,9 +85,13 @@ class CompatController {
         return answer(HttpStatus.ACCEPTED, new Envelope(true, "Scheduled Job: " + job.id(), data));
     }
 
+    /**
+     * The job in the original's envelope; a succeeded one with its whole histogram, written as it
+     * is read ({@link #writeComplete}). @return null when the answer was written here
+     */
     @GetMapping("/word-count")
     ResponseEntity<Envelope> fetch(@RequestParam(name = "job_id", required = false) String jobIdParam,
-                                   HttpServletRequest request) throws IOException {
+                                   HttpServletRequest request, HttpServletResponse response) throws IOException {
         String jobId = jobIdParam;
         if (jobId == null) {
             if (!isJson(request)) {
@@ -103,7 +109,39 @@ class CompatController {
         if (job.isEmpty()) {
             return failure("Job not found: " + jobId);
         }
+        if (job.get().status() == JobStatus.SUCCEEDED) {
+            writeComplete(job.get(), response);
+            return null;
+        }
         return answer(HttpStatus.OK, new Envelope(true, "Fetched Job: " + job.get().id(), view(job.get())));
+    }
+
+    /**
+     * A succeeded job's answer, its {@code word_count} written word by word as the histogram is
+     * read: a histogram can hold a million words, and held in a map for the converter it took
+     * ~70 MB of heap per request for half a million, so a few requests at once ran a 512 MB
+     * service out of memory. A job deleted between the reads ends the answer short, as the jobs
+     * API's CSV download does.
+     */
+    private void writeComplete(Job job, HttpServletResponse response) throws IOException {
+        response.setStatus(HttpStatus.OK.value());
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        try (JsonGenerator out = json.createGenerator(response.getOutputStream())) {
+            out.writeStartObject();
+            out.writeBooleanProperty("success", true);
+            out.writeStringProperty("message", "Fetched Job: " + job.id());
+            out.writeName("data");
+            out.writeStartObject();
+            out.writeStringProperty("job_id", job.id().toString());
+            out.writeStringProperty("url", job.source().url());
+            out.writeStringProperty("status", compatStatus(job.status()));
+            out.writeName("word_count");
+            out.writeStartObject();
+            jobs.forEachWord(job.id(), word -> out.writeNumberProperty(word.word(), word.count()));
+            out.writeEndObject();
+            out.writeEndObject();
+            out.writeEndObject();
+        }
     }
 
     @GetMapping("/health")
@@ -120,15 +158,7 @@ class CompatController {
         data.put("job_id", job.id().toString());
         data.put("url", job.source().url());
         data.put("status", compatStatus(job.status()));
-        if (job.status() == JobStatus.SUCCEEDED) {
-            Map<String, Long> counts = new LinkedHashMap<>();
-            try {
-                jobs.forEachWord(job.id(), w -> counts.put(w.word(), w.count()));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            data.put("word_count", counts);
-        } else if (job.status() == JobStatus.FAILED && job.error() != null) {
+        if (job.status() == JobStatus.FAILED && job.error() != null) {
             data.put("error", job.error().code() + ": " + job.error().message());
         } else if (job.status() == JobStatus.CANCELLED) {
             data.put("error", "CANCELLED: the job was cancelled");
