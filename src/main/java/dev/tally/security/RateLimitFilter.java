@@ -43,12 +43,12 @@ final class RateLimitFilter extends OncePerRequestFilter {
         this.problems = problems;
     }
 
-    /** The API and the compatible API; matched after the servlet context path, as every chain's paths are. */
+    /** The API and the compatible API, by the path as served (a percent-encoded spelling is the same path). */
     private static final UriMatcher LIMITED = new UriMatcher(List.of("/word-count"), List.of("/api/"));
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !LIMITED.matches(request);
+        return !LIMITED.matchesDecoded(request);
     }
 
     @Override

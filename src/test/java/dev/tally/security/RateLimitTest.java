@@ -46,6 +46,19 @@ class RateLimitTest {
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
     }
 
+    /** Spring MVC serves {@code /%61pi/v1/jobs} as {@code /api/v1/jobs}: it must count as that too. */
+    @Test
+    void aPercentEncodedPathCountsAgainstTheLimit() {
+        Api api = new Api(port);
+        String key = keys.create("encoded", null).secret();
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.get("/api/v1/jobs", "Authorization", "Bearer " + key).status()).isEqualTo(200);
+        }
+
+        assertThat(api.get("/%61pi/v1/jobs", "Authorization", "Bearer " + key).status()).isEqualTo(429);
+        assertThat(api.get("/%77ord-count?job_id=x", "Authorization", "Bearer " + key).status()).isEqualTo(429);
+    }
+
     @Test
     void oneClientsLimitDoesNotTouchAnother() {
         Api api = new Api(port);
