@@ -27,7 +27,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * revoked key stops working within 30 s on every node), and {@code last_used_at} is written at
  * most once a minute per key. A request without a key passes on unauthenticated; one with an
  * unknown key is answered 401 at once; one that cannot be looked up (the store is unreachable)
- * 503, as the API answers a store outage.
+ * 503, as the API answers a store outage. Requests to the open paths (health) are not looked at:
+ * they are answered whatever key comes with them.
  */
 final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
@@ -41,9 +42,17 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     private final Cache<UUID, Instant> touched = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(10_000).build();
 
-    ApiKeyAuthenticationFilter(ApiKeyStore keys, ProblemAuthenticationEntryPoint entryPoint) {
+    private final UriMatcher openPaths;
+
+    ApiKeyAuthenticationFilter(ApiKeyStore keys, ProblemAuthenticationEntryPoint entryPoint, UriMatcher openPaths) {
         this.keys = keys;
         this.entryPoint = entryPoint;
+        this.openPaths = openPaths;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return openPaths.matchesDecoded(request);
     }
 
     @Override

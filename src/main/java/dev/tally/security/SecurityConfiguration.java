@@ -17,6 +17,7 @@ import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
@@ -79,6 +80,16 @@ class SecurityConfiguration {
                 rejected.getMessage(), "malformed-request");
     }
 
+    /**
+     * What the API's chain lets anyone call: health (the compatible API's and the probes'), info,
+     * the error page, and the rest of the actuator unless {@code tally.auth.protect-actuator}.
+     */
+    static UriMatcher openPaths(boolean protectActuator) {
+        return protectActuator
+                ? new UriMatcher(List.of("/health", "/actuator/health", "/actuator/info", "/error"), List.of("/actuator/health/"))
+                : new UriMatcher(List.of("/health", "/actuator", "/error"), List.of("/actuator/"));
+    }
+
     /** The API documentation: readable by anyone, with a CSP that lets Swagger UI run. */
     @Bean
     @Order(1)
@@ -112,18 +123,16 @@ class SecurityConfiguration {
         if (auth.mode() == AuthProperties.Mode.NONE) {
             http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
         } else {
-            http.authorizeHttpRequests(a -> {
-                a.requestMatchers("/health", "/actuator/health", "/actuator/health/**", "/actuator/info", "/error")
-                        .permitAll();
-                if (!auth.protectActuator()) {
-                    a.requestMatchers("/actuator/**").permitAll();
-                }
-                a.anyRequest().authenticated();
-            });
+            UriMatcher open = openPaths(auth.protectActuator());
+            http.authorizeHttpRequests(a -> a.requestMatchers(open).permitAll().anyRequest().authenticated());
+            // An open path is answered whatever credential comes with it: a probe or an old client
+            // sending a stale key or an expired token with every request got 401 for its health.
             if (auth.mode() == AuthProperties.Mode.API_KEY) {
-                http.addFilterBefore(new ApiKeyAuthenticationFilter(keys, entryPoint), AnonymousAuthenticationFilter.class);
+                http.addFilterBefore(new ApiKeyAuthenticationFilter(keys, entryPoint, open), AnonymousAuthenticationFilter.class);
             } else {
-                http.oauth2ResourceServer(o -> o.jwt(Customizer.withDefaults()).authenticationEntryPoint(entryPoint));
+                var tokens = new DefaultBearerTokenResolver();
+                http.oauth2ResourceServer(o -> o.jwt(Customizer.withDefaults()).authenticationEntryPoint(entryPoint)
+                        .bearerTokenResolver(request -> open.matchesDecoded(request) ? null : tokens.resolve(request)));
             }
         }
         if (rateLimits.enabled()) {

@@ -91,6 +91,15 @@ class ApiKeyAuthenticationTest {
         assertThat(api.get("/actuator/prometheus", "Authorization", "Bearer " + alice).status()).isEqualTo(200);
     }
 
+    /** A probe or an old client that sends a stale key with every request still gets its health. */
+    @Test
+    void healthStaysOpenToARequestWithAnUnknownKey() {
+        for (String path : new String[] {"/health", "/actuator/health", "/actuator/health/readiness", "/actuator/info"}) {
+            assertThat(api.get(path, "Authorization", "Bearer tly_revoked-long-ago").status()).as(path).isEqualTo(200);
+        }
+        assertThat(api.get("/actuator/prometheus", "Authorization", "Bearer tly_revoked-long-ago").status()).isEqualTo(401);
+    }
+
     @Test
     void apiDocsAndTheDashboardStayOpen() {
         assertThat(api.get("/v3/api-docs").status()).isEqualTo(200);

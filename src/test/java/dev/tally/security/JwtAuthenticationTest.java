@@ -99,6 +99,9 @@ class JwtAuthenticationTest {
         }
         assertThat(api.get("/api/v1/jobs").status()).isEqualTo(401);
         assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
+        assertThat(api.get("/actuator/health/readiness", "Authorization", "Bearer " + expired).status())
+                .as("health with a stale token").isEqualTo(200);
+        assertThat(api.get("/health", "Authorization", "Bearer not.a.jwt").status()).isEqualTo(200);
     }
 
     /** A long-poll is answered in an async dispatch of its request, which must still act for the token's subject. */
