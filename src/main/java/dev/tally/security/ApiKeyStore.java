@@ -36,6 +36,9 @@ public final class ApiKeyStore {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** How much of a key {@code keys list} shows and {@code keys revoke} takes: {@code tly_} and 8 more. */
+    static final int PREFIX_LENGTH = 12;
+
     private final JdbcClient jdbc;
     private final Clock clock;
 
@@ -45,12 +48,15 @@ public final class ApiKeyStore {
     }
 
     public CreatedKey create(String name, Integer rateLimitPerMinute) {
+        if (rateLimitPerMinute != null && rateLimitPerMinute < 1) {
+            throw new IllegalArgumentException("a key's rate limit must be at least 1 request per minute");
+        }
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String secret = "tly_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         UUID id = UUID.randomUUID();
         Instant now = now();
-        String prefix = secret.substring(0, 12);
+        String prefix = secret.substring(0, PREFIX_LENGTH);
         jdbc.sql("INSERT INTO api_key (id, name, key_hash, key_prefix, rate_limit_per_minute, created_at)"
                         + " VALUES (:id, :name, :hash, :prefix, :limit, :now)")
                 .param("id", id).param("name", name).param("hash", hash(secret)).param("prefix", prefix)
@@ -68,11 +74,24 @@ public final class ApiKeyStore {
                 .list();
     }
 
-    /** Revokes by id or by the key's listed prefix. @return whether a live key was revoked */
+    /** Revokes by id, by the key's listed prefix or by the key itself. @return whether a live key was revoked */
     public boolean revoke(String idOrPrefix) {
-        String column = idOrPrefix.startsWith("tly_") ? "key_prefix" : "CAST(id AS VARCHAR(36))";
+        String column;
+        String value;
+        if (isSecret(idOrPrefix)) {
+            column = "key_hash";
+            value = hash(idOrPrefix);
+        } else {
+            column = idOrPrefix.startsWith("tly_") ? "key_prefix" : "CAST(id AS VARCHAR(36))";
+            value = idOrPrefix;
+        }
         return jdbc.sql("UPDATE api_key SET revoked_at = :now WHERE " + column + " = :value AND revoked_at IS NULL")
-                .param("now", OffsetDateTime.ofInstant(now(), ZoneOffset.UTC)).param("value", idOrPrefix).update() > 0;
+                .param("now", OffsetDateTime.ofInstant(now(), ZoneOffset.UTC)).param("value", value).update() > 0;
+    }
+
+    /** A whole key, not its listed prefix. */
+    static boolean isSecret(String value) {
+        return value.startsWith("tly_") && value.length() > PREFIX_LENGTH;
     }
 
     /** The live key with this secret, if any. */

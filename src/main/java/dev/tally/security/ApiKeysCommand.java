@@ -65,6 +65,9 @@ public final class ApiKeysCommand {
 
         @Override
         public Integer call() {
+            if (rateLimit != null && rateLimit < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--rate-limit must be at least 1 request per minute");
+            }
             var created = parent.store().create(name, rateLimit);
             PrintWriter out = spec.commandLine().getOut();
             out.println("id:     " + created.info().id());
@@ -98,12 +101,12 @@ public final class ApiKeysCommand {
         }
     }
 
-    @Command(name = "revoke", description = "Revoke a key by id or prefix (takes effect within 30 s on every node).")
+    @Command(name = "revoke", description = "Revoke a key by id, prefix or the key itself (takes effect within 30 s on every node).")
     static final class Revoke implements Callable<Integer> {
         @CommandLine.ParentCommand
         ApiKeysCommand parent;
 
-        @Parameters(paramLabel = "ID_OR_PREFIX")
+        @Parameters(paramLabel = "ID_OR_PREFIX_OR_KEY")
         String key;
 
         @CommandLine.Spec
@@ -112,7 +115,9 @@ public final class ApiKeysCommand {
         @Override
         public Integer call() {
             boolean revoked = parent.store().revoke(key);
-            spec.commandLine().getOut().println(revoked ? "revoked " + key : "no live key " + key);
+            // A key given whole is named by its prefix: the secret is not printed back.
+            String named = ApiKeyStore.isSecret(key) ? key.substring(0, ApiKeyStore.PREFIX_LENGTH) : key;
+            spec.commandLine().getOut().println(revoked ? "revoked " + named : "no live key " + named);
             return revoked ? 0 : 1;
         }
     }

@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
  * that many. Shared by all API nodes through PostgreSQL in the distributed mode.
  *
  * @param clients overrides by client id ({@code key:<id>}, {@code jwt:<sub>}, {@code ip:<address>});
- *     an API key's own limit (set at creation) wins over both
+ *     an API key's own limit (set at creation) wins over both; each at least 1 (a bucket of 0 made
+ *     every request of the client a 500)
  */
 @Validated
 @ConfigurationProperties("tally.rate-limit")
@@ -20,4 +21,12 @@ public record RateLimitProperties(
         @DefaultValue("false") boolean enabled,
         @Min(1) @DefaultValue("600") int requestsPerMinute,
         @DefaultValue Map<String, Integer> clients) {
+
+    public RateLimitProperties {
+        clients.forEach((client, perMinute) -> {
+            if (perMinute == null || perMinute < 1) {
+                throw new IllegalArgumentException("tally.rate-limit.clients[" + client + "] must be at least 1 request per minute");
+            }
+        });
+    }
 }

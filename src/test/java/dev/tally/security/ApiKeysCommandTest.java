@@ -33,6 +33,32 @@ class ApiKeysCommandTest {
         assertThat(afterRevoke).doesNotContain(secret);
     }
 
+    /** A bucket of no tokens answered every request of the key with a 500. */
+    @Test
+    void refusesARateLimitBelowOneRequestPerMinute() {
+        var err = new StringWriter();
+        var command = new CommandLine(new ApiKeysCommand());
+        command.setErr(new PrintWriter(err));
+
+        int code = command.execute("--spring.datasource.url=jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0",
+                "create", "--name", "nobody", "--rate-limit", "0");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--rate-limit must be at least 1");
+    }
+
+    @Test
+    void revokesAKeyGivenWholeWithoutPrintingItBack() {
+        String url = "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0";
+        String created = run(url, "create", "--name", "leaked");
+        String secret = created.lines().filter(l -> l.startsWith("key:")).findFirst().orElseThrow().substring(4).trim();
+
+        String revoked = run(url, "revoke", secret);
+
+        assertThat(revoked).contains("revoked " + secret.substring(0, 12)).doesNotContain(secret);
+        assertThat(run(url, "list")).contains("leaked").containsPattern("\\d{4}-\\d{2}-\\d{2}T.*\\d{4}-\\d{2}-\\d{2}T");
+    }
+
     @Test
     void usesTheServicesDefaultEmbeddedStore() throws Exception {
         String yaml = Files.readString(Path.of("src/main/resources/application.yml"));
