@@ -151,10 +151,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 return asObject(tooSlow(tooSlow));
             }
         }
-        // Jackson's message says where the JSON broke or which field is unknown; it holds no secrets.
-        String detail = e.getMostSpecificCause().getMessage();
         return asObject(problem(HttpStatus.BAD_REQUEST, "Malformed request body",
-                detail == null ? "the body is not valid JSON" : firstLine(detail), "malformed-body"));
+                JsonBodyProblems.detail(e.getMostSpecificCause()), "malformed-body"));
     }
 
     /** A parameter out of its range ({@code ?limit=100000}): which one and why, not "Validation failure". */
@@ -227,11 +225,5 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static ResponseEntity<Object> asObject(ResponseEntity<ProblemDetail> response) {
         return (ResponseEntity) response;
-    }
-
-    private static String firstLine(String message) {
-        int newline = message.indexOf('\n');
-        String line = newline < 0 ? message : message.substring(0, newline);
-        return line.length() > 300 ? line.substring(0, 300) : line;
     }
 }

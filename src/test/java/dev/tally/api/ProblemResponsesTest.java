@@ -30,7 +30,33 @@ class ProblemResponsesTest {
 
     @Test
     void rejectsUnknownFieldsSoTyposDoNotPassSilently() {
-        assertProblem(api.postJson("/api/v1/jobs", "{\"url\":\"https://example.com/\",\"calback\":\"x\"}"), 400);
+        Api.Response response = api.postJson("/api/v1/jobs", "{\"url\":\"https://example.com/\",\"calback\":\"x\"}");
+
+        assertProblem(response, 400);
+        assertThat(response.json().get("detail").asString())
+                .isEqualTo("unknown field \"calback\"; the fields are callbackUrl, text, url");
+    }
+
+    /** Jackson's own message named Java types ({@code java.lang.String}, the request's class) and its settings. */
+    @Test
+    void namesAFieldOfTheWrongTypeInTheApisTerms() {
+        Api.Response number = api.postJson("/api/v1/jobs", "{\"url\":5}");
+        Api.Response object = api.postJson("/api/v1/jobs", "{\"text\":{\"words\":\"a b\"}}");
+        Api.Response array = api.postJson("/api/v1/jobs", "[\"https://example.com/\"]");
+
+        assertProblem(number, 400);
+        assertThat(number.json().get("detail").asString()).isEqualTo("url must be a string");
+        assertThat(object.json().get("detail").asString()).isEqualTo("text must be a string");
+        assertThat(array.json().get("detail").asString()).isEqualTo("the body must be a JSON object");
+    }
+
+    @Test
+    void saysWhereTheBodyStopsBeingJson() {
+        Api.Response response = api.postJson("/api/v1/jobs", "{\"url\": \"https://example.com/\",\n \"text\" }");
+
+        assertProblem(response, 400);
+        assertThat(response.json().get("detail").asString()).startsWith("the body is not valid JSON at line 2, column ")
+                .doesNotContain("Source");
     }
 
     @Test
@@ -41,9 +67,9 @@ class ProblemResponsesTest {
                 "Idempotency-Key", "duplicate-" + System.nanoTime());
 
         assertProblem(twoUrls, 400);
-        assertThat(twoUrls.json().get("detail").asString()).contains("Duplicate", "url");
+        assertThat(twoUrls.json().get("detail").asString()).isEqualTo("the field \"url\" is given twice");
         assertProblem(twoTexts, 400);
-        assertThat(twoTexts.json().get("detail").asString()).contains("Duplicate", "text");
+        assertThat(twoTexts.json().get("detail").asString()).isEqualTo("the field \"text\" is given twice");
     }
 
     @Test
