@@ -1,6 +1,7 @@
 package dev.tally.text;
 
 import java.util.Set;
+import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
@@ -85,6 +86,10 @@ final class HtmlTextExtractor {
         public FilterResult head(Node node, int depth) {
             if (node instanceof TextNode text) {
                 counter.accept(text.getWholeText());
+            } else if (node instanceof DataNode data) {
+                // Raw text the walk reaches is shown as written: an xmp's (script and style, whose
+                // content is data too, are skipped as unseen before their data is reached).
+                counter.accept(data.getWholeData());
             } else if (node instanceof Element element) {
                 String name = element.normalName();
                 if (UNSEEN.contains(name) || isHidden(element, name)) {

@@ -25,6 +25,13 @@ class HtmlTextExtractorTest {
                 entry("round", 1L));
     }
 
+    /** An {@code xmp} shows its content as written, markup and all, as a {@code pre} would. */
+    @Test
+    void countsTheLiteralTextOfAnXmp() {
+        assertThat(countHtml("<p>Write</p><xmp><b>bold</b></xmp><p>for bold</p>"))
+                .containsOnly(entry("write", 1L), entry("b", 2L), entry("bold", 2L), entry("for", 1L));
+    }
+
     @Test
     void separatesTitleFromBody() {
         assertThat(countHtml("<html><head><title>foo</title></head><body>bar</body></html>"))
