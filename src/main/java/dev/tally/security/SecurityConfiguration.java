@@ -1,13 +1,8 @@
 package dev.tally.security;
 
-import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import java.time.Clock;
 import java.util.List;
-import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -116,8 +111,8 @@ class SecurityConfiguration {
     @Order(2)
     SecurityFilterChain apiChain(HttpSecurity http, AuthProperties auth, AuthProperties.Cors cors,
                                  RateLimitProperties rateLimits, ApiKeyStore keys,
-                                 ProblemAuthenticationEntryPoint entryPoint, DataSource dataSource, Clock clock,
-                                 @Value("${spring.datasource.url:}") String datasourceUrl) throws Exception {
+                                 ProblemAuthenticationEntryPoint entryPoint, SharedRateLimitBuckets sharedBuckets)
+            throws Exception {
         common(http, cors, API_CSP);
         http.exceptionHandling(e -> e.authenticationEntryPoint(entryPoint));
         if (auth.mode() == AuthProperties.Mode.NONE) {
@@ -136,14 +131,7 @@ class SecurityConfiguration {
             }
         }
         if (rateLimits.enabled()) {
-            ProxyManager<String> shared = datasourceUrl.startsWith("jdbc:postgresql:")
-                    ? Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
-                            .primaryKeyMapper(PrimaryKeyMapper.STRING)
-                            .table("rate_limit_bucket").idColumn("id").stateColumn("state")
-                            .clientClock(new ClockTimeMeter(clock))
-                            .build()
-                    : null;
-            http.addFilterBefore(new RateLimitFilter(rateLimits, shared, entryPoint), AuthorizationFilter.class);
+            http.addFilterBefore(new RateLimitFilter(rateLimits, sharedBuckets.manager(), entryPoint), AuthorizationFilter.class);
         }
         return http.build();
     }

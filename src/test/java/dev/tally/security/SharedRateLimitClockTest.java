@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -58,6 +59,29 @@ class SharedRateLimitClockTest {
 
     @Autowired
     AdjustableClock clock;
+
+    @Autowired
+    SharedRateLimitBuckets buckets;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    /** Every distinct client (an anonymous one per address) left its row for good. */
+    @Test
+    void removesAClientsSharedBucketOnceItIsFullAgain() {
+        assertThat(new Api(port).get("/api/v1/jobs").status()).isEqualTo(200);
+        assertThat(rows()).isEqualTo(1);
+        assertThat(buckets.removeExpired()).as("a bucket still refilling stays").isZero();
+
+        clock.advance(Duration.ofSeconds(11)); // one request's worth of refill: full again
+
+        assertThat(buckets.removeExpired()).isEqualTo(1);
+        assertThat(rows()).isZero();
+    }
+
+    private int rows() {
+        return jdbc.sql("SELECT COUNT(*) FROM rate_limit_bucket").query(Integer.class).single();
+    }
 
     @Test
     void refillsAClientsSharedBucketByTheApplicationsClock() {

@@ -1,0 +1,117 @@
+package dev.tally.security;
+
+import dev.tally.signal.SurvivingTask;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The rate limits' buckets shared by the API nodes through PostgreSQL (table
+ * {@code rate_limit_bucket}), when rate limits are on and the store is PostgreSQL; else none (each
+ * node keeps its buckets in memory). A bucket's row says when it is full again; rows past that are
+ * deleted every minute, a batch at a time: a client gone for longer than its bucket takes to
+ * refill comes back to a full bucket either way, and every distinct client (an anonymous one per
+ * address) left a row for good. The deletion is this class's own statement, Bucket4j's
+ * ({@code removeExpired}) with the application's clock: Bucket4j's compares the rows' times, which
+ * it writes by the clock it is given (the application's, kept in step with PostgreSQL's), with the
+ * host's, and a host ahead would delete buckets still refilling, handing their clients a full one.
+ */
+@Component
+class SharedRateLimitBuckets implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SharedRateLimitBuckets.class);
+    static final Duration CLEAN_EVERY = Duration.ofMinutes(1);
+    private static final int CLEAN_BATCH = 1_000;
+
+    private final PostgreSQLSelectForUpdateBasedProxyManager<String> manager;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private ScheduledExecutorService cleaner;
+
+    SharedRateLimitBuckets(RateLimitProperties properties, DataSource dataSource, Clock clock,
+                           @Value("${spring.datasource.url:}") String datasourceUrl) {
+        this.jdbc = JdbcClient.create(dataSource);
+        this.clock = clock;
+        this.manager = properties.enabled() && datasourceUrl.startsWith("jdbc:postgresql:")
+                ? Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                        .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                        .table("rate_limit_bucket").idColumn("id").stateColumn("state").expiresAtColumn("expires_at")
+                        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ZERO))
+                        .clientClock(new ClockTimeMeter(clock))
+                        .build()
+                : null;
+    }
+
+    /** The shared buckets, or null when each node keeps its own. */
+    ProxyManager<String> manager() {
+        return manager;
+    }
+
+    /** Deletes the rows of buckets full again, a batch at a time. @return how many */
+    int removeExpired() {
+        int removed = 0;
+        int batch;
+        do {
+            batch = jdbc.sql("DELETE FROM rate_limit_bucket WHERE expires_at < :now AND id IN"
+                            + " (SELECT id FROM rate_limit_bucket WHERE expires_at < :now LIMIT :batch FOR UPDATE SKIP LOCKED)")
+                    .param("now", clock.millis())
+                    .param("batch", CLEAN_BATCH)
+                    .update();
+            removed += batch;
+        } while (batch == CLEAN_BATCH);
+        return removed;
+    }
+
+    private void clean() {
+        try {
+            int removed = removeExpired();
+            if (removed > 0) {
+                log.debug("removed {} shared rate-limit bucket(s) full again", removed);
+            }
+        } catch (RuntimeException e) {
+            log.debug("shared rate-limit buckets not cleaned (tried again in {}): {}", CLEAN_EVERY, e.getMessage());
+        }
+    }
+
+    @Override
+    public void start() {
+        if (manager == null) {
+            return;
+        }
+        cleaner = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tally-rate-limit-cleaner");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = CLEAN_EVERY.toMillis();
+        cleaner.scheduleWithFixedDelay(SurvivingTask.of("rate-limit bucket cleaner", this::clean),
+                every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        if (cleaner != null) {
+            cleaner.shutdownNow();
+            cleaner = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return cleaner != null;
+    }
+}
