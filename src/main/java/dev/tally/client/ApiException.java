@@ -29,6 +29,11 @@ final class ApiException extends Exception {
         return status;
     }
 
+    /** The server refused this client, not this request: a missing, unknown or revoked key (401), or no right (403). */
+    boolean refusesTheClient() {
+        return status == 401 || status == 403;
+    }
+
     boolean temporary() {
         return temporary;
     }

@@ -310,13 +310,15 @@ public final class JobsCommand {
                     try {
                         job = future.get();
                     } catch (ExecutionException e) {
-                        if (!(e.getCause() instanceof ApiException unreachable)) {
+                        if (!(e.getCause() instanceof ApiException stopped)) {
                             throw new IllegalStateException(e.getCause());
                         }
-                        // Out of reach for two minutes: the rest would only wait as long, each.
+                        // The client refused, or out of reach for two minutes: the rest would only
+                        // be refused alike, or wait as long, each.
                         shown.clear();
-                        err.println("tally: " + unreachable.getMessage() + "; gave up after " + GIVE_UP_AFTER.toMinutes()
-                                + " minutes, with " + jobs.size() + " of " + values.size() + " submitted");
+                        err.println("tally: " + stopped.getMessage() + (stopped.refusesTheClient() ? "" : "; gave up after "
+                                + GIVE_UP_AFTER.toMinutes() + " minutes, with " + jobs.size() + " of " + values.size()
+                                + " submitted"));
                         out.flush();
                         return UNREACHABLE;
                     } catch (InterruptedException e) {
@@ -376,6 +378,9 @@ public final class JobsCommand {
                 try {
                     return Optional.of(client.submit(text ? "text" : "url", value, callbackUrl, key));
                 } catch (ApiException e) {
+                    if (e.refusesTheClient()) {
+                        throw e; // every other source would be refused alike
+                    }
                     if (!e.temporary()) {
                         err.println("tally: refused " + (text ? "text " : "") + source + ": " + e.getMessage());
                         return Optional.empty();

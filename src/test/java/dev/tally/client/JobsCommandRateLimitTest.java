@@ -68,4 +68,23 @@ class JobsCommandRateLimitTest {
                 .until(() -> api.get("/api/v1/jobs?limit=200", "Authorization", "Bearer " + key), r -> r.status() == 200);
         assertThat(list.json().get("items").size()).isEqualTo(2);
     }
+
+    /** A wrong key is the client refused (exit 4, once), not each source refused (exit 3, once per source). */
+    @Test
+    void stopsAtAWrongKeyAsTheClientRefused(@TempDir Path texts) throws Exception {
+        Path first = Files.writeString(texts.resolve("first.txt"), "never submitted");
+        Path second = Files.writeString(texts.resolve("second.txt"), "nor this");
+
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = JobsCommand.run(new String[] {"submit", "--text", "--api-key=tly_revoked-long-ago", first.toString(),
+                        second.toString()},
+                new ByteArrayInputStream(new byte[0]), out, err,
+                Map.of("TALLY_SERVER", "http://localhost:" + port), false);
+
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(said).isEqualTo(JobsCommand.UNREACHABLE);
+        assertThat(said).contains("401").doesNotContain("refused text").doesNotContain("gave up");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
 }
