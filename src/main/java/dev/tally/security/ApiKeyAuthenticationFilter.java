@@ -2,6 +2,7 @@ package dev.tally.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -29,6 +31,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * unknown key is answered 401 at once; one that cannot be looked up (the store is unreachable)
  * 503, as the API answers a store outage. Requests to the open paths (health) are not looked at:
  * they are answered whatever key comes with them.
+ *
+ * <p>A key this node has not looked up lately costs the store a query, and anyone can send a new
+ * random key with every request: each client address may have {@value #UNKNOWN_KEYS_PER_MINUTE}
+ * lookups a minute that find no key; past them its lookups wait (429 with Retry-After), while keys
+ * this node knows go on working.
  */
 final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
@@ -41,6 +48,10 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             .expireAfterWrite(Duration.ofSeconds(30)).maximumSize(10_000).build();
     private final Cache<UUID, Instant> touched = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(10_000).build();
+    static final int UNKNOWN_KEYS_PER_MINUTE = 60;
+    /** Per client address, the lookups left that may find no key. */
+    private final Cache<String, Bucket> unknownKeyLookups = Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000).build();
 
     private final UriMatcher openPaths;
 
@@ -64,14 +75,32 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         String secret = header.substring(7).trim();
-        Optional<ApiKeyStore.KeyInfo> key;
-        try {
-            key = secret.length() > 200 ? Optional.empty()
-                    : lookups.get(ApiKeyStore.hash(secret), h -> keys.findLive(secret));
-        } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
-            // Not cached: the key is looked up again once the store answers.
-            entryPoint.storeUnavailable(request, response, e);
-            return;
+        String hash = ApiKeyStore.hash(secret);
+        Optional<ApiKeyStore.KeyInfo> key = secret.length() > 200 ? Optional.empty() : lookups.getIfPresent(hash);
+        if (key == null) {
+            Bucket misses = unknownKeyLookups.get(request.getRemoteAddr(), address -> Bucket.builder()
+                    .addLimit(limit -> limit.capacity(UNKNOWN_KEYS_PER_MINUTE)
+                            .refillGreedy(UNKNOWN_KEYS_PER_MINUTE, Duration.ofMinutes(1)))
+                    .build());
+            if (misses.getAvailableTokens() < 1) {
+                long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(misses.estimateAbilityToConsume(1)
+                        .getNanosToWaitForRefill()) + 1);
+                response.setHeader("Retry-After", Long.toString(retryAfter));
+                entryPoint.write(response, 429, "Too Many Requests", "too many unknown API keys from this address;"
+                        + " retry in " + retryAfter + " s", "rate-limited");
+                return;
+            }
+            try {
+                key = keys.findLive(secret);
+            } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
+                // Not cached: the key is looked up again once the store answers.
+                entryPoint.storeUnavailable(request, response, e);
+                return;
+            }
+            lookups.put(hash, key);
+            if (key.isEmpty()) {
+                misses.tryConsume(1);
+            }
         }
         if (key.isEmpty()) {
             entryPoint.reject(response, "invalid_token", "the API key is unknown or revoked");
