@@ -6,12 +6,16 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.config.Customizer;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -76,6 +80,20 @@ class SecurityConfiguration {
     }
 
     /**
+     * A token's subject is its client ({@link CurrentClient}): tokens without one all acted as one
+     * client, {@code jwt:null}, owning each other's jobs and sharing one rate limit.
+     */
+    private static Converter<Jwt, AbstractAuthenticationToken> subjectRequired() {
+        var authorities = new JwtAuthenticationConverter();
+        return jwt -> {
+            if (jwt.getSubject() == null || jwt.getSubject().isBlank()) {
+                throw new InvalidBearerTokenException("the token names no subject (sub)");
+            }
+            return authorities.convert(jwt);
+        };
+    }
+
+    /**
      * What the API's chain lets anyone call: health (the compatible API's and the probes'), info,
      * the error page, and the rest of the actuator unless {@code tally.auth.protect-actuator}.
      */
@@ -126,7 +144,8 @@ class SecurityConfiguration {
                 http.addFilterBefore(new ApiKeyAuthenticationFilter(keys, entryPoint, open), AnonymousAuthenticationFilter.class);
             } else {
                 var tokens = new DefaultBearerTokenResolver();
-                http.oauth2ResourceServer(o -> o.jwt(Customizer.withDefaults()).authenticationEntryPoint(entryPoint)
+                http.oauth2ResourceServer(o -> o.jwt(jwt -> jwt.jwtAuthenticationConverter(subjectRequired()))
+                        .authenticationEntryPoint(entryPoint)
                         .bearerTokenResolver(request -> open.matchesDecoded(request) ? null : tokens.resolve(request)));
             }
         }

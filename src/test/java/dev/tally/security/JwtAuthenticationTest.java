@@ -85,6 +85,21 @@ class JwtAuthenticationTest {
         assertThat(events.body()).contains("\"status\":\"QUEUED\"");
     }
 
+    /** The subject is the client: tokens without one all acted as one client, "jwt:null". */
+    @Test
+    void rejectsATokenWithoutASubject() throws Exception {
+        Api api = new Api(port);
+        var claims = new JWTClaimsSet.Builder().issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(300)))
+                .build();
+        var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
+        jwt.sign(new RSASSASigner(ISSUER.getPrivate()));
+
+        Api.Response response = api.get("/api/v1/jobs", "Authorization", "Bearer " + jwt.serialize());
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.header("WWW-Authenticate")).contains("invalid_token");
+    }
+
     @Test
     void rejectsExpiredTokensAndTokensFromOtherIssuers() throws Exception {
         Api api = new Api(port);
