@@ -1,13 +1,10 @@
 package dev.tally.job;
 
-import dev.tally.signal.SurvivingTask;
+import dev.tally.signal.PeriodicTask;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -29,7 +26,7 @@ class RetentionPurger implements SmartLifecycle {
     private final RetentionProperties properties;
     private final ApplicationEventPublisher events;
     private final Clock clock;
-    private ScheduledExecutorService scheduler;
+    private volatile PeriodicTask purges;
 
     RetentionPurger(JobRepository repository, IdempotencyRepository idempotency, RetentionProperties properties,
                     ApplicationEventPublisher events, Clock clock) {
@@ -50,10 +47,10 @@ class RetentionPurger implements SmartLifecycle {
             ids.forEach(id -> events.publishEvent(new JobDeletedEvent(id)));
             deleted = ids.size();
             total += deleted;
-        } while (deleted == properties.batchSize() && scheduler != null && !scheduler.isShutdown());
+        } while (deleted == properties.batchSize() && purges != null && !purges.isStopped());
         Instant keyCutoff = clock.instant().minus(Jobs.IDEMPOTENCY_WINDOW);
         while (idempotency.deleteCreatedBefore(keyCutoff, properties.batchSize()) == properties.batchSize()
-                && scheduler != null && !scheduler.isShutdown()) {
+                && purges != null && !purges.isStopped()) {
             // keep purging expired keys batch by batch
         }
         return total;
@@ -64,13 +61,7 @@ class RetentionPurger implements SmartLifecycle {
         if (!properties.enabled()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tally-retention");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = properties.interval().toMillis();
-        scheduler.scheduleWithFixedDelay(SurvivingTask.of("retention purge", () -> {
+        purges = PeriodicTask.start("tally-retention", properties.interval(), () -> {
             try {
                 int purged = purgeExpired();
                 if (purged > 0) {
@@ -79,18 +70,18 @@ class RetentionPurger implements SmartLifecycle {
             } catch (RuntimeException e) {
                 log.warn("retention purge failed; will try again", e);
             }
-        }), every, every, TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override
     public void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+        if (purges != null) {
+            purges.stop();
         }
     }
 
     @Override
     public boolean isRunning() {
-        return scheduler != null && !scheduler.isShutdown();
+        return purges != null && !purges.isStopped();
     }
 }

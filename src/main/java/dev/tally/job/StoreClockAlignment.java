@@ -1,6 +1,6 @@
 package dev.tally.job;
 
-import dev.tally.signal.SurvivingTask;
+import dev.tally.signal.PeriodicTask;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.PreparedStatement;
@@ -9,9 +9,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -42,7 +39,7 @@ class StoreClockAlignment implements SmartLifecycle {
     private final ClockProperties properties;
     /** The host's clock minus PostgreSQL's at the last check, in seconds; NaN before one worked. */
     private volatile double lastSkewSeconds = Double.NaN;
-    private ScheduledExecutorService scheduler;
+    private PeriodicTask checks;
 
     StoreClockAlignment(JdbcTemplate jdbc, StoreClock clock, ClockProperties properties, MeterRegistry meters) {
         this.jdbc = jdbc;
@@ -118,27 +115,20 @@ class StoreClockAlignment implements SmartLifecycle {
     @Override
     public void start() {
         checkOrSayWhy();
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tally-clock-check");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = properties.checkInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(SurvivingTask.of("clock check", this::checkOrSayWhy),
-                every, every, TimeUnit.MILLISECONDS);
+        checks = PeriodicTask.start("tally-clock-check", properties.checkInterval(), this::checkOrSayWhy);
     }
 
     @Override
     public void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
+        if (checks != null) {
+            checks.stop();
+            checks = null;
         }
     }
 
     @Override
     public boolean isRunning() {
-        return scheduler != null;
+        return checks != null;
     }
 
     /** Before everything that reads the job clock starts, after it stops. */

@@ -1,6 +1,6 @@
 package dev.tally.security;
 
-import dev.tally.signal.SurvivingTask;
+import dev.tally.signal.PeriodicTask;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
@@ -8,9 +8,6 @@ import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +37,7 @@ class SharedRateLimitBuckets implements SmartLifecycle {
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> manager;
     private final JdbcClient jdbc;
     private final Clock clock;
-    private ScheduledExecutorService cleaner;
+    private PeriodicTask cleaner;
 
     SharedRateLimitBuckets(RateLimitProperties properties, DataSource dataSource, Clock clock,
                            @Value("${spring.datasource.url:}") String datasourceUrl) {
@@ -92,20 +89,13 @@ class SharedRateLimitBuckets implements SmartLifecycle {
         if (manager == null) {
             return;
         }
-        cleaner = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tally-rate-limit-cleaner");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = CLEAN_EVERY.toMillis();
-        cleaner.scheduleWithFixedDelay(SurvivingTask.of("rate-limit bucket cleaner", this::clean),
-                every, every, TimeUnit.MILLISECONDS);
+        cleaner = PeriodicTask.start("tally-rate-limit-cleaner", CLEAN_EVERY, this::clean);
     }
 
     @Override
     public void stop() {
         if (cleaner != null) {
-            cleaner.shutdownNow();
+            cleaner.stop();
             cleaner = null;
         }
     }

@@ -4,11 +4,9 @@ import dev.tally.job.JobAttempts;
 import dev.tally.job.JobDispatches;
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
-import dev.tally.signal.SurvivingTask;
+import dev.tally.signal.PeriodicTask;
+import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -32,13 +30,13 @@ class Reconciler implements SmartLifecycle {
     private final WorkerProperties worker;
     private final RetryProperties retry;
     private final boolean rabbit;
-    private final java.time.Duration stuckAfter;
+    private final Duration stuckAfter;
     private final String self = "reconciler-" + UUID.randomUUID();
-    private ScheduledExecutorService scheduler;
+    private PeriodicTask runs;
 
     Reconciler(JobAttempts attempts, JobDispatches dispatches, WorkerProperties worker, RetryProperties retry,
                @Value("${tally.queue:local}") String queue,
-               @Value("${tally.rabbitmq.stuck-after:5m}") java.time.Duration stuckAfter) {
+               @Value("${tally.rabbitmq.stuck-after:5m}") Duration stuckAfter) {
         this.attempts = attempts;
         this.dispatches = dispatches;
         this.worker = worker;
@@ -62,30 +60,25 @@ class Reconciler implements SmartLifecycle {
 
     @Override
     public void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tally-reconciler");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = Math.max(200, worker.lease().toMillis() / 2);
-        scheduler.scheduleWithFixedDelay(SurvivingTask.of("reconciler", () -> {
+        Duration every = Duration.ofMillis(Math.max(200, worker.lease().toMillis() / 2));
+        runs = PeriodicTask.start("tally-reconciler", every, () -> {
             try {
                 reconcile();
             } catch (RuntimeException e) {
                 log.warn("reconciler run failed; will try again: {}", e.getMessage());
             }
-        }), every, every, TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override
     public void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+        if (runs != null) {
+            runs.stop();
         }
     }
 
     @Override
     public boolean isRunning() {
-        return scheduler != null && !scheduler.isShutdown();
+        return runs != null && !runs.isStopped();
     }
 }

@@ -1,0 +1,41 @@
+package dev.tally.signal;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A task a node runs every so often on a daemon thread of its own, each run {@code every} after the
+ * last one ended (the first {@code every} after the start), outliving its failures
+ * ({@link SurvivingTask}).
+ */
+public final class PeriodicTask {
+
+    private final ScheduledExecutorService scheduler;
+
+    private PeriodicTask(ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    /** @param thread the thread's name, also the task's in the log when a run fails */
+    public static PeriodicTask start(String thread, Duration every, Runnable task) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, thread);
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = every.toMillis();
+        scheduler.scheduleWithFixedDelay(SurvivingTask.of(thread, task), millis, millis, TimeUnit.MILLISECONDS);
+        return new PeriodicTask(scheduler);
+    }
+
+    /** Ends the runs; one under way is interrupted. */
+    public void stop() {
+        scheduler.shutdownNow();
+    }
+
+    public boolean isStopped() {
+        return scheduler.isShutdown();
+    }
+}
