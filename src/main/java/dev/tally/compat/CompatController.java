@@ -4,6 +4,7 @@ import dev.tally.correlation.JobTraces;
 import dev.tally.fetch.InvalidUrlException;
 import dev.tally.fetch.UrlPolicy;
 import dev.tally.job.Job;
+import dev.tally.job.JobNotFoundException;
 import dev.tally.job.JobStatus;
 import dev.tally.job.Jobs;
 import dev.tally.job.NewJob;
@@ -110,7 +111,16 @@ class CompatController {
             return failure("Job not found: " + jobId);
         }
         if (job.get().status() == JobStatus.SUCCEEDED) {
-            writeComplete(job.get(), response);
+            try {
+                writeComplete(job.get(), response);
+            } catch (JobNotFoundException e) {
+                if (response.isCommitted()) {
+                    throw e;
+                }
+                // Deleted since it was read (it came from the finished jobs' cache): nothing was sent yet.
+                response.resetBuffer();
+                return failure("Job not found: " + jobId);
+            }
             return null;
         }
         return answer(HttpStatus.OK, new Envelope(true, "Fetched Job: " + job.get().id(), view(job.get())));
@@ -120,28 +130,30 @@ class CompatController {
      * A succeeded job's answer, its {@code word_count} written word by word as the histogram is
      * read: a histogram can hold a million words, and held in a map for the converter it took
      * ~70 MB of heap per request for half a million, so a few requests at once ran a 512 MB
-     * service out of memory. A job deleted between the reads ends the answer short, as the jobs
-     * API's CSV download does.
+     * service out of memory. The generator is closed only when every word is written: closed on a
+     * failure, it would end the JSON well-formed, a complete-looking answer short of words. A
+     * failure before the first word (the histogram cannot be read: the store is down, the job was
+     * deleted) leaves nothing sent, so it is answered as an error; one after it cuts the answer.
      */
     private void writeComplete(Job job, HttpServletResponse response) throws IOException {
         response.setStatus(HttpStatus.OK.value());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        try (JsonGenerator out = json.createGenerator(response.getOutputStream())) {
-            out.writeStartObject();
-            out.writeBooleanProperty("success", true);
-            out.writeStringProperty("message", "Fetched Job: " + job.id());
-            out.writeName("data");
-            out.writeStartObject();
-            out.writeStringProperty("job_id", job.id().toString());
-            out.writeStringProperty("url", job.source().url());
-            out.writeStringProperty("status", compatStatus(job.status()));
-            out.writeName("word_count");
-            out.writeStartObject();
-            jobs.forEachWord(job.id(), word -> out.writeNumberProperty(word.word(), word.count()));
-            out.writeEndObject();
-            out.writeEndObject();
-            out.writeEndObject();
-        }
+        JsonGenerator out = json.createGenerator(response.getOutputStream());
+        out.writeStartObject();
+        out.writeBooleanProperty("success", true);
+        out.writeStringProperty("message", "Fetched Job: " + job.id());
+        out.writeName("data");
+        out.writeStartObject();
+        out.writeStringProperty("job_id", job.id().toString());
+        out.writeStringProperty("url", job.source().url());
+        out.writeStringProperty("status", compatStatus(job.status()));
+        out.writeName("word_count");
+        out.writeStartObject();
+        jobs.forEachWord(job.id(), word -> out.writeNumberProperty(word.word(), word.count()));
+        out.writeEndObject();
+        out.writeEndObject();
+        out.writeEndObject();
+        out.close();
     }
 
     @GetMapping("/health")

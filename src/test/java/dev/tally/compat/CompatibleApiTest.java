@@ -23,6 +23,9 @@ class CompatibleApiTest {
     int port;
 
     Api api;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
     TestSite site = TestSite.get();
 
     @BeforeEach
@@ -68,6 +71,25 @@ class CompatibleApiTest {
         assertThat(counts.get("world").asInt()).isEqualTo(1);
         assertThat(counts.get("tally").asInt()).isEqualTo(1);
         assertThat(complete.get("data").get("url").asString()).isEqualTo(url);
+    }
+
+    /**
+     * The job read from the finished-jobs cache, its histogram gone from the store since (deleted
+     * between the two reads): not a complete answer with no words.
+     */
+    @Test
+    void aJobWhoseWordsAreGoneIsNotAnsweredCompleteWithoutThem() {
+        String jobId = api.postJson("/api/v1/jobs", "{\"text\":\"words soon gone\"}").json().get("id").asString();
+        api.awaitTerminal(jobId);
+        assertThat(fetchWithJsonBody(jobId).get("data").get("word_count").size()).isEqualTo(3);
+        jdbc.sql("DELETE FROM job_histogram WHERE job_id = :id").param("id", java.util.UUID.fromString(jobId)).update();
+        jdbc.sql("DELETE FROM job_result WHERE job_id = :id").param("id", java.util.UUID.fromString(jobId)).update();
+
+        Api.Response answer = api.get("/word-count?job_id=" + jobId);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("success").asBoolean()).isFalse();
+        assertThat(answer.json().get("message").asString()).isEqualTo("Job not found: " + jobId);
     }
 
     @Test
