@@ -1,7 +1,7 @@
 -- When a shared rate-limit bucket is full again, and so may go (epoch milliseconds): Bucket4j
 -- writes it with every change, and the security module's cleaner deletes the rows past it. Every
--- distinct client (an anonymous one per address) made a row that stayed for good. Rows written
--- before have no time: they go at the first clean (their clients start from a full bucket).
+-- distinct client (an anonymous one per address) made a row that stayed for good. Rows without a
+-- time (written before, or by a node of an earlier version during a rolling upgrade) are deleted
+-- too: their clients start again from a full bucket. No index: the cleaner reads the small table
+-- once a minute, while an indexed column would cost every rate-limited request an index write.
 ALTER TABLE rate_limit_bucket ADD COLUMN expires_at BIGINT;
-UPDATE rate_limit_bucket SET expires_at = 0;
-CREATE INDEX rate_limit_bucket_expires_idx ON rate_limit_bucket (expires_at);

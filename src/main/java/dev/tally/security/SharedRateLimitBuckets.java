@@ -22,10 +22,9 @@ import org.springframework.stereotype.Component;
  * node keeps its buckets in memory). A bucket's row says when it is full again; rows past that are
  * deleted every minute, a batch at a time: a client gone for longer than its bucket takes to
  * refill comes back to a full bucket either way, and every distinct client (an anonymous one per
- * address) left a row for good. The deletion is this class's own statement, Bucket4j's
- * ({@code removeExpired}) with the application's clock: Bucket4j's compares the rows' times, which
- * it writes by the clock it is given (the application's, kept in step with PostgreSQL's), with the
- * host's, and a host ahead would delete buckets still refilling, handing their clients a full one.
+ * address) left a row for good. Bucket4j writes a row's time by the host's clock and its
+ * {@code removeExpired} compares by it too; rows without one (written by a node of an earlier
+ * version) are this class's own statement.
  */
 @Component
 class SharedRateLimitBuckets implements SmartLifecycle {
@@ -36,13 +35,11 @@ class SharedRateLimitBuckets implements SmartLifecycle {
 
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> manager;
     private final JdbcClient jdbc;
-    private final Clock clock;
     private PeriodicTask cleaner;
 
     SharedRateLimitBuckets(RateLimitProperties properties, DataSource dataSource, Clock clock,
                            @Value("${spring.datasource.url:}") String datasourceUrl) {
         this.jdbc = JdbcClient.create(dataSource);
-        this.clock = clock;
         this.manager = properties.enabled() && datasourceUrl.startsWith("jdbc:postgresql:")
                 ? Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                         .primaryKeyMapper(PrimaryKeyMapper.STRING)
@@ -63,9 +60,14 @@ class SharedRateLimitBuckets implements SmartLifecycle {
         int removed = 0;
         int batch;
         do {
-            batch = jdbc.sql("DELETE FROM rate_limit_bucket WHERE expires_at < :now AND id IN"
-                            + " (SELECT id FROM rate_limit_bucket WHERE expires_at < :now LIMIT :batch FOR UPDATE SKIP LOCKED)")
-                    .param("now", clock.millis())
+            batch = manager.removeExpired(CLEAN_BATCH);
+            removed += batch;
+        } while (batch == CLEAN_BATCH);
+        do {
+            // No time: written by a node of an earlier version (Bucket4j writes one with the state).
+            batch = jdbc.sql("DELETE FROM rate_limit_bucket WHERE expires_at IS NULL AND state IS NOT NULL AND id IN"
+                            + " (SELECT id FROM rate_limit_bucket WHERE expires_at IS NULL AND state IS NOT NULL"
+                            + " LIMIT :batch FOR UPDATE SKIP LOCKED)")
                     .param("batch", CLEAN_BATCH)
                     .update();
             removed += batch;
