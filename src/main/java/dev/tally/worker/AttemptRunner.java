@@ -50,7 +50,15 @@ class AttemptRunner implements SmartLifecycle {
     /** Processes the job to its end, or hands it back if interrupted by shutdown. */
     void run(ClaimedJob job) {
         var entry = new Running(job, new InterruptGate(Thread.currentThread()));
-        running.put(job.id(), entry);
+        Running stale = running.put(job.id(), entry);
+        if (stale != null) {
+            // This node's earlier attempt, whose lease lapsed (its renewals failed for longer than
+            // the lease): its writes are refused now (leases are per attempt), so it only holds a
+            // worker and the site's connection.
+            stale.lostLease = true;
+            stale.gate.requestStop();
+            log.info("job {} claimed again by this node; stopping its earlier attempt {}", job.id(), stale.job.attempt());
+        }
         // Not a try-with-resources: the lines of the catch clauses below are the job's too.
         LogContext.Scope logContext = entry.logContext();
         try {
