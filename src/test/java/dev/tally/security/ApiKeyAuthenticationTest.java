@@ -98,6 +98,8 @@ class ApiKeyAuthenticationTest {
             assertThat(api.get(path, "Authorization", "Bearer tly_revoked-long-ago").status()).as(path).isEqualTo(200);
         }
         assertThat(api.get("/actuator/prometheus", "Authorization", "Bearer tly_revoked-long-ago").status()).isEqualTo(401);
+        assertThat(api.get("/%68ealth", "Authorization", "Bearer " + alice).status()).as("spelled otherwise").isEqualTo(200);
+        assertThat(api.get("/actuator/%70rometheus").status()).as("a protected path spelled otherwise").isEqualTo(401);
     }
 
     @Test
