@@ -32,6 +32,10 @@ final class JsonBodyProblems {
             return "unknown field \"" + unknown.getPropertyName() + "\"" + fields(unknown.getKnownPropertyIds());
         }
         if (failure instanceof MismatchedInputException mismatch) {
+            String message = mismatch.getOriginalMessage();
+            if (message != null && message.startsWith("Trailing token")) {
+                return "the body has more after its JSON object" + at(mismatch.getLocation());
+            }
             String field = field(mismatch);
             return field.isEmpty() ? "the body must be a JSON object" : field + " must be " + kind(mismatch.getTargetType());
         }

@@ -51,6 +51,14 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void saysWhenTheBodyGoesOnAfterItsObject() {
+        Api.Response response = api.postJson("/api/v1/jobs", "{\"url\":\"https://example.com/\"} 5");
+
+        assertProblem(response, 400);
+        assertThat(response.json().get("detail").asString()).startsWith("the body has more after its JSON object at line 1");
+    }
+
+    @Test
     void saysWhereTheBodyStopsBeingJson() {
         Api.Response response = api.postJson("/api/v1/jobs", "{\"url\": \"https://example.com/\",\n \"text\" }");
 
