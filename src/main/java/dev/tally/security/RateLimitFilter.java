@@ -83,7 +83,9 @@ final class RateLimitFilter extends OncePerRequestFilter {
     private int limitOf(String client) {
         if (SecurityContextHolder.getContext().getAuthentication() instanceof ApiKeyAuthentication key
                 && key.rateLimitPerMinute() != null) {
-            return key.rateLimitPerMinute();
+            // A key made before limits below 1 were refused: the strictest limit there is, not a
+            // bucket of no tokens (which made every request of the key a 500).
+            return Math.max(1, key.rateLimitPerMinute());
         }
         return properties.clients().getOrDefault(client, properties.requestsPerMinute());
     }
