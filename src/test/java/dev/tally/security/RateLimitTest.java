@@ -27,6 +27,9 @@ class RateLimitTest {
     @Autowired
     ApiKeyStore keys;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @Test
     void refusesTheRequestAfterTheLimitWithRetryAfterAndRateLimitHeaders() {
         Api api = new Api(port);
@@ -57,6 +60,17 @@ class RateLimitTest {
 
         assertThat(api.get("/%61pi/v1/jobs", "Authorization", "Bearer " + key).status()).isEqualTo(429);
         assertThat(api.get("/%77ord-count?job_id=x", "Authorization", "Bearer " + key).status()).isEqualTo(429);
+    }
+
+    /** Made before limits below 1 were refused: a bucket of no tokens answered every request 500. */
+    @Test
+    void holdsAKeyStoredWithALimitOfZeroToOneRequestAMinute() {
+        Api api = new Api(port);
+        ApiKeyStore.CreatedKey created = keys.create("zero", 1);
+        jdbc.sql("UPDATE api_key SET rate_limit_per_minute = 0 WHERE id = :id").param("id", created.info().id()).update();
+
+        assertThat(api.get("/api/v1/jobs", "Authorization", "Bearer " + created.secret()).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/jobs", "Authorization", "Bearer " + created.secret()).status()).isEqualTo(429);
     }
 
     @Test
