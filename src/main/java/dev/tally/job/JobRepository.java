@@ -33,12 +33,13 @@ class JobRepository {
 
     private static final String FROM = " FROM job j LEFT JOIN job_result r ON r.job_id = j.id ";
 
+    /** The job is held by this attempt: its node's lease, and no later claim since (parameters owner, attempt). */
+    static final String HELD = "lease_owner = :owner AND attempts = :attempt";
+
     /**
      * Queued jobs due before {@code :before} with no pending dispatch record, oldest first: from the
      * due index, each checked against the outbox's job index (V10).
      */
-    /** The job is held by this attempt: its node's lease, and no later claim since (parameters owner, attempt). */
-    static final String HELD = "lease_owner = :owner AND attempts = :attempt";
     static final String STUCK = "SELECT j.id FROM job j WHERE j.status = 'QUEUED' AND j.next_attempt_at < :before"
             + " AND NOT EXISTS (SELECT 1 FROM job_dispatch d WHERE d.job_id = j.id)"
             + " ORDER BY j.next_attempt_at LIMIT :limit";
