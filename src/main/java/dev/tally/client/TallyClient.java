@@ -136,7 +136,7 @@ final class TallyClient {
     }
 
     private HttpResponse<String> send(HttpRequest request) throws ApiException {
-        return send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return send(request, CappedBody.handler());
     }
 
     private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) throws ApiException {
@@ -147,6 +147,8 @@ final class TallyClient {
             throw new ApiException("cannot connect to " + server + " (is Tally running there?)", true);
         } catch (HttpTimeoutException e) {
             throw new ApiException("no answer from " + server + " within " + REQUEST_TIMEOUT.toSeconds() + " s", true);
+        } catch (CappedBody.TooLargeException e) {
+            throw new ApiException(server + " answered " + e.getMessage(), false);
         } catch (IOException e) {
             throw new ApiException("the connection to " + server + " failed: " + e.getMessage(), true);
         } catch (InterruptedException e) {

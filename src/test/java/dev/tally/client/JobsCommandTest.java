@@ -204,6 +204,17 @@ class JobsCommandTest {
         assertThat(run.out()).contains("# 1 job: ").doesNotContain("1 succeeded");
     }
 
+    /** A --server that is not Tally may answer anything: its answer is not read past a bound. */
+    @Test
+    void stopsReadingAnAnswerFarLargerThanAnyOfTallys() {
+        site.hugeText("/not-tally/", 256L * 1024 * 1024);
+
+        Run run = jobs("", false, "show", "--server=" + site.url("/not-tally/"), UUID.randomUUID().toString());
+
+        assertThat(run.exitCode()).isEqualTo(JobsCommand.UNREACHABLE);
+        assertThat(run.err()).contains("larger than 16 MiB");
+    }
+
     @Test
     void saysWhenTheServerCannotBeReached() {
         Run run = jobs("", false, "show", "--server=http://127.0.0.1:9", UUID.randomUUID().toString());
