@@ -71,6 +71,9 @@ class WebhookDispatcher implements SmartLifecycle {
     /** Reads per poll at most, each past the deliveries of busy receivers the one before found. */
     private static final int MAX_PASSES = 20;
 
+    /** How long a stop lets deliveries under way finish before it interrupts them. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
     private final WebhookRepository deliveries;
     private final Jobs jobs;
     private final CallbackSender sender;
@@ -390,8 +393,19 @@ class WebhookDispatcher implements SmartLifecycle {
     @Override
     public void stop() {
         if (poller != null) {
-            poller.shutdownNow();
-            senders.shutdownNow();
+            // A moment for deliveries under way to send and record their outcome, uninterrupted: an
+            // interrupt in an embedded store's write closes its file. Then the sends still waiting
+            // on their receivers are interrupted (they are sent again after the restart).
+            poller.shutdown();
+            senders.shutdown();
+            try {
+                if (!senders.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    senders.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                senders.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

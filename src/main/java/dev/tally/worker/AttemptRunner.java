@@ -164,7 +164,8 @@ class AttemptRunner implements SmartLifecycle {
                 }
             }
         }
-        heartbeat.shutdownNow();
+        // Not interrupted: a renewal interrupted in an embedded store's write would close its file.
+        heartbeat.shutdown();
     }
 
     @Override
