@@ -50,17 +50,25 @@ class AttemptRunner implements SmartLifecycle {
     /** Processes the job to its end, or hands it back if interrupted by shutdown. */
     void run(ClaimedJob job) {
         var entry = new Running(job, new InterruptGate(Thread.currentThread()));
-        Running stale = running.put(job.id(), entry);
-        if (stale != null) {
+        // Not a try-with-resources: the lines of the catch clauses below are the job's too.
+        LogContext.Scope logContext = entry.logContext();
+        Running other = running.put(job.id(), entry);
+        if (other != null && other.job.attempt() > job.attempt()) {
+            // This attempt is the stale one (it reached here after a later claim's attempt did):
+            // its writes would be refused, so it does not start.
+            running.replace(job.id(), entry, other);
+            log.info("attempt {} of job {} not started: attempt {} holds the job", job.attempt(), job.id(), other.job.attempt());
+            logContext.close();
+            return;
+        }
+        if (other != null) {
             // This node's earlier attempt, whose lease lapsed (its renewals failed for longer than
             // the lease): its writes are refused now (leases are per attempt), so it only holds a
             // worker and the site's connection.
-            stale.lostLease = true;
-            stale.gate.requestStop();
-            log.info("job {} claimed again by this node; stopping its earlier attempt {}", job.id(), stale.job.attempt());
+            other.lostLease = true;
+            other.gate.requestStop();
+            log.info("job {} claimed again by this node; stopping its earlier attempt {}", job.id(), other.job.attempt());
         }
-        // Not a try-with-resources: the lines of the catch clauses below are the job's too.
-        LogContext.Scope logContext = entry.logContext();
         try {
             processor.process(job, entry.gate);
         } catch (InterruptedException e) {
