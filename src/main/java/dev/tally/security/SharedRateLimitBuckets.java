@@ -22,15 +22,22 @@ import org.springframework.stereotype.Component;
  * node keeps its buckets in memory). A bucket's row says when it is full again; rows past that are
  * deleted every minute, a batch at a time: a client gone for longer than its bucket takes to
  * refill comes back to a full bucket either way, and every distinct client (an anonymous one per
- * address) left a row for good. Bucket4j writes a row's time by the host's clock and its
- * {@code removeExpired} compares by it too; rows without one (written by a node of an earlier
- * version) are this class's own statement.
+ * address) left a row for good. Deleted {@link #CLOCK_MARGIN} after their time, by this class's
+ * own statement (Bucket4j's {@code removeExpired} with a margin); rows without a time (written by
+ * a node of an earlier version) likewise.
  */
 @Component
 class SharedRateLimitBuckets implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SharedRateLimitBuckets.class);
     static final Duration CLEAN_EVERY = Duration.ofMinutes(1);
+    /**
+     * How long past its time a row stays. Bucket4j writes a row's time by the writing host's clock
+     * (and its own {@code removeExpired} compares by the cleaning host's): hosts whose clocks
+     * disagree would otherwise delete each other's buckets still refilling, handing their clients
+     * a full one. Clocks further apart than this are warned of ({@code tally.clock.*}).
+     */
+    static final Duration CLOCK_MARGIN = Duration.ofMinutes(5);
     private static final int CLEAN_BATCH = 1_000;
 
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> manager;
@@ -59,8 +66,13 @@ class SharedRateLimitBuckets implements SmartLifecycle {
     int removeExpired() {
         int removed = 0;
         int batch;
+        long cutoff = System.currentTimeMillis() - CLOCK_MARGIN.toMillis();
         do {
-            batch = manager.removeExpired(CLEAN_BATCH);
+            batch = jdbc.sql("DELETE FROM rate_limit_bucket WHERE expires_at < :cutoff AND id IN"
+                            + " (SELECT id FROM rate_limit_bucket WHERE expires_at < :cutoff LIMIT :batch FOR UPDATE SKIP LOCKED)")
+                    .param("cutoff", cutoff)
+                    .param("batch", CLEAN_BATCH)
+                    .update();
             removed += batch;
         } while (batch == CLEAN_BATCH);
         do {

@@ -81,7 +81,10 @@ class SharedRateLimitClockTest {
 
         assertThat(buckets.removeExpired()).as("a bucket still refilling stays").isZero();
         jdbc.sql("UPDATE rate_limit_bucket SET expires_at = :past WHERE id = 'ip:127.0.0.1|6'")
-                .param("past", System.currentTimeMillis() - 1).update();
+                .param("past", System.currentTimeMillis() - 60_000).update();
+        assertThat(buckets.removeExpired()).as("full a minute ago: within the margin for hosts' clocks").isZero();
+        jdbc.sql("UPDATE rate_limit_bucket SET expires_at = :past WHERE id = 'ip:127.0.0.1|6'")
+                .param("past", System.currentTimeMillis() - SharedRateLimitBuckets.CLOCK_MARGIN.toMillis() - 1).update();
 
         assertThat(buckets.removeExpired()).isEqualTo(1);
         assertThat(rows()).isZero();
