@@ -5,7 +5,6 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
-import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -39,8 +38,13 @@ class SharedRateLimitBuckets implements SmartLifecycle {
      */
     static final Duration CLOCK_MARGIN = Duration.ofMinutes(5);
     private static final int CLEAN_BATCH = 1_000;
+    /**
+     * A row past its time and the margin, or without a time: written by a node of an earlier
+     * version (Bucket4j writes one with the state; a placeholder row it has not filled yet has neither).
+     */
+    private static final String GONE = "(expires_at < :cutoff OR (expires_at IS NULL AND state IS NOT NULL))";
 
-    private final PostgreSQLSelectForUpdateBasedProxyManager<String> manager;
+    private final ProxyManager<String> manager;
     private final JdbcClient jdbc;
     private PeriodicTask cleaner;
 
@@ -68,18 +72,9 @@ class SharedRateLimitBuckets implements SmartLifecycle {
         int batch;
         long cutoff = System.currentTimeMillis() - CLOCK_MARGIN.toMillis();
         do {
-            batch = jdbc.sql("DELETE FROM rate_limit_bucket WHERE expires_at < :cutoff AND id IN"
-                            + " (SELECT id FROM rate_limit_bucket WHERE expires_at < :cutoff LIMIT :batch FOR UPDATE SKIP LOCKED)")
+            batch = jdbc.sql("DELETE FROM rate_limit_bucket WHERE " + GONE + " AND id IN"
+                            + " (SELECT id FROM rate_limit_bucket WHERE " + GONE + " LIMIT :batch FOR UPDATE SKIP LOCKED)")
                     .param("cutoff", cutoff)
-                    .param("batch", CLEAN_BATCH)
-                    .update();
-            removed += batch;
-        } while (batch == CLEAN_BATCH);
-        do {
-            // No time: written by a node of an earlier version (Bucket4j writes one with the state).
-            batch = jdbc.sql("DELETE FROM rate_limit_bucket WHERE expires_at IS NULL AND state IS NOT NULL AND id IN"
-                            + " (SELECT id FROM rate_limit_bucket WHERE expires_at IS NULL AND state IS NOT NULL"
-                            + " LIMIT :batch FOR UPDATE SKIP LOCKED)")
                     .param("batch", CLEAN_BATCH)
                     .update();
             removed += batch;
