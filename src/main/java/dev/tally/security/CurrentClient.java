@@ -9,9 +9,14 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 /**
  * The client a request acts for, as a stable id that owns jobs, scopes idempotency keys and
  * names rate-limit buckets: {@code key:<api key id>}, {@code jwt:<subject>}, or {@code anonymous}
- * when authentication is off.
+ * when authentication is off. A subject too long for that ({@code jwt:<subject>} over
+ * {@value #MAX_LENGTH} characters; OpenID Connect allows 255) is named by its SHA-256 instead,
+ * {@code jwt-sha256:<hex>}.
  */
 public final class CurrentClient {
+
+    /** The shortest column a client id is kept in: the idempotency keys' {@code client_id}. */
+    static final int MAX_LENGTH = 128;
 
     private CurrentClient() {
     }
@@ -25,9 +30,14 @@ public final class CurrentClient {
             return "key:" + key.keyId();
         }
         if (auth instanceof JwtAuthenticationToken jwt) {
-            return "jwt:" + jwt.getToken().getSubject();
+            return subject(jwt.getToken().getSubject());
         }
         return NewJob.ANONYMOUS;
+    }
+
+    static String subject(String subject) {
+        String id = "jwt:" + subject;
+        return id.length() <= MAX_LENGTH ? id : "jwt-sha256:" + ApiKeyStore.hash(subject);
     }
 
     /**

@@ -11,7 +11,7 @@ import org.springframework.validation.annotation.Validated;
  * subject, or IP address when anonymous) refilled at {@code requestsPerMinute}, holding at most
  * that many. Shared by all API nodes through PostgreSQL in the distributed mode.
  *
- * @param clients overrides by client id ({@code key:<id>}, {@code jwt:<sub>}, {@code ip:<address>});
+ * @param clients overrides by client id ({@code key:<id>}, {@code jwt:<sub>} or {@code jwt-sha256:<hex>}, {@code ip:<address>});
  *     an API key's own limit (set at creation) wins over both; each at least 1 (a bucket of 0 made
  *     every request of the client a 500)
  */

@@ -119,6 +119,32 @@ class JwtAuthenticationTest {
         assertThat(api.get("/health", "Authorization", "Bearer not.a.jwt").status()).isEqualTo(200);
     }
 
+    /**
+     * OpenID Connect allows subjects of up to 255 characters; the client id made from one must still fit where
+     * jobs, idempotency keys and rate-limit buckets keep it, and two long subjects must stay two clients.
+     */
+    @Test
+    void servesSubjectsOfTheLongestLengthOpenIdConnectAllows() throws Exception {
+        Api api = new Api(port);
+        String frank = token(ISSUER, "f".repeat(254) + "1", Instant.now().plusSeconds(300));
+        String grace = token(ISSUER, "f".repeat(254) + "2", Instant.now().plusSeconds(300));
+
+        Api.Response accepted = api.postJson("/api/v1/jobs", "{\"text\":\"a long subject\"}",
+                "Authorization", "Bearer " + frank, "Idempotency-Key", "long-subject-1");
+        Api.Response other = api.postJson("/api/v1/jobs", "{\"text\":\"another long subject\"}",
+                "Authorization", "Bearer " + grace, "Idempotency-Key", "long-subject-1");
+        Api.Response replay = api.postJson("/api/v1/jobs", "{\"text\":\"a long subject\"}",
+                "Authorization", "Bearer " + frank, "Idempotency-Key", "long-subject-1");
+
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(other.status()).isEqualTo(202);
+        String id = accepted.json().get("id").asString();
+        assertThat(other.json().get("id").asString()).isNotEqualTo(id);
+        assertThat(replay.json().get("id").asString()).isEqualTo(id);
+        assertThat(api.get("/api/v1/jobs/" + id, "Authorization", "Bearer " + frank).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/jobs/" + id, "Authorization", "Bearer " + grace).status()).isEqualTo(404);
+    }
+
     /** A long-poll is answered in an async dispatch of its request, which must still act for the token's subject. */
     @Test
     void answersALongPollWithATokenAtItsDeadline() throws Exception {
