@@ -4,6 +4,7 @@ import dev.tally.job.Job;
 import dev.tally.job.Jobs;
 import dev.tally.security.CredentialCheck;
 import dev.tally.signal.SurvivingTask;
+import dev.tally.signal.UninterruptedStop;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -70,10 +71,14 @@ class JobEventStreams implements AutoCloseable {
                 every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Ends the threads when the context closes; the streams have ended with the stop ({@link JobWatchers}). */
+    /**
+     * Ends the threads when the context closes; the streams have ended with the stop
+     * ({@link JobWatchers}). A recheck reads the store, so it is not interrupted
+     * ({@link UninterruptedStop}).
+     */
     @Override
     public void close() {
-        rechecks.shutdownNow();
+        UninterruptedStop.of(rechecks, "event stream recheck");
         keepAlive.shutdownNow();
     }
 

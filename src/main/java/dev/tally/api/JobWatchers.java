@@ -4,6 +4,7 @@ import dev.tally.job.Job;
 import dev.tally.job.JobChangedEvent;
 import dev.tally.job.JobDeletedEvent;
 import dev.tally.job.Jobs;
+import dev.tally.signal.UninterruptedStop;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -133,11 +134,15 @@ class JobWatchers implements SmartLifecycle, AutoCloseable {
         return running;
     }
 
-    /** Ends the threads when the context closes (a stop keeps them: the context may start again). */
+    /**
+     * Ends the threads when the context closes (a stop keeps them: the context may start again).
+     * The readers' reads of the store are not interrupted ({@link UninterruptedStop}); the timer
+     * only hands work to them.
+     */
     @Override
     public void close() {
         deadlines.shutdownNow();
-        readers.shutdownNow();
+        UninterruptedStop.of(readers, "tally-job-watchers");
     }
 
     /** Before the web server's graceful shutdown, which waits for the requests released here. */

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A task a node runs every so often on a daemon thread of its own, each run {@code every} after the
@@ -13,9 +11,6 @@ import org.slf4j.LoggerFactory;
  * ({@link SurvivingTask}).
  */
 public final class PeriodicTask {
-
-    static final Duration STOP_WAIT = Duration.ofSeconds(5);
-    private static final Logger log = LoggerFactory.getLogger(PeriodicTask.class);
 
     private final ScheduledExecutorService scheduler;
     private final String thread;
@@ -37,21 +32,9 @@ public final class PeriodicTask {
         return new PeriodicTask(scheduler, thread);
     }
 
-    /**
-     * Ends the runs. One under way may finish, uninterrupted, for up to {@link #STOP_WAIT}; then it
-     * is left to end on its own (the thread is a daemon). Not interrupted: H2 writes through
-     * interruptible channels, and a run interrupted in a read or write of the embedded store closed
-     * its file, failing every submission and result of the node's graceful stop.
-     */
+    /** Ends the runs; one under way may finish, uninterrupted ({@link UninterruptedStop}). */
     public void stop() {
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("{} still running {} after its stop; left to end on its own", thread, STOP_WAIT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        UninterruptedStop.of(scheduler, thread);
     }
 
     public boolean isStopped() {
