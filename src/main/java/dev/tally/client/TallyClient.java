@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,7 @@ final class TallyClient {
         if (response.statusCode() != 202) {
             throw refusal(response);
         }
-        return JobView.of(parse(response));
+        return job(response.statusCode(), parse(response));
     }
 
     /** @return the job, or empty if there is no such job (never made, or deleted) */
@@ -74,7 +75,7 @@ final class TallyClient {
         if (response.statusCode() != 200) {
             throw refusal(response);
         }
-        return Optional.of(JobView.of(parse(response)));
+        return Optional.of(job(response.statusCode(), parse(response)));
     }
 
     /**
@@ -111,7 +112,9 @@ final class TallyClient {
         }
         JsonNode page = parse(response);
         List<JobView> items = new ArrayList<>();
-        page.path("items").forEach(item -> items.add(JobView.of(item)));
+        for (JsonNode item : page.path("items")) {
+            items.add(job(response.statusCode(), item));
+        }
         String next = page.path("next").isString() ? page.path("next").asString() : null;
         return new Page(items, next);
     }
@@ -154,6 +157,16 @@ final class TallyClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException("interrupted", false);
+        }
+    }
+
+    /** A job of an answer; one without an id or with a time that is not one is not Tally's answer. */
+    private static JobView job(int status, JsonNode job) throws ApiException {
+        try {
+            return JobView.of(job);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw new ApiException("the server answered " + status + " with a job that is not what the API promises ("
+                    + e.getMessage() + ")", false);
         }
     }
 

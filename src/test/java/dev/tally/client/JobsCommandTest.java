@@ -257,6 +257,34 @@ class JobsCommandTest {
         assertThat(run.err()).contains("the server answered 500: unexpected error (request id srv-5f0c2a4e)");
     }
 
+    /** A --server that is not Tally (or a proxy's page) may answer 200 with JSON that is no job. */
+    @Test
+    void saysWhenAnAnswerIsNotAJob() {
+        String badTime = UUID.randomUUID().toString();
+        String badId = UUID.randomUUID().toString();
+        answerJson("/api/v1/jobs/" + badTime, "{\"id\":\"" + badTime + "\",\"status\":\"QUEUED\",\"createdAt\":\"yesterday\"}");
+        answerJson("/api/v1/jobs/" + badId, "{\"id\":\"job-7\",\"status\":\"QUEUED\"}");
+        String siteRoot = site.url("/").replaceAll("/$", "");
+
+        for (String id : List.of(badTime, badId)) {
+            Run run = jobs("", false, "show", "--server=" + siteRoot, id);
+
+            assertThat(run.exitCode()).isEqualTo(JobsCommand.UNREACHABLE);
+            assertThat(run.err()).startsWith("tally: the server answered 200 with a job that is not what the API promises")
+                    .doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
+    private void answerJson(String path, String json) {
+        site.handle(path, exchange -> {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+    }
+
     @Test
     void refusesAServerThatIsNotAnHttpUrl() {
         Run run = jobs("", false, "show", "--server=localhost:8080", UUID.randomUUID().toString());
