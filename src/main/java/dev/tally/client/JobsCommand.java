@@ -22,10 +22,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -280,6 +282,8 @@ public final class JobsCommand {
 
         /** Whether the wait for a server out of reach was told already (once a run, not once a submission). */
         private final AtomicBoolean warned = new AtomicBoolean();
+        /** Counted down when a submission gave up or the client was refused: the others are not sent (again). */
+        private final CountDownLatch stopping = new CountDownLatch(1);
 
         @Override
         public Integer call() {
@@ -305,22 +309,21 @@ public final class JobsCommand {
                     submitted.add(submitters.submit(() -> submit(client, source, err)));
                 }
                 SubmissionProgress shown = new SubmissionProgress(follow && parent.terminal, values.size(), err);
+                ApiException stopped = null;
                 for (Future<Optional<JobView>> future : submitted) {
                     Optional<JobView> job;
                     try {
                         job = future.get();
                     } catch (ExecutionException e) {
-                        if (!(e.getCause() instanceof ApiException stopped)) {
+                        if (!(e.getCause() instanceof ApiException failure)) {
                             throw new IllegalStateException(e.getCause());
                         }
                         // The client refused, or out of reach for two minutes: the rest would only
-                        // be refused alike, or wait as long, each.
-                        shown.clear();
-                        err.println("tally: " + stopped.getMessage() + (stopped.refusesTheClient() ? "" : "; gave up after "
-                                + GIVE_UP_AFTER.toMinutes() + " minutes, with " + jobs.size() + " of " + values.size()
-                                + " submitted"));
-                        out.flush();
-                        return UNREACHABLE;
+                        // be refused alike, or wait as long, each. They are not sent (stopping), but
+                        // those already accepted are still printed: a job whose id is lost is made
+                        // again by the next run.
+                        stopped = stopped == null ? failure : stopped;
+                        continue;
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return UNREACHABLE;
@@ -334,6 +337,17 @@ public final class JobsCommand {
                     if (!follow) {
                         out.println(job.get().id());
                     }
+                }
+                if (stopped != null) {
+                    shown.clear();
+                    if (follow) {
+                        jobs.all().forEach(job -> out.println(job.id()));
+                    }
+                    err.println("tally: " + stopped.getMessage() + (stopped.refusesTheClient() ? "" : "; gave up after "
+                            + GIVE_UP_AFTER.toMinutes() + " minutes") + ", with " + jobs.size() + " of " + values.size()
+                            + " submitted");
+                    out.flush();
+                    return UNREACHABLE;
                 }
                 shown.clear();
             } finally {
@@ -374,11 +388,12 @@ public final class JobsCommand {
             String key = UUID.randomUUID().toString();
             long firstFailure = 0;
             Duration wait = Duration.ofSeconds(1);
-            while (true) {
+            while (stopping.getCount() > 0) {
                 try {
                     return Optional.of(client.submit(text ? "text" : "url", value, callbackUrl, key));
                 } catch (ApiException e) {
                     if (e.refusesTheClient()) {
+                        stopping.countDown();
                         throw e; // every other source would be refused alike
                     }
                     if (!e.temporary()) {
@@ -392,10 +407,13 @@ public final class JobsCommand {
                                     + GIVE_UP_AFTER.toMinutes() + " minutes");
                         }
                     } else if (System.nanoTime() - firstFailure > GIVE_UP_AFTER.toNanos()) {
+                        stopping.countDown();
                         throw e;
                     }
                     try {
-                        Thread.sleep(max(wait, e.retryAfter().orElse(Duration.ZERO)).toMillis());
+                        if (stopping.await(max(wait, e.retryAfter().orElse(Duration.ZERO)).toMillis(), TimeUnit.MILLISECONDS)) {
+                            break;
+                        }
                     } catch (InterruptedException interrupted) {
                         Thread.currentThread().interrupt();
                         return Optional.empty();
@@ -403,6 +421,7 @@ public final class JobsCommand {
                     wait = doubled(wait);
                 }
             }
+            return Optional.empty(); // another submission stopped the run before this one was accepted
         }
     }
 

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -255,6 +257,50 @@ class JobsCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(JobsCommand.UNREACHABLE);
         assertThat(run.err()).contains("the server answered 500: unexpected error (request id srv-5f0c2a4e)");
+    }
+
+    /** A job whose id is not printed is made again by the next run of the same list. */
+    @Test
+    void printsTheIdOfEveryJobAcceptedBeforeTheClientWasRefused() {
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        site.handle("/refusing/api/v1/jobs", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] answer;
+            if (body.contains("revoked")) {
+                sleep(1_000); // the others are answered meanwhile
+                answer = "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"the API key was revoked\"}"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+                exchange.sendResponseHeaders(401, answer.length);
+            } else {
+                String id = UUID.randomUUID().toString();
+                accepted.add(id);
+                answer = ("{\"id\":\"" + id + "\",\"status\":\"QUEUED\"}").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(202, answer.length);
+            }
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        List<String> args = new ArrayList<>(List.of("submit", "--server=" + site.url("/refusing"), "https://example.com/revoked"));
+        for (int i = 1; i <= 11; i++) {
+            args.add("https://example.com/page-" + i);
+        }
+
+        Run run = jobs("", false, args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).isEqualTo(JobsCommand.UNREACHABLE);
+        assertThat(accepted).isNotEmpty();
+        assertThat(run.out().lines()).containsExactlyInAnyOrderElementsOf(accepted);
+        assertThat(run.err()).contains("the API key was revoked", "with " + accepted.size() + " of 12 submitted");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A --server that is not Tally (or a proxy's page) may answer 200 with JSON that is no job. */
