@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.core.annotation.Order;
@@ -66,13 +67,28 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     private final Duration wait;
 
     @Autowired
-    RequestBodyLimitFilter(ApiProperties properties, Problems problems, MeterRegistry meters) {
+    RequestBodyLimitFilter(ApiProperties properties, Problems problems, MeterRegistry meters,
+            ObjectProvider<SecurityFilterProperties> security) {
         this(properties.maxBodySize().toBytes(), properties.bodyReadTimeout(), problems,
                 HeapBudget.ofHeapPercent(properties.largeBodyHeapPercent(), BODY_WEIGHT), LARGE_BODY_WAIT);
         Gauge.builder("tally.api.large.bodies.reserved", memory, HeapBudget::reservedBytes)
                 .description("heap held by large request bodies being read, parsed and stored (tally.api.large-body-heap-percent)")
                 .baseUnit("bytes")
                 .register(meters);
+        security.ifAvailable(filter -> requireAfter(filter.getOrder()));
+    }
+
+    /**
+     * Refuses a {@code spring.security.filter.order} that would put Spring Security's chain after
+     * this filter and the short paths: bodies read before credentials, and submissions or polls
+     * answered without them.
+     */
+    static void requireAfter(int securityOrder) {
+        if (securityOrder >= ORDER) {
+            throw new IllegalStateException("spring.security.filter.order is " + securityOrder + "; it must be below "
+                    + ORDER + " (Spring Boot's default is " + SecurityFilterProperties.DEFAULT_FILTER_ORDER
+                    + "): Tally's request body limit and its short paths for submissions and polls run after the security chain");
+        }
     }
 
     /** @param memory the heap budget for large bodies; tests make it small, and the wait short */
