@@ -302,17 +302,19 @@ class WebhookDispatcher implements SmartLifecycle {
             if (status >= 200 && status < 300) {
                 outcome = recordDelivered(delivery, status);
             } else {
-                outcome = failed(delivery, status, "the receiver answered " + status);
+                outcome = failed(delivery, status, "the receiver answered " + status, true);
             }
         } catch (FetchException e) {
-            answered = false;
-            outcome = failed(delivery, e.httpStatus(), e.code() + ": " + e.getMessage());
+            // A destination refused before any connection (a host resolving to a forbidden address)
+            // says nothing of the receiver's load, and fails at once: trying again only repeats it.
+            answered = !e.retryable();
+            outcome = failed(delivery, e.httpStatus(), e.code() + ": " + e.getMessage(), e.retryable());
         } catch (InterruptedException e) {
             outcome = "interrupted";
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.warn("webhook {} attempt failed unexpectedly", delivery.id(), e);
-            outcome = failed(delivery, null, "INTERNAL: " + e.getClass().getSimpleName());
+            outcome = failed(delivery, null, "INTERNAL: " + e.getClass().getSimpleName(), true);
         } finally {
             attemptTimers.withTags("outcome", outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             span.outcome("tally.webhook.outcome", outcome, null);
@@ -337,15 +339,15 @@ class WebhookDispatcher implements SmartLifecycle {
         }
     }
 
-    /** @return the attempt's outcome: retried, failed (no attempts left) or superseded */
-    private String failed(WebhookDelivery delivery, Integer status, String error) {
+    /** @return the attempt's outcome: retried, failed (no attempts left, or not retryable) or superseded */
+    private String failed(WebhookDelivery delivery, Integer status, String error, boolean retryable) {
         int attempt = delivery.attempts() + 1;
-        Instant next = attempt >= properties.maxAttempts() ? null : now().plus(backoff(attempt));
+        Instant next = !retryable || attempt >= properties.maxAttempts() ? null : now().plus(backoff(attempt));
         if (!deliveries.attemptFailed(delivery, now(), status, error, next)) {
             return superseded(delivery);
         }
         if (next == null) {
-            log.warn("webhook {} for job {} failed after {} attempts: {}", delivery.id(), delivery.jobId(), attempt, error);
+            log.warn("webhook {} for job {} failed after {} attempt(s): {}", delivery.id(), delivery.jobId(), attempt, error);
             return "failed";
         }
         return "retried";

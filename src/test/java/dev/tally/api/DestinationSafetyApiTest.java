@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:tally-safety;DB_CLOSE_DELAY=-1",
         "tally.retry.max-attempts=1",
-        "tally.webhooks.max-attempts=1",
+        "tally.webhooks.max-attempts=5",
         "tally.webhooks.poll-interval=100ms"
 })
 class DestinationSafetyApiTest {
@@ -66,6 +66,7 @@ class DestinationSafetyApiTest {
         }
         assertThat(delivery.get("status").asString()).isEqualTo("FAILED");
         assertThat(delivery.get("lastError").asString()).contains("FORBIDDEN_DESTINATION");
+        assertThat(delivery.get("attempts").asInt()).as("a forbidden destination is not tried again").isEqualTo(1);
         assertThat(hits.get()).isZero();
     }
 
