@@ -45,6 +45,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.util.TimeValue;
@@ -403,6 +404,13 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
                     n = in.read(buffer, 0, (int) Math.min(buffer.length, maxBytes + 1 - total));
                 } catch (ZipException e) {
                     throw new FetchException(ErrorCode.INVALID_CONTENT, false, null, "the page's compressed body is corrupt", e);
+                } catch (EOFException e) {
+                    if (!fromDecompression(e)) {
+                        throw e;
+                    }
+                    // The body arrived whole (a connection cut short ends in HttpClient's own
+                    // exception), but the compressed stream in it stops short: the same every time.
+                    throw new FetchException(ErrorCode.INVALID_CONTENT, false, null, "the page's compressed body stops short", e);
                 }
                 if (n < 0) {
                     break;
@@ -766,7 +774,10 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             // Certificate and handshake failures do not heal by retrying within minutes.
             return new FetchException(ErrorCode.CONNECT, false, null, "the TLS handshake with the site failed", e);
         }
-        if (find(e, ClientProtocolException.class) != null || find(e, ProtocolException.class) != null) {
+        if (find(e, ClientProtocolException.class) != null || find(e, ProtocolException.class) != null
+                || find(e, MessageConstraintException.class) != null) {
+            // MessageConstraintException: a header line, a header count or a chunk's line over
+            // HttpClient's limits; the site answers the same way again.
             return new FetchException(ErrorCode.CONNECT, false, null, "the site sent an invalid HTTP response", e);
         }
         return new FetchException(ErrorCode.CONNECT, true, null, "the connection to the site failed", e);
@@ -775,6 +786,12 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
     private static String seconds(Watchdog watchdog) {
         Duration timeout = watchdog.timeout();
         return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms";
+    }
+
+    /** Whether java.util.zip's streams threw it: gzip or deflate data that ends before its end. */
+    private static boolean fromDecompression(EOFException e) {
+        StackTraceElement[] frames = e.getStackTrace();
+        return frames.length > 0 && frames[0].getClassName().startsWith("java.util.zip.");
     }
 
     private static <T extends Throwable> T find(Throwable e, Class<T> type) {

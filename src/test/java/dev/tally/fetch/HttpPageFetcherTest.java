@@ -276,6 +276,15 @@ class HttpPageFetcherTest {
         assertThat(e.retryable()).isFalse();
     }
 
+    /** Sent whole, so trying again gets the same stream: not a connection cut short. */
+    @Test
+    void failsAGzipStreamThatStopsShortAsInvalidContent() {
+        FetchException e = failure(server.uri("/truncated-gzip"));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONTENT);
+        assertThat(e.retryable()).isFalse();
+    }
+
     @Test
     void failsSilentServerAfterReadTimeout() {
         long start = System.nanoTime();
@@ -379,6 +388,21 @@ class HttpPageFetcherTest {
             assertThat(e.code()).isEqualTo(ErrorCode.CONNECT);
             assertThat(e.retryable()).isFalse();
             assertThat(e.getMessage()).endsWith("the TLS handshake with the site failed");
+        }
+    }
+
+    @Test
+    void failsAnAnswerOverHttpLimitsWithoutRetrying() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // A header line over HttpClient's 8 KiB: the same answer every time.
+            answerEveryConnection(socket, "HTTP/1.1 200 OK\r\nX-Padding: " + "a".repeat(9_000)
+                    + "\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok");
+
+            FetchException e = failure(URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/"));
+
+            assertThat(e.code()).isEqualTo(ErrorCode.CONNECT);
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).endsWith("the site sent an invalid HTTP response");
         }
     }
 

@@ -97,6 +97,11 @@ final class TestServer implements AutoCloseable {
             } else if (path.equals("/gzip-bomb")) {
                 exchange.getResponseHeaders().add("Content-Encoding", "gzip");
                 send(exchange, 200, "text/html", gzipBomb);
+            } else if (path.equals("/truncated-gzip")) {
+                // The whole body arrives (its Content-Length), but the gzip stream in it stops short.
+                exchange.getResponseHeaders().add("Content-Encoding", "gzip");
+                byte[] body = gzip(HTML.getBytes(StandardCharsets.UTF_8));
+                send(exchange, 200, "text/html", java.util.Arrays.copyOf(body, body.length / 2));
             } else if (path.equals("/corrupt-gzip")) {
                 exchange.getResponseHeaders().add("Content-Encoding", "gzip");
                 byte[] body = gzip(HTML.getBytes(StandardCharsets.UTF_8));
