@@ -6,7 +6,8 @@ import java.net.InetAddress;
 
 /**
  * Decides whether an address may be contacted. Everything that is not public unicast is
- * forbidden unless private networks are allowed, so Tally cannot be turned into a proxy into the
+ * forbidden unless private networks are allowed (for IPv6: everything outside 2000::/3, and the
+ * special-purpose ranges inside it), so Tally cannot be turned into a proxy into the
  * network it runs in (SSRF). IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64,
  * 6to4) are judged by that IPv4 address, because that is where the packets end up.
  *
@@ -80,18 +81,20 @@ class AddressPolicy {
         if (startsWith(a, 0x20, 0x02)) {
             return isNonPublicV4(toInt(a, 2)); // 6to4 2002::/16
         }
-        if (startsWith(a, 0x01, 0x00) && zeros(a, 2, 8)) {
-            return true; // discard-only 100::/64
+        // Everything else outside global unicast 2000::/3 is not public: unique local fc00::/7,
+        // link-local, site-local, multicast, discard-only 100::/64, SRv6 SIDs 5f00::/16, the
+        // IPv4-translated ::ffff:0:0:0/96 (a translator delivers it to the IPv4 address), and
+        // space the IANA has not allocated.
+        if ((a[0] & 0xe0) != 0x20) {
+            return true;
+        }
+        if (startsWith(a, 0x20, 0x01) && (a[2] & 0xfe) == 0) {
+            return true; // IETF protocol assignments 2001::/23: Teredo (embeds IPv4), benchmarking, ORCHID
         }
         if (startsWith(a, 0x20, 0x01, 0x0d, 0xb8)) {
             return true; // documentation 2001:db8::/32
         }
-        int first = a[0] & 0xff;
-        int second = a[1] & 0xff;
-        return (first & 0xfe) == 0xfc                       // unique local fc00::/7
-                || (first == 0xfe && (second & 0xc0) == 0x80) // link-local fe80::/10
-                || (first == 0xfe && (second & 0xc0) == 0xc0) // site-local fec0::/10
-                || first == 0xff;                             // multicast ff00::/8
+        return startsWith(a, 0x3f, 0xff) && (a[2] & 0xf0) == 0; // documentation 3fff::/20
     }
 
     private static boolean inPrefix(int address, int network, int prefixLength) {

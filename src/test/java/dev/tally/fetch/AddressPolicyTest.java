@@ -37,7 +37,11 @@ class AddressPolicyTest {
         "::", "::1", "::ffff:127.0.0.1", "::ffff:10.1.2.3", "::127.0.0.1", "::a9fe:a9fe",
         "64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b:1::1", "2002:7f00:1::", "2002:c0a8:101::1",
         "100::1", "100::ffff:ffff:ffff:ffff", "2001:db8::1", "fc00::1", "fd12:3456::1",
-        "fe80::1", "febf::1", "fec0::1", "feff::1", "ff02::1", "ff0e::1"})
+        "fe80::1", "febf::1", "fec0::1", "feff::1", "ff02::1", "ff0e::1",
+        // IPv4-translated (a SIIT translator delivers it to the IPv4 address), Teredo and the rest of
+        // the IETF's 2001::/23, benchmarking, documentation 3fff::/20, SRv6 SIDs, unallocated space
+        "::ffff:0:7f00:1", "::ffff:0:a9fe:a9fe", "2001::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:2::1",
+        "2001:1ff::1", "3fff::1", "3fff:fff::1", "5f00::1", "100:0:0:1::1", "fbff::1", "fe7f::1", "4000::1", "1fff::1"})
     void forbidsNonPublicIpv6AndEmbeddedIpv4(String address) throws UnknownHostException {
         assertThat(strict.isForbidden(InetAddress.getByName(address))).isTrue();
     }
@@ -45,7 +49,8 @@ class AddressPolicyTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "2606:4700:4700::1111", "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808",
-        "2002:808:808::1", "100:0:0:1::1", "2001:db9::1", "fbff::1", "fe7f::1"})
+        "2002:808:808::1", "2001:db9::1", "2001:200::1", "2a00:1450:4001::200e", "3fff:1000::1", "3ffe::1",
+        "2000::1"})
     void allowsPublicIpv6(String address) throws UnknownHostException {
         assertThat(strict.isForbidden(InetAddress.getByName(address))).isFalse();
     }
