@@ -9,9 +9,8 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -43,13 +42,16 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
 
     private final UrlPolicy urlPolicy;
     private final CloseableHttpClient client;
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "tally-callback-deadline");
         t.setDaemon(true);
         return t;
     });
 
     HttpCallbackSender(FetchProperties properties) {
+        // A delivery answered in time takes its deadline out of the queue at once, rather than
+        // leaving it there, with its request and body, for the whole timeout.
+        deadlines.setRemoveOnCancelPolicy(true);
         AddressPolicy addressPolicy = new AddressPolicy(properties.allowPrivateNetworks());
         this.urlPolicy = new UrlPolicy(addressPolicy);
         this.client = HttpClients.custom()
@@ -170,6 +172,11 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
             }
         }
         return new FetchException(ErrorCode.CONNECT, true, null, "the connection to the receiver failed", e);
+    }
+
+    /** Deadlines of deliveries under way (those answered are taken out at once). */
+    int pendingDeadlines() {
+        return deadlines.getQueue().size();
     }
 
     @Override

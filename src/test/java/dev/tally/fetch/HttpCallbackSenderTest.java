@@ -52,6 +52,18 @@ class HttpCallbackSenderTest {
         assertThat(receiver.connections()).isEqualTo(1);
     }
 
+    /** Each deadline holds its request and body: at a thousand deliveries a second, ten thousand for a 10 s timeout. */
+    @Test
+    void keepsNoDeadlineOfADeliveryAnswered() throws Exception {
+        receiver.answer("/hooks", 204, "", new byte[0]);
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(sender.post(receiver.uri("/hooks"), HEADERS, JOB, TIMEOUT)).isEqualTo(204);
+        }
+
+        assertThat(sender.pendingDeadlines()).isZero();
+    }
+
     @Test
     void takesTheStatusOfAnEndlessReplyWithoutWaitingForItsEnd() throws Exception {
         receiver.answerEndlessly("/stream", 200, "Content-Type: application/x-ndjson\r\n");
