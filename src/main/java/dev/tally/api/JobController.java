@@ -220,7 +220,7 @@ class JobController {
     void wordsCsv(@PathVariable String id, HttpServletResponse response) throws IOException {
         UUID jobId = find(id).id();
         // Checked before the first byte is written, so a wrong state is still a clean 404/409.
-        jobs.words(jobId, 0, 1);
+        jobs.checkWordsExist(jobId);
         response.setContentType("text/csv; charset=utf-8");
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + jobId + "-words.csv\"");
         var out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 64 * 1024);

@@ -4,6 +4,7 @@ import dev.tally.job.AdmissionRefusedException;
 import dev.tally.job.IdempotencyConflictException;
 import dev.tally.job.JobNotFoundException;
 import dev.tally.job.JobStateConflictException;
+import dev.tally.job.ResultsBusyException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +110,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         HttpStatus status = e.perClient() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
         return retryLater(problem(status, e.perClient() ? "Too many unfinished jobs" : "Overloaded",
                 e.getMessage(), e.perClient() ? "client-backlog-full" : "overloaded"), "30");
+    }
+
+    @ExceptionHandler(ResultsBusyException.class)
+    ResponseEntity<ProblemDetail> resultsBusy(ResultsBusyException e) {
+        return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable", e.getMessage(),
+                "large-results-busy"), RETRY_AFTER_SECONDS);
     }
 
     @ExceptionHandler(ParkedRequestLimits.TooManyParkedException.class)

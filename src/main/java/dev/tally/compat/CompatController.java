@@ -8,6 +8,7 @@ import dev.tally.job.JobNotFoundException;
 import dev.tally.job.JobStatus;
 import dev.tally.job.Jobs;
 import dev.tally.job.NewJob;
+import dev.tally.job.ResultsBusyException;
 import dev.tally.security.CurrentClient;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,6 +22,7 @@ import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
 import dev.tally.role.ConditionalOnRole;
 import dev.tally.role.Role;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -120,6 +122,12 @@ class CompatController {
                 // Deleted since it was read (it came from the finished jobs' cache): nothing was sent yet.
                 response.resetBuffer();
                 return failure("Job not found: " + jobId);
+            } catch (ResultsBusyException e) {
+                // No room in the heap for another large result: nothing was sent yet.
+                response.resetBuffer();
+                return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(new Envelope(false, "The service is busy; retry later", Map.of()));
             }
             return null;
         }

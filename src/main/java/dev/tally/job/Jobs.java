@@ -39,12 +39,13 @@ public class Jobs {
     private final SubmissionCommitter committer;
     private final ApplicationEventPublisher events;
     private final FinishedJobCache finished;
+    private final StoredHistograms histograms;
     private final Clock clock;
     private final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
 
     Jobs(JobRepository repository, AdmissionControl admission, IdempotencyRepository idempotency,
          TransactionTemplate transactions, SubmissionCommitter committer, ApplicationEventPublisher events,
-         FinishedJobCache finished,
+         FinishedJobCache finished, StoredHistograms histograms,
          Clock clock) {
         this.repository = repository;
         this.admission = admission;
@@ -53,6 +54,7 @@ public class Jobs {
         this.committer = committer;
         this.events = events;
         this.finished = finished;
+        this.histograms = histograms;
         this.clock = clock;
     }
 
@@ -212,8 +214,10 @@ public class Jobs {
      */
     public WordsPage words(UUID id, long offset, int limit) {
         Job job = succeededJob(id);
-        byte[] data = histogramOf(job);
-        List<WordCount> words = HistogramCodec.decode(data, offset, limit + 1);
+        List<WordCount> words;
+        try (StoredHistograms.Held histogram = histograms.read(job.id())) {
+            words = HistogramCodec.decode(histogram.data(), offset, limit + 1);
+        }
         if (words.size() <= limit) {
             return new WordsPage(job, words, -1);
         }
@@ -222,17 +226,28 @@ public class Jobs {
 
     /**
      * Visits the whole histogram of a succeeded job, in histogram order, without materialising it.
+     * A large histogram is held in a heap budget while it is visited ({@link StoredHistograms}).
+     *
+     * @throws JobNotFoundException if there is no such job
+     * @throws JobStateConflictException if the job has not succeeded
+     * @throws ResultsBusyException if a large histogram found no room in the heap in time
+     */
+    public void forEachWord(UUID id, WordVisitor visitor) throws IOException {
+        try (StoredHistograms.Held histogram = histograms.read(succeededJob(id).id())) {
+            HistogramCodec.forEach(histogram.data(), 0, Long.MAX_VALUE, visitor::visit);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * Checks that the job's words can be read (it exists and succeeded), without reading them.
      *
      * @throws JobNotFoundException if there is no such job
      * @throws JobStateConflictException if the job has not succeeded
      */
-    public void forEachWord(UUID id, WordVisitor visitor) throws IOException {
-        byte[] data = histogramOf(succeededJob(id));
-        try {
-            HistogramCodec.forEach(data, 0, Long.MAX_VALUE, visitor::visit);
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
+    public void checkWordsExist(UUID id) {
+        succeededJob(id);
     }
 
     /** Receives the words of a histogram. */
@@ -247,11 +262,6 @@ public class Jobs {
             throw new JobStateConflictException(job, "job is " + job.status() + ", words exist only for SUCCEEDED jobs");
         }
         return job;
-    }
-
-    private byte[] histogramOf(Job job) {
-        // Deleted between the two reads: as if it never existed.
-        return repository.histogram(job.id()).orElseThrow(() -> new JobNotFoundException(job.id()));
     }
 
     private Instant now() {
