@@ -70,10 +70,13 @@ public class JobDispatches {
      * Re-dispatches the named jobs that are still queued and have no pending record: jobs whose
      * message a worker let go of because it could not claim them (the store was unreachable).
      *
-     * @return the ids re-dispatched
+     * @return the ids re-dispatched, and those whose record a relay is sending right now (to be
+     *     asked about again shortly: its transaction ends within its publish's confirm timeout)
      */
-    public List<UUID> redispatch(List<UUID> jobIds) {
-        return jobIds.isEmpty() ? List.of() : repository.redispatch(jobIds, clock.instant());
+    public Redispatched redispatch(List<UUID> jobIds) {
+        return jobIds.isEmpty()
+                ? new Redispatched(List.of(), List.of())
+                : repository.redispatch(jobIds, clock.instant());
     }
 
     /** The publisher could not send a batch. */

@@ -125,12 +125,26 @@ class JobRepository {
      * Gives each of the named jobs a new dispatch record, if it is still QUEUED and has none
      * pending: for jobs whose message a worker had to let go of, or was lost. Pushing
      * next_attempt_at forward keeps a job from being found stuck again at once; a job claimed,
-     * cancelled or dispatched meanwhile needs no message. @return the ids re-dispatched
+     * cancelled or dispatched meanwhile needs no message.
+     *
+     * <p>A record a relay has locked is not judged: the relay publishes before it deletes the
+     * record and commits, so a worker can get the message, fail to claim the job and hand it back
+     * while the record still stands, deleted but uncommitted; judged then, the job kept neither
+     * record nor message once the relay committed. Such jobs come back as in flight.
      */
     @Transactional
-    List<UUID> redispatch(List<UUID> ids, Instant now) {
-        List<UUID> redispatched = new ArrayList<>(ids.size());
+    Redispatched redispatch(List<UUID> ids, Instant now) {
+        List<UUID> sent = new ArrayList<>(ids.size());
+        List<UUID> inFlight = new ArrayList<>();
         for (UUID id : ids) {
+            boolean pending = !jdbc.sql("SELECT id FROM job_dispatch WHERE job_id = :id FOR UPDATE SKIP LOCKED")
+                    .param("id", id)
+                    .query(Long.class)
+                    .list()
+                    .isEmpty();
+            if (pending) {
+                continue; // a record no relay is sending: it will be
+            }
             int changed = jdbc.sql("UPDATE job SET next_attempt_at = :now WHERE id = :id AND " + statusById(JobStatus.QUEUED)
                             + " AND NOT EXISTS (SELECT 1 FROM job_dispatch d WHERE d.job_id = :id)")
                     .param("now", ts(now))
@@ -138,10 +152,16 @@ class JobRepository {
                     .update();
             if (changed == 1) {
                 dispatch(id, now, now);
-                redispatched.add(id);
+                sent.add(id);
+            } else if (jdbc.sql("SELECT COUNT(*) FROM job WHERE id = :id AND " + statusById(JobStatus.QUEUED)
+                            + " AND EXISTS (SELECT 1 FROM job_dispatch d WHERE d.job_id = :id)")
+                    .param("id", id)
+                    .query(Long.class)
+                    .single() > 0) {
+                inFlight.add(id); // its record is locked: a relay is sending it
             }
         }
-        return redispatched;
+        return new Redispatched(sent, inFlight);
     }
 
     /**
@@ -155,7 +175,7 @@ class JobRepository {
                 .param("limit", limit)
                 .query((rs, n) -> rs.getObject(1, UUID.class))
                 .list();
-        return redispatch(ids, now);
+        return redispatch(ids, now).sent(); // one in flight is looked at again at the next pass
     }
 
     /** The span of the request that submitted the job (W3C traceparent), if it kept one. */

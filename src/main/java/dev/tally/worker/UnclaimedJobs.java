@@ -1,6 +1,7 @@
 package dev.tally.worker;
 
 import dev.tally.job.JobDispatches;
+import dev.tally.job.Redispatched;
 import dev.tally.signal.SurvivingTask;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -31,8 +32,11 @@ class UnclaimedJobs implements SmartLifecycle {
     private static final int BATCH = 500;
     private static final Logger log = LoggerFactory.getLogger(UnclaimedJobs.class);
 
-    /** Gives the jobs still QUEUED without a pending dispatch a new one; returns those it dispatched. */
-    private final UnaryOperator<List<UUID>> redispatch;
+    /**
+     * Gives the jobs still QUEUED without a pending dispatch a new one; returns those it dispatched,
+     * and those whose dispatch a relay is sending right now.
+     */
+    private final Function<List<UUID>, Redispatched> redispatch;
     private final Duration retryFirst;
     private final Duration retryMax;
     private final Set<UUID> pending = new LinkedHashSet<>();
@@ -43,7 +47,7 @@ class UnclaimedJobs implements SmartLifecycle {
         this(dispatches::redispatch, RETRY_FIRST, RETRY_MAX, meters);
     }
 
-    UnclaimedJobs(UnaryOperator<List<UUID>> redispatch, Duration retryFirst, Duration retryMax, MeterRegistry meters) {
+    UnclaimedJobs(Function<List<UUID>, Redispatched> redispatch, Duration retryFirst, Duration retryMax, MeterRegistry meters) {
         this.redispatch = redispatch;
         this.retryFirst = retryFirst;
         this.retryMax = retryMax;
@@ -75,10 +79,16 @@ class UnclaimedJobs implements SmartLifecycle {
                     continue;
                 }
                 try {
-                    List<UUID> sent = redispatch.apply(batch);
-                    remove(batch);
-                    if (!sent.isEmpty()) {
-                        log.info("{} job(s) whose claim failed while the store was unreachable are dispatched again", sent.size());
+                    Redispatched done = redispatch.apply(batch);
+                    // A job whose dispatch a relay is sending right now (its message may be the one
+                    // this worker let go of) stays, and is asked about again once the relay has ended.
+                    remove(batch, done.inFlight());
+                    if (!done.sent().isEmpty()) {
+                        log.info("{} job(s) whose claim failed while the store was unreachable are dispatched again",
+                                done.sent().size());
+                    }
+                    if (!done.inFlight().isEmpty()) {
+                        pause(retryFirst);
                     }
                     wait = retryFirst;
                 } catch (RuntimeException e) {
@@ -109,8 +119,9 @@ class UnclaimedJobs implements SmartLifecycle {
         return batch;
     }
 
-    private synchronized void remove(List<UUID> batch) {
+    private synchronized void remove(List<UUID> batch, List<UUID> kept) {
         batch.forEach(pending::remove);
+        pending.addAll(kept);
     }
 
     private synchronized void pause(Duration duration) throws InterruptedException {

@@ -509,13 +509,49 @@ abstract class JobStoreContract {
         outbox.claim(running.id(), "w1", now, now.plusSeconds(30));
         outbox.deleteDispatches(dispatchIdsOf(running.id()));
 
-        List<UUID> redispatched = outbox.redispatch(List.of(unclaimed.id(), stillPending.id(), running.id(),
+        Redispatched redispatched = outbox.redispatch(List.of(unclaimed.id(), stillPending.id(), running.id(),
                 UUID.randomUUID()), now.plusSeconds(1));
 
-        assertThat(redispatched).containsExactly(unclaimed.id());
+        assertThat(redispatched.sent()).containsExactly(unclaimed.id());
+        assertThat(redispatched.inFlight()).isEmpty();
         assertThat(dispatchIdsOf(unclaimed.id())).hasSize(1);
         assertThat(dispatchIdsOf(stillPending.id())).hasSize(1);
         assertThat(dispatchIdsOf(running.id())).isEmpty();
+    }
+
+    /**
+     * A relay publishes a record's message before it deletes the record and commits, so a worker
+     * may get the message, fail to claim the job and hand it back while the record still stands,
+     * deleted but not committed. Judged then, the job seemed to have its record; once the relay
+     * committed it had neither record nor message, and waited for the reconciler (5 minutes).
+     */
+    @Test
+    void judgesAJobWhoseRecordARelayIsDeletingOnlyOnceTheRelayEnded() throws Exception {
+        var outbox = new JobRepository(jdbc, true);
+        Job job = queuedUrlJob("https://example.com/relayed-then-unclaimed");
+        outbox.insert(job, null, null);
+        try (java.sql.Connection relay = database.getConnection()) {
+            relay.setAutoCommit(false);
+            try (var lock = relay.prepareStatement("SELECT id FROM job_dispatch WHERE job_id = ? FOR UPDATE");
+                 var delete = relay.prepareStatement("DELETE FROM job_dispatch WHERE job_id = ?")) {
+                lock.setObject(1, job.id());
+                lock.executeQuery().close();
+                delete.setObject(1, job.id());
+                delete.executeUpdate();
+            }
+
+            Redispatched whileRelaying = outbox.redispatch(List.of(job.id()), now.plusSeconds(1));
+
+            assertThat(whileRelaying.sent()).isEmpty();
+            assertThat(whileRelaying.inFlight()).containsExactly(job.id());
+            relay.commit();
+        }
+
+        Redispatched afterwards = outbox.redispatch(List.of(job.id()), now.plusSeconds(2));
+
+        assertThat(afterwards.sent()).containsExactly(job.id());
+        assertThat(afterwards.inFlight()).isEmpty();
+        assertThat(dispatchIdsOf(job.id())).hasSize(1);
     }
 
     @Test

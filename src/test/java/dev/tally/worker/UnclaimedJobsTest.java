@@ -3,6 +3,7 @@ package dev.tally.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tally.job.Redispatched;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -26,14 +27,19 @@ class UnclaimedJobsTest {
     private final List<Long> attempts = new CopyOnWriteArrayList<>();
     private final List<List<UUID>> dispatched = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    /** Answers in which a relay is still sending the jobs' dispatch. */
+    private final AtomicInteger relayingLeft = new AtomicInteger();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final UnclaimedJobs unclaimed = new UnclaimedJobs(jobs -> {
         attempts.add(System.nanoTime());
         if (failuresLeft.getAndDecrement() > 0) {
             throw new IllegalStateException("store unreachable");
         }
+        if (relayingLeft.getAndDecrement() > 0) {
+            return new Redispatched(List.of(), List.copyOf(jobs));
+        }
         dispatched.add(List.copyOf(jobs));
-        return jobs;
+        return new Redispatched(List.copyOf(jobs), List.of());
     }, FIRST, MAX, meters);
 
     @AfterEach
@@ -70,6 +76,21 @@ class UnclaimedJobsTest {
             long pauseMillis = (attempts.get(i + 1) - attempts.get(i)) / 1_000_000;
             assertThat(pauseMillis).as("pause after failure %d", i + 1).isGreaterThanOrEqualTo(minimumPausesMillis[i]);
         }
+        assertThat(unclaimed.size()).isZero();
+    }
+
+    /** The relay's message may be the one the worker let go of: judged before the relay ended, the job was forgotten. */
+    @Test
+    void asksAgainAboutAJobWhoseDispatchARelayIsSending() {
+        relayingLeft.set(2);
+        unclaimed.start();
+        UUID job = UUID.randomUUID();
+        unclaimed.add(job);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !dispatched.isEmpty());
+
+        assertThat(attempts).hasSize(3);
+        assertThat(dispatched).containsExactly(List.of(job));
         assertThat(unclaimed.size()).isZero();
     }
 
