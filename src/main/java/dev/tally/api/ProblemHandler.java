@@ -100,8 +100,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(IdempotencyConflictException.class)
     ResponseEntity<ProblemDetail> idempotency(IdempotencyConflictException e) {
+        // In flight: the first request is answered within moments (or, had it died, its key is
+        // taken over after 30 s), so the client is asked to come back, not to give up.
         return e.reason() == IdempotencyConflictException.Reason.IN_FLIGHT
-                ? problem(HttpStatus.CONFLICT, "Request in progress", e.getMessage(), "idempotency-in-flight")
+                ? retryLater(problem(HttpStatus.CONFLICT, "Request in progress", e.getMessage(), "idempotency-in-flight"), "2")
                 : problem(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused", e.getMessage(), "idempotency-mismatch");
     }
 

@@ -29,6 +29,9 @@ public class Jobs {
     /** How long an Idempotency-Key stands for its first job. */
     public static final java.time.Duration IDEMPOTENCY_WINDOW = java.time.Duration.ofHours(24);
 
+    /** Tries at freeing the key of a failed submission ({@link #freeKey}). */
+    private static final int KEY_FREEING_TRIES = 3;
+
     /** A first request that has not stored its job after this long is taken to have died. */
     static final java.time.Duration IN_FLIGHT_TIMEOUT = java.time.Duration.ofSeconds(30);
 
@@ -79,7 +82,7 @@ public class Jobs {
                 try {
                     return new Submission(create(request, client, key, now), false);
                 } catch (RuntimeException e) {
-                    idempotency.deleteUnattached(client, key, now);
+                    freeKey(client, key, now, e);
                     throw e;
                 }
             }
@@ -111,6 +114,34 @@ public class Jobs {
         }
         throw new IdempotencyConflictException(IdempotencyConflictException.Reason.IN_FLIGHT,
                 "a request with this Idempotency-Key is still being processed");
+    }
+
+    /**
+     * Frees the key of a submission that failed, so that the client's retry with it is taken. Tried
+     * up to {@link #KEY_FREEING_TRIES} times: the store's trouble that failed the submission often
+     * fails the next statement too (PostgreSQL ending every session fails each pooled connection
+     * once), and a key left behind answered every retry 409 for {@link #IN_FLIGHT_TIMEOUT}. The
+     * submission's own failure is what the client is told; one of freeing the key goes with it.
+     */
+    private void freeKey(String client, String key, Instant createdAt, RuntimeException failure) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                idempotency.deleteUnattached(client, key, createdAt);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == KEY_FREEING_TRIES) {
+                    failure.addSuppressed(e);
+                    return;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    failure.addSuppressed(e);
+                    return;
+                }
+            }
+        }
     }
 
     private Job create(NewJob request, String client, String key, Instant keyCreatedAt) {

@@ -39,9 +39,14 @@ public final class TableLock implements AutoCloseable {
      * ({@code "INSERT INTO job_text"}), and ends that session ({@code pg_terminate_backend}).
      */
     public void endSessionWaitingWith(String statementStart) {
-        Integer waiting = Awaitility.await("a statement starting with " + statementStart + " to wait for the lock")
-                .atMost(Duration.ofSeconds(10)).until(() -> sessionWaitingWith(statementStart), Objects::nonNull);
+        int waiting = awaitSessionWaitingWith(statementStart);
         Infrastructure.postgresAdmin().sql("SELECT pg_terminate_backend(?)").param(waiting).query(Boolean.class).single();
+    }
+
+    /** Waits until a session waits for a lock with a statement that starts with {@code statementStart}; returns its pid. */
+    public static int awaitSessionWaitingWith(String statementStart) {
+        return Awaitility.await("a statement starting with " + statementStart + " to wait for the lock")
+                .atMost(Duration.ofSeconds(10)).until(() -> sessionWaitingWith(statementStart), Objects::nonNull);
     }
 
     private static Integer sessionWaitingWith(String statementStart) {
