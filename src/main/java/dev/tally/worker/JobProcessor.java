@@ -96,9 +96,7 @@ class JobProcessor {
                 log.info("job succeeded: {} words, {} distinct, attempt {}", histogram.totalWords(),
                         histogram.distinctWords(), job.attempt());
             } else {
-                outcome = "discarded";
-                log.info("job result discarded: the job was cancelled, deleted or taken over meanwhile"
-                        + " (or an earlier try of the write, reported failed, did commit)");
+                outcome = discarded();
             }
         } catch (FetchException e) {
             error = e.code();
@@ -118,8 +116,7 @@ class JobProcessor {
             error = ErrorCode.INTERNAL;
             outcome = "unrecorded";
             JobError internal = new JobError(ErrorCode.INTERNAL, "internal error while processing the job", false, null);
-            recorder.record(() -> attempts.fail(job, internal));
-            outcome = "failed";
+            outcome = recorder.record(() -> attempts.fail(job, internal)) ? "failed" : discarded();
         } finally {
             attemptTimers.withTags("outcome", outcome, "error", error == null ? "none" : error.name())
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -188,23 +185,37 @@ class JobProcessor {
         }
     }
 
-    /** @return the attempt's outcome: deferred, retried or failed */
+    /**
+     * @return the attempt's outcome: deferred, retried or failed; discarded when the store took
+     *     none of them because the job is no longer this attempt's (cancelled, deleted, or taken
+     *     over by another attempt after a stall longer than the lease), so nothing is said of it
+     *     that did not happen
+     */
     private String onFetchFailure(ClaimedJob job, FetchException e) {
         if (e.deferral().isPresent()) {
             // Nothing was sent: the site is busy with our other jobs. Back to the queue, attempt not used.
             Instant due = clock.instant().plus(e.deferral().get());
-            recorder.record(() -> attempts.defer(job, due));
-            return "deferred";
+            return recorder.record(() -> attempts.defer(job, due)) ? "deferred" : discarded();
         }
         if (e.retryable() && job.attempt() < retry.maxAttempts()) {
             Instant next = clock.instant().plus(backoff.after(job.attempt()));
+            if (!recorder.record(() -> attempts.retry(job, next))) {
+                return discarded();
+            }
             log.info("attempt {} failed with {} ({}); retrying at {}", job.attempt(), e.code(), e.getMessage(), next);
-            recorder.record(() -> attempts.retry(job, next));
             return "retried";
         }
-        log.info("job failed with {} after {} attempt(s): {}", e.code(), job.attempt(), e.getMessage());
         JobError failure = new JobError(e.code(), e.getMessage(), e.retryable(), e.httpStatus());
-        recorder.record(() -> attempts.fail(job, failure));
+        if (!recorder.record(() -> attempts.fail(job, failure))) {
+            return discarded();
+        }
+        log.info("job failed with {} after {} attempt(s): {}", e.code(), job.attempt(), e.getMessage());
         return "failed";
+    }
+
+    private static String discarded() {
+        log.info("attempt outcome discarded: the job was cancelled, deleted or taken over meanwhile"
+                + " (or an earlier try of the write, reported failed, did commit)");
+        return "discarded";
     }
 }
