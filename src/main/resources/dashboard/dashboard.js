@@ -13,6 +13,7 @@ const $ = (id) => document.getElementById(id);
 let selectedId = null;
 let detailStatus = null; // the status the detail panel shows
 let refreshing = false;
+let refreshAgain = false; // asked for while a refresh was under way (a filter changed, a job deleted)
 
 /** Calls the API; resolves to the parsed JSON (or null for 204), rejects with the problem's detail. */
 async function api(path, options = {}) {
@@ -34,9 +35,9 @@ async function api(path, options = {}) {
   }
   if (!response.ok) {
     const detail = parsed && (parsed.detail || parsed.title);
-    const error = new Error(response.status === 401
-        ? 'an API key is needed (authentication is on): type it above'
-        : (detail || 'the service answered ' + response.status));
+    const error = new Error(response.status !== 401 ? (detail || 'the service answered ' + response.status)
+        : key ? 'the service does not know this API key, or it was revoked: ' + (detail || 'check it above')
+          : 'an API key is needed (authentication is on): type it above');
     error.status = response.status;
     throw error;
   }
@@ -88,9 +89,11 @@ function badge(status) {
 
 async function refreshJobs() {
   if (refreshing) {
+    refreshAgain = true;
     return;
   }
   refreshing = true;
+  refreshAgain = false;
   try {
     const params = new URLSearchParams({limit: $('limit').value});
     if ($('status-filter').value) {
@@ -101,10 +104,23 @@ async function refreshJobs() {
     say('list-message', page.items.length ? '' : 'No jobs yet: submit one above.');
     $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
+    if (e.status === 401) {
+      clearJobs(); // another key's jobs must not stay on screen
+    }
     say('list-message', 'Could not list the jobs: ' + e.message, true);
   } finally {
     refreshing = false;
+    if (refreshAgain) {
+      refreshJobs(); // with what was asked for meanwhile: an answer to the older question is not it
+    }
   }
+}
+
+/** Empties the table, its summary and the detail (the key changed, or was refused). */
+function clearJobs() {
+  $('job-table').tBodies[0].replaceChildren();
+  $('summary').textContent = '';
+  closeDetail();
 }
 
 /**
@@ -146,8 +162,8 @@ function jobRow(job) {
       element('td', sourceText(job), 'source'),
       cell(badge(job.status)),
       element('td', job.attempts, 'number'),
-      element('td', job.result ? job.result.totalWords : '', 'number words'),
-      element('td', job.result ? job.result.distinctWords : '', 'number'),
+      element('td', job.result ? job.result.totalWords.toLocaleString() : '', 'number words'),
+      element('td', job.result ? job.result.distinctWords.toLocaleString() : '', 'number'),
       element('td', took(job), 'number'),
       cell(actions(job)));
   row.addEventListener('click', () => select(job.id));
@@ -166,7 +182,8 @@ function actions(job) {
     span.append(button('Cancel', 'cancel', () => act(job.id, 'POST', '/cancel')));
   }
   span.append(button('Delete', 'delete', () => {
-    if (window.confirm('Delete this job and its result?')) {
+    if (window.confirm('Delete the job of ' + sourceText(job) + ', created ' + time(job.createdAt)
+        + ', and its result?')) {
       act(job.id, 'DELETE', '');
     }
   }));
@@ -186,11 +203,13 @@ function button(label, className, onClick) {
 async function act(id, method, suffix) {
   try {
     await api('api/v1/jobs/' + id + suffix, {method});
+    say('action-message', '');
     if (method === 'DELETE' && id === selectedId) {
       closeDetail();
     }
   } catch (e) {
-    say('list-message', e.message, true);
+    // Its own place: the list's message is rewritten by every refresh, this one stays until the next action.
+    say('action-message', (method === 'DELETE' ? 'Could not delete the job: ' : 'Could not cancel the job: ') + e.message, true);
   }
   refreshJobs();
   if (id === selectedId) {
@@ -237,6 +256,7 @@ function select(id) {
   detailStatus = null;
   $('detail').hidden = false;
   document.querySelectorAll('#job-table tbody tr').forEach((row) => row.classList.toggle('selected', row.dataset.id === id));
+  $('detail').scrollIntoView({block: 'nearest'});
   refreshDetail();
 }
 
@@ -269,10 +289,11 @@ async function refreshDetail() {
 function renderDetail(job) {
   detailStatus = job.status;
   $('detail-id').textContent = job.id;
-  const fields = [['Status', badge(job.status)], ['Source', sourceText(job)], ['Created', job.createdAt],
-    ['Started', job.startedAt], ['Finished', job.finishedAt], ['Attempts', job.attempts]];
+  const fields = [['Status', badge(job.status)], ['Source', sourceText(job)], ['Created', time(job.createdAt) || null],
+    ['Started', time(job.startedAt) || null], ['Finished', time(job.finishedAt) || null], ['Attempts', job.attempts]];
   if (job.result) {
-    fields.push(['Words', job.result.totalWords], ['Distinct words', job.result.distinctWords]);
+    fields.push(['Words', job.result.totalWords.toLocaleString()],
+        ['Distinct words', job.result.distinctWords.toLocaleString()]);
   }
   if (job.error) {
     fields.push(['Error', job.error.code + ': ' + job.error.message + (job.error.retryable ? ' (retryable)' : '')]);
@@ -304,7 +325,14 @@ async function downloadCsv() {
       headers: Object.assign({Accept: 'text/csv'}, key ? {Authorization: 'Bearer ' + key} : {}),
     });
     if (!response.ok) {
-      throw new Error('the service answered ' + response.status);
+      let detail = null;
+      try {
+        detail = (await response.json()).detail;
+      } catch (ignored) {
+        // not a problem+json answer: said by its status
+      }
+      const retry = response.headers.get('Retry-After');
+      throw new Error((detail || 'the service answered ' + response.status) + (retry ? ' (try again in ' + retry + ' s)' : ''));
     }
     const link = element('a');
     link.href = URL.createObjectURL(await response.blob());
@@ -349,6 +377,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('api-key').value = sessionStorage.getItem('tally.apiKey') || '';
   $('api-key').addEventListener('change', () => {
     sessionStorage.setItem('tally.apiKey', $('api-key').value.trim());
+    clearJobs(); // what the previous key may see is not this key's
     refreshJobs();
   });
   document.querySelectorAll('input[name=kind]').forEach((radio) => radio.addEventListener('change', showSourceField));

@@ -24,7 +24,8 @@ class DashboardController {
 
     private static final Resource PAGE = new ClassPathResource("dashboard/index.html");
 
-    @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
+    /** Also at {@code /dashboard} (no trailing slash: the page's relative links resolve as from {@code /}). */
+    @GetMapping(path = {"/", "/dashboard"}, produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<Resource> page() {
         return ResponseEntity.ok().cacheControl(CacheControl.noCache()).contentType(MediaType.TEXT_HTML).body(PAGE);
     }

@@ -52,6 +52,7 @@ class DashboardTest {
         Api api = new Api(port);
 
         Api.Response page = api.get("/");
+        Api.Response alsoPage = api.get("/dashboard");
         Api.Response script = api.get("/dashboard/dashboard.js");
         Api.Response style = api.get("/dashboard/dashboard.css");
 
@@ -60,6 +61,8 @@ class DashboardTest {
         assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'").contains("connect-src 'self'")
                 .doesNotContain("unsafe-inline");
         assertThat(page.body()).contains("<script src=\"dashboard/dashboard.js\"");
+        assertThat(alsoPage.status()).isEqualTo(200);
+        assertThat(alsoPage.body()).isEqualTo(page.body());
         assertThat(script.status()).isEqualTo(200);
         assertThat(script.header("Content-Type")).contains("javascript");
         assertThat(style.status()).isEqualTo(200);
@@ -113,11 +116,45 @@ class DashboardTest {
         awaitStatus(id, "SUCCEEDED");
         click(By.cssSelector("tr[data-id='" + id + "'] button.delete"));
 
-        browser.waiting(5).until(ExpectedConditions.alertIsPresent()).accept();
+        var confirm = browser.waiting(5).until(ExpectedConditions.alertIsPresent());
+        assertThat(confirm.getText()).as("names the job").startsWith("Delete the job of text, 38 characters, created ");
+        confirm.accept();
 
         browser.waiting(10).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-id='" + id + "']")));
         assertThat(browser.driver().findElement(By.id("detail")).isDisplayed()).as("the deleted job's detail closes").isFalse();
         assertThat(new Api(port).get("/api/v1/jobs/" + id).status()).isEqualTo(404);
+    }
+
+    /** The list's message is rewritten by every refresh; what an action could not do must stay to be read. */
+    @Test
+    void keepsShowingWhyACancelWasRefused() throws InterruptedException {
+        site.slowHtml("/dashboard/slow-then-cancelled.html", 2_500, "<p>slow words</p>");
+        browser.driver().findElement(By.id("url")).sendKeys(site.url("/dashboard/slow-then-cancelled.html"));
+        String id = submit();
+        browser.driver().findElement(By.id("live")).click(); // the row keeps its Cancel button
+        assertThat(new Api(port).post("/api/v1/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(200);
+
+        click(By.cssSelector("tr[data-id='" + id + "'] button.cancel"));
+
+        browser.waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("action-message"),
+                "Could not cancel the job: job is already CANCELLED"));
+        Thread.sleep(1_000); // the refresh that follows the action has come and gone
+        assertThat(browser.driver().findElement(By.id("action-message")).getText())
+                .isEqualTo("Could not cancel the job: job is already CANCELLED");
+        browser.consoleErrors(); // Chromium logs the 409 answer itself; the page handled it
+    }
+
+    /** The API refuses a URL over 2,048 characters; the field must not cut it to one it accepts. */
+    @Test
+    void submitsALongUrlWholeAndShowsWhyItIsRefused() {
+        String url = site.url("/dashboard/long.html?q=") + "a".repeat(2_100);
+        browser.driver().findElement(By.id("url")).sendKeys(url); // typed (a field's maxlength cuts what is typed)
+
+        browser.driver().findElement(By.id("submit-button")).click();
+
+        browser.waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-message"),
+                "Not accepted: url must be at most 2048 characters"));
+        browser.consoleErrors(); // Chromium logs the 400 answer itself; the page handled it
     }
 
     @Test

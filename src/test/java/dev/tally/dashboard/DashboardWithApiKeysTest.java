@@ -40,7 +40,7 @@ class DashboardWithApiKeysTest {
         String carolsJob = submit(carol, "carol's words");
         String davesJob = submit(dave, "dave's words");
 
-        browser.driver().get("http://127.0.0.1:" + port + "/");
+        openWithoutAKey();
         browser.waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("list-message"),
                 "an API key is needed"));
         browser.driver().findElement(By.id("api-key")).sendKeys(carol + "\n");
@@ -51,6 +51,34 @@ class DashboardWithApiKeysTest {
         assertThat(browser.driver().findElements(By.cssSelector("tr[data-id='" + davesJob + "']"))).isEmpty();
         assertThat(browser.consoleErrors()).allMatch(error -> error.contains("status of 401"),
                 "only the refused calls made before the key was typed");
+    }
+
+    /** A key typed wrong is told as such, and the jobs another key showed do not stay on screen. */
+    @Test
+    void saysAKeyIsUnknownAndHidesTheJobsOfTheKeyBefore() {
+        String erin = keys.create("erin", null).secret();
+        String erinsJob = submit(erin, "erin's words");
+        openWithoutAKey();
+        browser.driver().findElement(By.id("api-key")).sendKeys(erin);
+        browser.driver().findElement(By.id("status-filter")).click();
+        browser.waiting(10).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-id='" + erinsJob + "']")));
+
+        var field = browser.driver().findElement(By.id("api-key"));
+        field.clear();
+        field.sendKeys("tly_typed-wrong");
+        browser.driver().findElement(By.id("status-filter")).click();
+
+        browser.waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("list-message"),
+                "the service does not know this API key, or it was revoked"));
+        assertThat(browser.driver().findElements(By.cssSelector("#job-table tbody tr"))).isEmpty();
+        browser.consoleErrors(); // Chromium logs the 401 answers itself; the page handled them
+    }
+
+    /** The page, with no key kept in the tab from an earlier test (the browser is shared). */
+    private void openWithoutAKey() {
+        browser.driver().get("http://127.0.0.1:" + port + "/");
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("sessionStorage.clear();");
+        browser.driver().get("http://127.0.0.1:" + port + "/");
     }
 
     private String submit(String key, String text) {
