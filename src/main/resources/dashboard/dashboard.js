@@ -159,7 +159,7 @@ function jobRow(job) {
   row.dataset.updatedAt = job.updatedAt;
   row.append(
       element('td', time(job.createdAt)),
-      element('td', sourceText(job), 'source'),
+      sourceCell(job),
       cell(badge(job.status)),
       element('td', job.attempts, 'number'),
       element('td', job.result ? job.result.totalWords.toLocaleString() : '', 'number words'),
@@ -168,6 +168,20 @@ function jobRow(job) {
       cell(actions(job)));
   row.addEventListener('click', () => select(job.id));
   return row;
+}
+
+/** The source, as a button that opens the job's detail: rows take clicks, not keyboard focus. */
+function sourceCell(job) {
+  const open = element('button', sourceText(job), 'link');
+  open.type = 'button';
+  open.setAttribute('aria-label', 'Show the job of ' + sourceText(job));
+  open.addEventListener('click', (event) => {
+    event.stopPropagation(); // the row would select it again
+    select(job.id);
+  });
+  const td = cell(open);
+  td.className = 'source';
+  return td;
 }
 
 function cell(child) {
@@ -179,20 +193,21 @@ function cell(child) {
 function actions(job) {
   const span = element('span', null, 'actions');
   if (!TERMINAL.has(job.status)) {
-    span.append(button('Cancel', 'cancel', () => act(job.id, 'POST', '/cancel')));
+    span.append(button('Cancel', 'cancel', () => act(job.id, 'POST', '/cancel'), 'Cancel the job of ' + sourceText(job)));
   }
   span.append(button('Delete', 'delete', () => {
     if (window.confirm('Delete the job of ' + sourceText(job) + ', created ' + time(job.createdAt)
         + ', and its result?')) {
       act(job.id, 'DELETE', '');
     }
-  }));
+  }, 'Delete the job of ' + sourceText(job)));
   return span;
 }
 
-function button(label, className, onClick) {
+function button(label, className, onClick, ariaLabel) {
   const b = element('button', label, 'quiet ' + className);
   b.type = 'button';
+  b.setAttribute('aria-label', ariaLabel);
   b.addEventListener('click', (event) => {
     event.stopPropagation(); // not a click on the row
     onClick();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -155,6 +156,24 @@ class DashboardTest {
         browser.waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-message"),
                 "Not accepted: url must be at most 2048 characters"));
         browser.consoleErrors(); // Chromium logs the 400 answer itself; the page handled it
+    }
+
+    /** A row takes clicks; its source is the button a keyboard reaches to open the job. */
+    @Test
+    void opensAJobFromTheKeyboard() {
+        browser.driver().findElement(By.cssSelector("input[name=kind][value=text]")).click();
+        browser.driver().findElement(By.id("text")).sendKeys("Opened without a mouse.");
+        String id = submit();
+        awaitStatus(id, "SUCCEEDED");
+        click(By.id("close-detail"));
+
+        browser.waiting(10).ignoring(StaleElementReferenceException.class).until(driver -> {
+            driver.findElement(By.cssSelector("tr[data-id='" + id + "'] td.source button")).sendKeys(Keys.ENTER);
+            return true;
+        });
+
+        browser.waiting(10).until(ExpectedConditions.textToBe(By.id("detail-id"), id));
+        assertThat(browser.driver().findElement(By.id("detail")).isDisplayed()).isTrue();
     }
 
     @Test
