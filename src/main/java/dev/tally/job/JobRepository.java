@@ -153,12 +153,14 @@ class JobRepository {
             if (changed == 1) {
                 dispatch(id, now, now);
                 sent.add(id);
-            } else if (jdbc.sql("SELECT COUNT(*) FROM job WHERE id = :id AND " + statusById(JobStatus.QUEUED)
-                            + " AND EXISTS (SELECT 1 FROM job_dispatch d WHERE d.job_id = :id)")
+            } else if (jdbc.sql("SELECT COUNT(*) FROM job WHERE id = :id AND " + statusById(JobStatus.QUEUED))
                     .param("id", id)
                     .query(Long.class)
                     .single() > 0) {
-                inFlight.add(id); // its record is locked: a relay is sending it
+                // Still queued, no record this transaction could lock, and the update saw one: a
+                // relay holds it. Not asked whether the record still stands: the relay may have
+                // committed since the update, and then the job has neither record nor message.
+                inFlight.add(id);
             }
         }
         return new Redispatched(sent, inFlight);
