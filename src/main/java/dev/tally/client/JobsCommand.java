@@ -343,7 +343,7 @@ public final class JobsCommand {
                     if (follow) {
                         jobs.all().forEach(job -> out.println(job.id()));
                     }
-                    err.println("tally: " + stopped.getMessage() + (stopped.refusesTheClient() ? "" : "; gave up after "
+                    err.println("tally: " + stopped.getMessage() + (stopped.stopsTheRun() ? "" : "; gave up after "
                             + GIVE_UP_AFTER.toMinutes() + " minutes") + ", with " + jobs.size() + " of " + values.size()
                             + " submitted");
                     out.flush();
@@ -392,9 +392,9 @@ public final class JobsCommand {
                 try {
                     return Optional.of(client.submit(text ? "text" : "url", value, callbackUrl, key));
                 } catch (ApiException e) {
-                    if (e.refusesTheClient()) {
+                    if (e.stopsTheRun()) {
                         stopping.countDown();
-                        throw e; // every other source would be refused alike
+                        throw e; // every other source would fare alike
                     }
                     if (!e.temporary()) {
                         err.println("tally: refused " + (text ? "text " : "") + source + ": " + e.getMessage());

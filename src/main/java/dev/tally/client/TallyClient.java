@@ -165,8 +165,8 @@ final class TallyClient {
         try {
             return JobView.of(job);
         } catch (IllegalArgumentException | DateTimeException e) {
-            throw new ApiException("the server answered " + status + " with a job that is not what the API promises ("
-                    + e.getMessage() + ")", false);
+            throw ApiException.notTheApi("the server answered " + status + " with a job that is not what the API promises ("
+                    + e.getMessage() + ")", status);
         }
     }
 

@@ -321,11 +321,27 @@ class JobsCommandTest {
         }
     }
 
+    /** Accepted, but not as Tally accepts: the run stops as for a refused client, not source by source. */
+    @Test
+    void stopsSubmittingWhenAnAcceptanceIsNotAJob() {
+        answerJson("/not-tally/api/v1/jobs", 202, "{\"status\":\"QUEUED\"}");
+
+        Run run = jobs("", false, "submit", "--server=" + site.url("/not-tally"), "https://example.com/a", "https://example.com/b");
+
+        assertThat(run.exitCode()).isEqualTo(JobsCommand.UNREACHABLE);
+        assertThat(run.err()).contains("the server answered 202 with a job that is not what the API promises")
+                .doesNotContain("refused");
+    }
+
     private void answerJson(String path, String json) {
+        answerJson(path, 200, json);
+    }
+
+    private void answerJson(String path, int status, String json) {
         site.handle(path, exchange -> {
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
+            exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
