@@ -408,9 +408,9 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
                     if (!fromDecompression(e)) {
                         throw e;
                     }
-                    // The body arrived whole (a connection cut short ends in HttpClient's own
-                    // exception), but the compressed stream in it stops short: the same every time.
-                    throw new FetchException(ErrorCode.INVALID_CONTENT, false, null, "the page's compressed body stops short", e);
+                    // The compressed stream stops short. Retryable: a body without framing (no length,
+                    // not chunked) whose connection was cut ends the same way as one sent cut short.
+                    throw new FetchException(ErrorCode.INVALID_CONTENT, true, null, "the page's compressed body stops short", e);
                 }
                 if (n < 0) {
                     break;

@@ -276,13 +276,17 @@ class HttpPageFetcherTest {
         assertThat(e.retryable()).isFalse();
     }
 
-    /** Sent whole, so trying again gets the same stream: not a connection cut short. */
+    /**
+     * Said as what it is, and tried again: without a length or chunks, a connection cut mid-body
+     * ends the same way as a stream sent short.
+     */
     @Test
-    void failsAGzipStreamThatStopsShortAsInvalidContent() {
+    void failsAGzipStreamThatStopsShortAsRetryableInvalidContent() {
         FetchException e = failure(server.uri("/truncated-gzip"));
 
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONTENT);
-        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).isEqualTo("the page's compressed body stops short");
+        assertThat(e.retryable()).isTrue();
     }
 
     @Test
