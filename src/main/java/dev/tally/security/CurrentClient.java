@@ -15,8 +15,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  */
 public final class CurrentClient {
 
-    /** The shortest column a client id is kept in: the idempotency keys' {@code client_id}. */
-    static final int MAX_LENGTH = 128;
+    /** The columns a client id is kept in: jobs' {@code owner}, idempotency keys' {@code client_id} (V15). */
+    static final int MAX_LENGTH = 160;
 
     private CurrentClient() {
     }

@@ -145,6 +145,18 @@ class JwtAuthenticationTest {
         assertThat(api.get("/api/v1/jobs/" + id, "Authorization", "Bearer " + grace).status()).isEqualTo(404);
     }
 
+    /** A subject that fits the owner column (160 with "jwt:") stays the client's id, with an Idempotency-Key too. */
+    @Test
+    void servesALongSubjectThatFitsWithAnIdempotencyKey() throws Exception {
+        Api api = new Api(port);
+        String heidi = token(ISSUER, "h".repeat(150), Instant.now().plusSeconds(300));
+
+        Api.Response accepted = api.postJson("/api/v1/jobs", "{\"text\":\"a subject of 150 characters\"}",
+                "Authorization", "Bearer " + heidi, "Idempotency-Key", "long-subject-2");
+
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    }
+
     /** A long-poll is answered in an async dispatch of its request, which must still act for the token's subject. */
     @Test
     void answersALongPollWithATokenAtItsDeadline() throws Exception {
