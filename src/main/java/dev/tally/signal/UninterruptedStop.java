@@ -2,6 +2,7 @@ package dev.tally.signal;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * writes its file through interruptible channels, and a thread interrupted in one closes the
  * embedded store's file, failing every submission and result of the node's graceful stop. A task
  * under way may finish for up to {@link #WAIT}; then it is left to end on its own (the executor's
- * threads are daemons).
+ * threads are daemons). Tasks not yet started are dropped: they would read a store being closed.
  */
 public final class UninterruptedStop {
 
@@ -23,6 +24,9 @@ public final class UninterruptedStop {
 
     /** @param name what the executor does, for the log line when a task outlives the wait */
     public static void of(ExecutorService executor, String name) {
+        if (executor instanceof ThreadPoolExecutor pool) {
+            pool.getQueue().clear();
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
