@@ -14,6 +14,7 @@ let selectedId = null;
 let detailStatus = null; // the status the detail panel shows
 let refreshing = false;
 let refreshAgain = false; // asked for while a refresh was under way (a filter changed, a job deleted)
+let listGeneration = 0; // bumped when the question changes (key, filter, size): older answers are not shown
 
 /** Calls the API; resolves to the parsed JSON (or null for 204), rejects with the problem's detail. */
 async function api(path, options = {}) {
@@ -94,16 +95,23 @@ async function refreshJobs() {
   }
   refreshing = true;
   refreshAgain = false;
+  const generation = listGeneration;
   try {
     const params = new URLSearchParams({limit: $('limit').value});
     if ($('status-filter').value) {
       params.set('status', $('status-filter').value);
     }
     const page = await api('api/v1/jobs?' + params);
+    if (generation !== listGeneration) {
+      return; // asked with another key or filter: the refresh that follows answers the new question
+    }
     renderJobs(page.items);
     say('list-message', page.items.length ? '' : 'No jobs yet: submit one above.');
     $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
+    if (generation !== listGeneration) {
+      return;
+    }
     if (e.status === 401) {
       clearJobs(); // another key's jobs must not stay on screen
     }
@@ -118,6 +126,7 @@ async function refreshJobs() {
 
 /** Empties the table, its summary and the detail (the key changed, or was refused). */
 function clearJobs() {
+  listGeneration++;
   $('job-table').tBodies[0].replaceChildren();
   $('summary').textContent = '';
   closeDetail();
@@ -397,8 +406,12 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   document.querySelectorAll('input[name=kind]').forEach((radio) => radio.addEventListener('change', showSourceField));
   $('submit-form').addEventListener('submit', submit);
-  $('status-filter').addEventListener('change', refreshJobs);
-  $('limit').addEventListener('change', refreshJobs);
+  const askAnew = () => {
+    listGeneration++;
+    refreshJobs();
+  };
+  $('status-filter').addEventListener('change', askAnew);
+  $('limit').addEventListener('change', askAnew);
   $('close-detail').addEventListener('click', closeDetail);
   $('download-csv').addEventListener('click', downloadCsv);
   showSourceField();

@@ -129,10 +129,12 @@ class DashboardTest {
     /** The list's message is rewritten by every refresh; what an action could not do must stay to be read. */
     @Test
     void keepsShowingWhyACancelWasRefused() throws InterruptedException {
-        site.slowHtml("/dashboard/slow-then-cancelled.html", 2_500, "<p>slow words</p>");
+        site.slowHtml("/dashboard/slow-then-cancelled.html", 10_000, "<p>slow words</p>");
         browser.driver().findElement(By.id("url")).sendKeys(site.url("/dashboard/slow-then-cancelled.html"));
         String id = submit();
+        awaitStatus(id, "RUNNING");
         browser.driver().findElement(By.id("live")).click(); // the row keeps its Cancel button
+        Thread.sleep(2_500); // a refresh asked for before that has come and gone
         assertThat(new Api(port).post("/api/v1/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(200);
 
         click(By.cssSelector("tr[data-id='" + id + "'] button.cancel"));
