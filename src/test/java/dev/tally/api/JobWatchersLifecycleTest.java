@@ -2,11 +2,9 @@ package dev.tally.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.support.StoreReadStandIn;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -65,23 +63,13 @@ class JobWatchersLifecycleTest {
     /** A reader interrupted in a read of the embedded store closes H2's file for the whole node. */
     @Test
     void letsAReadUnderWayFinishUninterruptedWhenClosed() throws InterruptedException {
-        var started = new CountDownLatch(1);
-        var interrupted = new AtomicBoolean();
-        var finished = new AtomicBoolean();
-        watchers.after(Duration.ZERO, () -> {
-            started.countDown();
-            try {
-                Thread.sleep(300);
-                finished.set(true);
-            } catch (InterruptedException e) {
-                interrupted.set(true);
-            }
-        });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        var read = new StoreReadStandIn();
+        watchers.after(Duration.ZERO, read);
+        assertThat(read.awaitStarted()).isTrue();
 
         watchers.close();
 
-        assertThat(interrupted).isFalse();
-        assertThat(finished).isTrue();
+        assertThat(read.interrupted()).isFalse();
+        assertThat(read.finished()).isTrue();
     }
 }

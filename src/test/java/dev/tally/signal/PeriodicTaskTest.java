@@ -2,10 +2,8 @@ package dev.tally.signal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.support.StoreReadStandIn;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -14,24 +12,14 @@ class PeriodicTaskTest {
     /** Interrupted in a read or write of the embedded store, a run closed H2's file for the whole node. */
     @Test
     void letsARunUnderWayFinishUninterruptedWhenStopped() throws InterruptedException {
-        var started = new CountDownLatch(1);
-        var interrupted = new AtomicBoolean();
-        var finished = new AtomicBoolean();
-        PeriodicTask task = PeriodicTask.start("tally-test-purge", Duration.ofMillis(10), () -> {
-            started.countDown();
-            try {
-                Thread.sleep(300);
-                finished.set(true);
-            } catch (InterruptedException e) {
-                interrupted.set(true);
-            }
-        });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        var purge = new StoreReadStandIn();
+        PeriodicTask task = PeriodicTask.start("tally-test-purge", Duration.ofMillis(10), purge);
+        assertThat(purge.awaitStarted()).isTrue();
 
         task.stop();
 
-        assertThat(interrupted).isFalse();
-        assertThat(finished).isTrue();
+        assertThat(purge.interrupted()).isFalse();
+        assertThat(purge.finished()).isTrue();
         assertThat(task.isStopped()).isTrue();
     }
 

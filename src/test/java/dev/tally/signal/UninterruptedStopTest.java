@@ -2,7 +2,7 @@ package dev.tally.signal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.CountDownLatch;
+import dev.tally.support.StoreReadStandIn;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,26 +15,16 @@ class UninterruptedStopTest {
     @Test
     void finishesTheTaskUnderWayAndDropsThoseNotStarted() throws InterruptedException {
         ExecutorService readers = Executors.newFixedThreadPool(1);
-        var started = new CountDownLatch(1);
-        var finished = new AtomicBoolean();
-        var interrupted = new AtomicBoolean();
+        var read = new StoreReadStandIn();
         var queuedRan = new AtomicBoolean();
-        readers.execute(() -> {
-            started.countDown();
-            try {
-                Thread.sleep(300);
-                finished.set(true);
-            } catch (InterruptedException e) {
-                interrupted.set(true);
-            }
-        });
+        readers.execute(read);
         readers.execute(() -> queuedRan.set(true));
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(read.awaitStarted()).isTrue();
 
         UninterruptedStop.of(readers, "test readers");
 
-        assertThat(finished).isTrue();
-        assertThat(interrupted).isFalse();
+        assertThat(read.finished()).isTrue();
+        assertThat(read.interrupted()).isFalse();
         assertThat(readers.awaitTermination(1, TimeUnit.SECONDS)).isTrue();
         assertThat(queuedRan).isFalse();
     }
