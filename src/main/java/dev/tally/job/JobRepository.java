@@ -222,10 +222,6 @@ class JobRepository {
                 .append(" j.created_at DESC, j.id DESC LIMIT :limit").toString();
     }
 
-    /**
-     * The stored full histogram of a succeeded job: its own row, or the top words when they hold
-     * every word (such a result stores no separate histogram row); empty if the job has no result.
-     */
     /** The stored size of {@link #histogram}, in bytes, read without the data. */
     Optional<Long> histogramSize(UUID id) {
         return jdbc.sql("SELECT COALESCE(OCTET_LENGTH(h.data), OCTET_LENGTH(r.top_words)) FROM job_result r"
@@ -235,6 +231,10 @@ class JobRepository {
                 .optional();
     }
 
+    /**
+     * The stored full histogram of a succeeded job: its own row, or the top words when they hold
+     * every word (such a result stores no separate histogram row); empty if the job has no result.
+     */
     Optional<byte[]> histogram(UUID id) {
         return jdbc.sql("SELECT COALESCE(h.data, r.top_words) FROM job_result r"
                         + " LEFT JOIN job_histogram h ON h.job_id = r.job_id WHERE r.job_id = :id")

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -29,8 +31,9 @@ public class Jobs {
     /** How long an Idempotency-Key stands for its first job. */
     public static final java.time.Duration IDEMPOTENCY_WINDOW = java.time.Duration.ofHours(24);
 
-    /** Tries at freeing the key of a failed submission ({@link #freeKey}). */
-    private static final int KEY_FREEING_TRIES = 3;
+    /** Freeing the key of a failed submission ({@link #freeKey}): two tries after the first. */
+    private static final RetryTemplate KEY_FREEING = new RetryTemplate(RetryPolicy.builder()
+            .maxRetries(2).delay(java.time.Duration.ofMillis(50)).multiplier(2).build());
 
     /** A first request that has not stored its job after this long is taken to have died. */
     static final java.time.Duration IN_FLIGHT_TIMEOUT = java.time.Duration.ofSeconds(30);
@@ -118,29 +121,16 @@ public class Jobs {
 
     /**
      * Frees the key of a submission that failed, so that the client's retry with it is taken. Tried
-     * up to {@link #KEY_FREEING_TRIES} times: the store's trouble that failed the submission often
+     * up to three times, 50 and 100 ms apart: the store's trouble that failed the submission often
      * fails the next statement too (PostgreSQL ending every session fails each pooled connection
      * once), and a key left behind answered every retry 409 for {@link #IN_FLIGHT_TIMEOUT}. The
      * submission's own failure is what the client is told; one of freeing the key goes with it.
      */
     private void freeKey(String client, String key, Instant createdAt, RuntimeException failure) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                idempotency.deleteUnattached(client, key, createdAt);
-                return;
-            } catch (RuntimeException e) {
-                if (attempt == KEY_FREEING_TRIES) {
-                    failure.addSuppressed(e);
-                    return;
-                }
-                try {
-                    Thread.sleep(50L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    failure.addSuppressed(e);
-                    return;
-                }
-            }
+        try {
+            KEY_FREEING.invoke(() -> idempotency.deleteUnattached(client, key, createdAt));
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
