@@ -41,6 +41,7 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
     static final int MAX_SENDERS = 64;
 
     private final UrlPolicy urlPolicy;
+    private final TimedDnsResolver lookups;
     private final CloseableHttpClient client;
     private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "tally-callback-deadline");
@@ -54,9 +55,10 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
         deadlines.setRemoveOnCancelPolicy(true);
         AddressPolicy addressPolicy = new AddressPolicy(properties.allowPrivateNetworks());
         this.urlPolicy = new UrlPolicy(addressPolicy);
+        this.lookups = new TimedDnsResolver(SystemDefaultDnsResolver.INSTANCE, properties.connectTimeout(), "tally-callback-dns");
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(new GuardedDnsResolver(addressPolicy, SystemDefaultDnsResolver.INSTANCE))
+                        .setDnsResolver(new GuardedDnsResolver(addressPolicy, lookups))
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(properties.connectTimeout()))
                                 .build())
@@ -164,6 +166,10 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
                 return new FetchException(ErrorCode.FORBIDDEN_DESTINATION, false, null,
                         "the callback host resolves to a forbidden address", e);
             }
+            if (t instanceof TimedDnsResolver.SlowLookupException slow) {
+                return new FetchException(ErrorCode.DNS, true, null,
+                        "the callback host name could not be resolved: " + slow.why(), e);
+            }
             if (t instanceof UnknownHostException) {
                 return new FetchException(ErrorCode.DNS, true, null, "the callback host name could not be resolved", e);
             }
@@ -183,5 +189,6 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
     public void close() throws IOException {
         deadlines.shutdownNow();
         client.close();
+        lookups.close();
     }
 }

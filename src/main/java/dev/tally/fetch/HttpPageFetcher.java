@@ -133,6 +133,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
     private final FetchProperties properties;
     private final long maxBytes;
     private final UrlPolicy urlPolicy;
+    private final TimedDnsResolver lookups;
     private final CloseableHttpClient client;
     private final ScheduledExecutorService watchdogs;
     private final HostThrottle throttle;
@@ -157,9 +158,10 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         this.memory = memory;
         this.maxBytes = properties.maxBytes().toBytes();
         this.urlPolicy = new UrlPolicy(addressPolicy);
+        this.lookups = new TimedDnsResolver(systemResolver, properties.connectTimeout(), "tally-dns");
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(new GuardedDnsResolver(addressPolicy, systemResolver))
+                        .setDnsResolver(new GuardedDnsResolver(addressPolicy, lookups))
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(properties.connectTimeout()))
                                 .setSocketTimeout(Timeout.of(properties.readTimeout()))
@@ -752,6 +754,10 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         if (forbidden != null) {
             return new FetchException(ErrorCode.FORBIDDEN_DESTINATION, false, null, "the host resolves to a forbidden address", e);
         }
+        TimedDnsResolver.SlowLookupException slow = find(e, TimedDnsResolver.SlowLookupException.class);
+        if (slow != null) {
+            return new FetchException(ErrorCode.DNS, true, null, "the host name could not be resolved: " + slow.why(), e);
+        }
         if (find(e, UnknownHostException.class) != null) {
             // Java cannot tell NXDOMAIN from a resolver hiccup; the job's attempt cap bounds the cost.
             return new FetchException(ErrorCode.DNS, true, null, "the host name could not be resolved", e);
@@ -810,6 +816,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
     public void close() throws IOException {
         watchdogs.shutdownNow();
         client.close();
+        lookups.close();
     }
 
     private enum Reason { DEADLINE, INTERRUPTED }

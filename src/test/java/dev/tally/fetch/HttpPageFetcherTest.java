@@ -59,6 +59,7 @@ class HttpPageFetcherTest {
                     case "good.test" -> new InetAddress[] {address(127, 0, 0, 1)};
                     case "evil.test" -> new InetAddress[] {address(127, 0, 0, 2)};
                     case "mixed.test" -> new InetAddress[] {address(127, 0, 0, 1), address(10, 0, 0, 1)};
+                    case "silent.test" -> silentNameServers();
                     default -> SystemDefaultDnsResolver.INSTANCE.resolve(host);
                 };
             }
@@ -77,6 +78,16 @@ class HttpPageFetcherTest {
         strictFetcher.close();
         guardedFetcher.close();
         server.close();
+    }
+
+    /** Name servers that never answer: the system's lookup waits until its own timeouts, 10–30 s. */
+    private static InetAddress[] silentNameServers() throws UnknownHostException {
+        try {
+            Thread.sleep(20_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new UnknownHostException("silent.test: no answer from the name servers");
     }
 
     private static InetAddress address(int a, int b, int c, int d) throws UnknownHostException {
@@ -463,6 +474,17 @@ class HttpPageFetcherTest {
 
         assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN_DESTINATION);
         assertThat(e.getMessage()).doesNotContain("secret");
+    }
+
+    @Test
+    void failsAsRetryableDnsAtTheConnectTimeoutWhenNameServersDoNotAnswer() {
+        long start = System.nanoTime();
+        FetchException e = failure(guardedFetcher, URI.create("http://silent.test:" + server.port() + "/html"));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.DNS);
+        assertThat(e.retryable()).isTrue();
+        assertThat(e.getMessage()).contains("could not be resolved: no answer within 1000 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
