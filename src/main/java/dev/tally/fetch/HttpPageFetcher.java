@@ -44,6 +44,7 @@ import org.apache.hc.client5.http.utils.URIUtils;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.ProtocolException;
@@ -91,6 +92,9 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
     private static final long WATCH_PERIOD_MILLIS = 20;
 
     private static final int BUFFER_SIZE = 8192;
+
+    /** How HttpClient's message starts when it refuses a response's Content-Encoding. */
+    private static final String UNSUPPORTED_ENCODING = "Unsupported Content-Encoding:";
 
     /**
      * The largest unwanted body (a redirect's, an error page's, a refused type's) skipped so that
@@ -780,6 +784,11 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             // Certificate and handshake failures do not heal by retrying within minutes.
             return new FetchException(ErrorCode.CONNECT, false, null, "the TLS handshake with the site failed", e);
         }
+        String encoding = unreadEncoding(e);
+        if (encoding != null) {
+            return new FetchException(ErrorCode.INVALID_CONTENT, false, null, "the page is compressed as " + encoding
+                    + ", which Tally does not read (it asks for gzip or deflate)", e);
+        }
         if (find(e, ClientProtocolException.class) != null || find(e, ProtocolException.class) != null
                 || find(e, MessageConstraintException.class) != null) {
             // MessageConstraintException: a header line, a header count or a chunk's line over
@@ -787,6 +796,20 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             return new FetchException(ErrorCode.CONNECT, false, null, "the site sent an invalid HTTP response", e);
         }
         return new FetchException(ErrorCode.CONNECT, true, null, "the connection to the site failed", e);
+    }
+
+    /**
+     * The Content-Encoding HttpClient refused to decode (brotli, zstd: sent although the request
+     * offered only gzip and deflate), or null. HttpClient says so only in its exception's message.
+     */
+    private static String unreadEncoding(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpException && t.getMessage() != null && t.getMessage().startsWith(UNSUPPORTED_ENCODING)) {
+                String name = t.getMessage().substring(UNSUPPORTED_ENCODING.length()).trim();
+                return name.length() > 40 ? name.substring(0, 40) + "…" : name;
+            }
+        }
+        return null;
     }
 
     private static String seconds(Watchdog watchdog) {

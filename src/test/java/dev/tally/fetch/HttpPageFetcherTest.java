@@ -287,6 +287,15 @@ class HttpPageFetcherTest {
         assertThat(e.retryable()).isFalse();
     }
 
+    @Test
+    void failsABodyInACompressionItDoesNotReadAsInvalidContent() {
+        FetchException e = failure(server.uri("/brotli"));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONTENT);
+        assertThat(e.getMessage()).isEqualTo("the page is compressed as br, which Tally does not read (it asks for gzip or deflate)");
+        assertThat(e.retryable()).isFalse();
+    }
+
     /**
      * Said as what it is, and tried again: without a length or chunks, a connection cut mid-body
      * ends the same way as a stream sent short.

@@ -102,6 +102,10 @@ final class TestServer implements AutoCloseable {
                 exchange.getResponseHeaders().add("Content-Encoding", "gzip");
                 byte[] body = gzip(HTML.getBytes(StandardCharsets.UTF_8));
                 send(exchange, 200, "text/html", java.util.Arrays.copyOf(body, body.length / 2));
+            } else if (path.equals("/brotli")) {
+                // Sent although the request offered only gzip and deflate.
+                exchange.getResponseHeaders().add("Content-Encoding", "br");
+                send(exchange, 200, "text/html", new byte[] {0x1b, 0x2f, 0x00, (byte) 0xf8, 0x25, 0x00, 0x00});
             } else if (path.equals("/corrupt-gzip")) {
                 exchange.getResponseHeaders().add("Content-Encoding", "gzip");
                 byte[] body = gzip(HTML.getBytes(StandardCharsets.UTF_8));
