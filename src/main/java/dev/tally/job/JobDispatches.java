@@ -35,16 +35,22 @@ public class JobDispatches {
 
     /**
      * Publishes up to {@code limit} due records and deletes them once {@code publisher} returns.
+     * The records stay locked while {@code publisher} runs; on PostgreSQL, a publisher that has not
+     * returned within {@code publishLimit} (its process stopped: frozen, or stopped by a signal)
+     * loses its session, and with it the locks, so that other relays send those records: they
+     * were skipped, not waited for, and waited as long as the process was stopped. Its commit then
+     * fails and other relays may publish those records again (delivery is at least once).
      *
      * @return how many records were relayed
      * @throws RelayFailedException when the publisher failed (the records stay pending)
      */
-    public int relayDue(int limit, Publisher publisher) {
+    public int relayDue(int limit, Duration publishLimit, Publisher publisher) {
         Integer relayed = transactions.execute(status -> {
             List<DispatchRecord> due = repository.lockDueDispatches(clock.instant(), limit);
             if (due.isEmpty()) {
                 return 0;
             }
+            repository.releaseLocksIfIdleLongerThan(publishLimit);
             try {
                 publisher.publish(due);
             } catch (Exception e) {

@@ -3,6 +3,7 @@ package dev.tally.job;
 import dev.tally.correlation.Origin;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -46,6 +47,8 @@ class JobRepository {
 
     private final JdbcClient jdbc;
     private final boolean outbox;
+    /** Whether the store is PostgreSQL; asked at first need. */
+    private volatile Boolean postgres;
 
     /**
      * @param outbox write a dispatch record with every change that puts a job in the queue
@@ -113,6 +116,32 @@ class JobRepository {
                 .param("limit", limit)
                 .query((rs, n) -> new DispatchRecord(rs.getLong(1), rs.getObject(2, UUID.class)))
                 .list();
+    }
+
+    /**
+     * Has PostgreSQL end this transaction's session if it stays idle in it longer than
+     * {@code limit} ({@code idle_in_transaction_session_timeout}, for this transaction only, so
+     * that a connection pooler's server connections keep their settings). For a transaction that
+     * holds row locks while it waits on something else: if its process stops (frozen, stopped by a
+     * signal, a machine paused), its locks go with the session instead of staying until the process
+     * runs again. Nothing on H2, whose store lives in the process itself.
+     */
+    void releaseLocksIfIdleLongerThan(Duration limit) {
+        if (postgres()) {
+            jdbc.sql("SELECT set_config('idle_in_transaction_session_timeout', :ms, true)")
+                    .param("ms", Long.toString(Math.max(1, limit.toMillis())))
+                    .query(String.class).single();
+        }
+    }
+
+    private boolean postgres() {
+        Boolean known = postgres;
+        if (known == null) {
+            known = "PostgreSQL".equals(jdbc.sql("SELECT 1").query((ResultSet rs) ->
+                    rs.getStatement().getConnection().getMetaData().getDatabaseProductName()));
+            postgres = known;
+        }
+        return known;
     }
 
     void deleteDispatches(List<Long> ids) {

@@ -51,6 +51,13 @@ class OutboxRelay implements SmartLifecycle {
      */
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+    /**
+     * Added to the confirm timeout for the longest a pass may hold its records locked while it
+     * publishes: a publish that waits on a blocked connection lasts up to the confirm timeout and
+     * the channel's RPC timeout (~20 s with the defaults), so only a stopped process goes past it.
+     */
+    static final Duration PUBLISH_LIMIT_MARGIN = Duration.ofSeconds(30);
+
     /** How long a stop waits for a pass under way before interrupting it (see {@link #stop()}). */
     static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
@@ -103,13 +110,18 @@ class OutboxRelay implements SmartLifecycle {
         int total = 0;
         int batch;
         do {
-            batch = dispatches.relayDue(properties.relayBatchSize(), this::publish);
+            batch = dispatches.relayDue(properties.relayBatchSize(), publishLimit(), this::publish);
             if (batch > 0) {
                 batchSize.record(batch);
             }
             total += batch;
         } while (batch == properties.relayBatchSize() && running);
         return total;
+    }
+
+    /** How long a pass may publish before its store session, and its records' locks, are let go. */
+    Duration publishLimit() {
+        return properties.confirmTimeout().plus(PUBLISH_LIMIT_MARGIN);
     }
 
     private void publish(List<DispatchRecord> records) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.tally.correlation.Origin;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +42,7 @@ abstract class JobStoreContract {
     private DataSource dataSource;
     private JobClaims claims;
     private JobResults results;
-    private Instant now;
+    protected Instant now;
 
     /** A fresh, empty database (or schema) for one test. */
     protected abstract DataSource freshDataSource(String flywaySchema);
@@ -519,6 +522,23 @@ abstract class JobStoreContract {
         assertThat(dispatchIdsOf(running.id())).isEmpty();
     }
 
+    @Test
+    void relaysDueRecordsThenDeletesThem() {
+        var outbox = new JobRepository(jdbc, true);
+        Job job = queuedUrlJob("https://example.com/relayed");
+        outbox.insert(job, null, null);
+        JobDispatches dispatches = new JobDispatches(outbox, new TransactionTemplate(new DataSourceTransactionManager(database)),
+                Clock.fixed(now.plusSeconds(1), ZoneOffset.UTC));
+        List<UUID> published = new ArrayList<>();
+
+        int relayed = dispatches.relayDue(10, Duration.ofSeconds(30),
+                records -> records.forEach(record -> published.add(record.jobId())));
+
+        assertThat(relayed).isEqualTo(1);
+        assertThat(published).containsExactly(job.id());
+        assertThat(dispatchIdsOf(job.id())).isEmpty();
+    }
+
     /**
      * A relay publishes a record's message before it deletes the record and commits, so a worker
      * may get the message, fail to claim the job and hand it back while the record still stands,
@@ -568,7 +588,7 @@ abstract class JobStoreContract {
         assertThat(dispatchIdsOf(pending.id())).hasSize(1);
     }
 
-    private List<Long> dispatchIdsOf(UUID jobId) {
+    protected List<Long> dispatchIdsOf(UUID jobId) {
         return jdbc.sql("SELECT id FROM job_dispatch WHERE job_id = :id").param("id", jobId).query(Long.class).list();
     }
 
@@ -799,7 +819,7 @@ abstract class JobStoreContract {
         }
     }
 
-    private Job queuedUrlJob(String url) {
+    protected Job queuedUrlJob(String url) {
         return new Job(UUID.randomUUID(), JobStatus.QUEUED, JobSource.url(url), null, 0, 1, now, now,
                 null, null, null, null, "client-a");
     }

@@ -1,14 +1,24 @@
 package dev.tally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The same store contract on the real local PostgreSQL (database {@code test}), each test in a
@@ -37,6 +47,38 @@ class PostgresJobStoreTest extends JobStoreContract {
     @Override
     protected boolean isolatesBySchema() {
         return true;
+    }
+
+    /**
+     * A relay holds its records locked while it publishes; other relays skip them. A process stopped
+     * mid-publish (frozen, SIGSTOP) held them, and its jobs waited, for as long as it was stopped.
+     */
+    @Test
+    void releasesTheRecordsOfARelayStoppedMidPublishOnceItsPublishLimitPassed() throws Exception {
+        var outbox = new JobRepository(jdbc, true);
+        Job job = queuedUrlJob("https://example.com/relay-stopped-mid-publish");
+        outbox.insert(job, null, null);
+        var transactions = new TransactionTemplate(new DataSourceTransactionManager(database));
+        var clock = Clock.fixed(now.plusSeconds(1), ZoneOffset.UTC);
+        CountDownLatch publishing = new CountDownLatch(1);
+        CompletableFuture<Integer> stopped = CompletableFuture.supplyAsync(() ->
+                new JobDispatches(outbox, transactions, clock).relayDue(10, Duration.ofMillis(500), records -> {
+                    publishing.countDown();
+                    Thread.sleep(6_000);
+                }));
+        assertThat(publishing.await(5, TimeUnit.SECONDS)).isTrue();
+
+        List<UUID> published = new ArrayList<>();
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        while (published.isEmpty() && System.nanoTime() < giveUp) {
+            new JobDispatches(outbox, transactions, clock).relayDue(10, Duration.ofSeconds(30),
+                    records -> records.forEach(record -> published.add(record.jobId())));
+            Thread.sleep(50);
+        }
+
+        assertThat(published).as("relayed by another relay while the first was stopped").containsExactly(job.id());
+        assertThat(dispatchIdsOf(job.id())).isEmpty();
+        assertThatThrownBy(stopped::join).as("the stopped relay's session was ended").hasRootCauseInstanceOf(SQLException.class);
     }
 
     @Test
