@@ -11,6 +11,7 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.HeaderParameter;
+import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -69,7 +70,7 @@ class OpenApiConfiguration {
         }
         if (submit) {
             operation.setSummary("Submit a job (url or text); 202 once durably stored");
-            operation.addParametersItem(new HeaderParameter().name("Idempotency-Key").required(false)
+            header(operation, new HeaderParameter().name("Idempotency-Key").required(false)
                     .description("1..255 printable ASCII characters; a repeat within 24 h returns the same job")
                     .schema(new StringSchema().maxLength(255)));
             ApiResponse accepted = responses.get("202") != null ? responses.get("202") : responses.get("200");
@@ -89,10 +90,17 @@ class OpenApiConfiguration {
         }
         if (path.equals("/api/v1/jobs/{id}") && method == PathItem.HttpMethod.GET) {
             operation.setSummary("Get a job; conditional (ETag) and long-poll (waitSeconds)");
-            operation.addParametersItem(new HeaderParameter().name("If-None-Match").required(false)
+            header(operation, new HeaderParameter().name("If-None-Match").required(false)
                     .description("a previous ETag: 304 if unchanged; with waitSeconds, wait for a change")
                     .schema(new StringSchema()));
             responses.addApiResponse("304", new ApiResponse().description("not modified"));
+        }
+        if (path.endsWith("/words") && responses.get("200") != null) {
+            // Two mappings serve the words, JSON and CSV; the generated description kept only the first.
+            Content content = responses.get("200").getContent() == null ? new Content() : responses.get("200").getContent();
+            content.addMediaType("text/csv", new MediaType().schema(new StringSchema()
+                    .description("every word as word,count lines, the header line first")));
+            responses.get("200").content(content);
         }
         if (path.endsWith("/cancel") || path.endsWith("/words")) {
             problem(responses, "409", path.endsWith("/cancel") ? "the job is already terminal" : "the job has not succeeded");
@@ -107,12 +115,24 @@ class OpenApiConfiguration {
 
     /** Every operation takes and answers a request id (dev.tally.correlation's filter, before any of them). */
     private static void requestId(Operation operation) {
-        operation.addParametersItem(new HeaderParameter().name(REQUEST_ID).required(false)
+        header(operation, new HeaderParameter().name(REQUEST_ID).required(false)
                 .description("an id for the logs: 1..64 letters, digits and . _ : @ / + = - (else one is made up);"
                         + " a job submitted keeps it for its workers' log lines")
                 .schema(new StringSchema().maxLength(64)));
         operation.getResponses().values().forEach(response -> response.addHeaderObject(REQUEST_ID,
                 new Header().description("the request's id: the one sent, or one made up").schema(new StringSchema())));
+    }
+
+    /**
+     * Adds a header parameter in place of one of that name the generated description has already
+     * (from a {@code @RequestHeader}): OpenAPI allows a name and location once per operation.
+     */
+    private static void header(Operation operation, Parameter header) {
+        if (operation.getParameters() != null) {
+            operation.getParameters().removeIf(existing -> "header".equals(existing.getIn())
+                    && header.getName().equalsIgnoreCase(existing.getName()));
+        }
+        operation.addParametersItem(header);
     }
 
     private static void problem(ApiResponses responses, String code, String description) {

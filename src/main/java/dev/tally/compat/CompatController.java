@@ -25,6 +25,7 @@ import dev.tally.role.Role;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -62,6 +63,8 @@ class CompatController {
     }
 
     @PostMapping("/word-count")
+    @ApiResponse(responseCode = "202", description = "scheduled: data has job_id, url and status IN_PROGRESS")
+    @ApiResponse(responseCode = "400", description = "not JSON, or no valid url: success false, the message says why")
     ResponseEntity<Envelope> submit(HttpServletRequest request) throws IOException {
         if (!isJson(request)) {
             return failure(JSON_REQUIRED);
@@ -93,6 +96,10 @@ class CompatController {
      * is read ({@link #writeComplete}). @return null when the answer was written here
      */
     @GetMapping("/word-count")
+    @ApiResponse(responseCode = "200", description = "the job: data has job_id, url, status (IN_PROGRESS, COMPLETE, FAIL),"
+            + " word_count when complete, error when failed")
+    @ApiResponse(responseCode = "400", description = "no job_id, not JSON, or no such job: success false")
+    @ApiResponse(responseCode = "503", description = "no room in the heap for another large result now; see Retry-After")
     ResponseEntity<Envelope> fetch(@RequestParam(name = "job_id", required = false) String jobIdParam,
                                    HttpServletRequest request, HttpServletResponse response) throws IOException {
         String jobId = jobIdParam;
@@ -165,6 +172,8 @@ class CompatController {
     }
 
     @GetMapping("/health")
+    @ApiResponse(responseCode = "200", description = "status PASS: every service is online")
+    @ApiResponse(responseCode = "500", description = "status FAIL: at least one service is offline")
     ResponseEntity<Envelope> health() {
         boolean up = Status.UP.equals(health.health().getStatus());
         Map<String, Object> data = new LinkedHashMap<>();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.support.Api;
 import dev.tally.support.TallyIntegrationTest;
 import io.swagger.v3.oas.annotations.Hidden;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -62,5 +64,43 @@ class OpenApiContractTest {
         assertThat(submit.get("responses").get("202").get("headers").has("X-Request-Id")).isTrue();
         assertThat(submit.get("responses").get("429").get("headers").has("X-Request-Id")).isTrue();
         assertThat(get.get("responses").has("404")).isTrue();
+    }
+
+    @Test
+    void namesEachParameterOfAnOperationOnce() {
+        JsonNode paths = new Api(port).get("/v3/api-docs").json().get("paths");
+        List<String> repeated = new ArrayList<>();
+        paths.properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            Set<String> seen = new TreeSet<>();
+            JsonNode parameters = op.getValue().get("parameters");
+            if (parameters != null) {
+                parameters.forEach(parameter -> {
+                    String key = parameter.get("in").asString() + " " + parameter.get("name").asString().toLowerCase(Locale.ROOT);
+                    if (!seen.add(key)) {
+                        repeated.add(op.getKey() + " " + path.getKey() + ": " + key);
+                    }
+                });
+            }
+        }));
+
+        assertThat(repeated).isEmpty();
+    }
+
+    @Test
+    void documentsAJobsWordsAsJsonAndAsCsv() {
+        JsonNode words = new Api(port).get("/v3/api-docs").json().get("paths").get("/api/v1/jobs/{id}/words").get("get");
+
+        assertThat(words.get("responses").get("200").get("content").has("application/json")).isTrue();
+        assertThat(words.get("responses").get("200").get("content").has("text/csv")).isTrue();
+    }
+
+    @Test
+    void documentsTheCompatibleApisAnswerCodes() {
+        JsonNode wordCount = new Api(port).get("/v3/api-docs").json().get("paths").get("/word-count");
+
+        assertThat(wordCount.get("post").get("responses").properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactlyInAnyOrder("202", "400");
+        assertThat(wordCount.get("get").get("responses").properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactlyInAnyOrder("200", "400", "503");
     }
 }
