@@ -95,6 +95,23 @@ class MalformedRequestProblemsTest {
     }
 
     @Test
+    void answersTraceAsAMethodTheServiceDoesNotTake() throws IOException {
+        RawAnswer answer = send("TRACE /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertProblem(answer, 400, "malformed-request");
+        assertThat(answer.json().get("detail").asString()).contains("TRACE");
+        assertThat(answer.head().toLowerCase()).as("no Allow naming methods the path refuses").doesNotContain("allow:");
+    }
+
+    @Test
+    void answersAnEncodedSlashInThePathSayingSo() throws IOException {
+        RawAnswer answer = send("GET /api/v1/jobs/a%2Fb HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertProblem(answer, 400, "malformed-request");
+        assertThat(answer.json().get("detail").asString()).contains("\"%2F\"");
+    }
+
+    @Test
     void answersABrokenChunkedBodyWithAProblem() throws IOException {
         RawAnswer answer = send("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
