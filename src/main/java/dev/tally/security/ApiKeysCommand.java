@@ -11,6 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code java -jar tally.jar keys create|list|revoke}: manages API keys in the job store named by
@@ -24,13 +25,15 @@ public final class ApiKeysCommand {
     /** Must equal spring.datasource.url in application.yml (checked by a test). */
     static final String DEFAULT_URL = "jdbc:h2:file:./data/tally;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128;DEFRAG_ALWAYS=TRUE";
 
-    @Option(names = "--spring.datasource.url", description = "job store JDBC URL (default: the embedded store under ./data)")
+    // Inherited: accepted before the subcommand or after it (keys create --name ci --spring.datasource.url=...).
+    @Option(names = "--spring.datasource.url", scope = ScopeType.INHERIT,
+            description = "job store JDBC URL (default: the embedded store under ./data)")
     String url;
 
-    @Option(names = "--spring.datasource.username")
+    @Option(names = "--spring.datasource.username", scope = ScopeType.INHERIT)
     String username;
 
-    @Option(names = "--spring.datasource.password")
+    @Option(names = "--spring.datasource.password", scope = ScopeType.INHERIT)
     String password;
 
     /** Runs the command line; returns the process exit code. */

@@ -35,6 +35,16 @@ class ApiKeysCommandTest {
 
     /** A bucket of no tokens answered every request of the key with a 500. */
     @Test
+    void takesTheStoreOptionsAfterTheSubcommandToo() {
+        String url = "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0";
+
+        run("create", "--name", "after-the-subcommand", url);
+
+        assertThat(run("list", url)).contains("after-the-subcommand");
+        assertThat(run(url, "list")).contains("after-the-subcommand");
+    }
+
+    @Test
     void refusesARateLimitBelowOneRequestPerMinute() {
         var err = new StringWriter();
         var command = new CommandLine(new ApiKeysCommand());
@@ -69,10 +79,7 @@ class ApiKeysCommandTest {
         var out = new StringWriter();
         var command = new CommandLine(new ApiKeysCommand());
         command.setOut(new PrintWriter(out));
-        // global option first, then the subcommand
-        String[] ordered = new String[args.length];
-        System.arraycopy(args, 0, ordered, 0, args.length);
-        int code = command.execute(ordered);
+        int code = command.execute(args);
         assertThat(code).as(out.toString()).isZero();
         return out.toString();
     }
