@@ -14,7 +14,9 @@ let selectedId = null;
 let detailStatus = null; // the status the detail panel shows
 let refreshing = false;
 let refreshAgain = false; // asked for while a refresh was under way (a filter changed, a job deleted)
-let listGeneration = 0; // bumped when the question changes (key, filter, size): older answers are not shown
+let listGeneration = 0; // bumped when the question changes (key, filter, size, page): older answers are not shown
+let cursors = []; // the cursor of each older page gone to, the one shown last; none: the newest jobs
+let olderCursor = null; // the cursor of the page after the one shown, if there is one
 
 /** Calls the API; resolves to the parsed JSON (or null for 204), rejects with the problem's detail. */
 async function api(path, options = {}) {
@@ -101,12 +103,17 @@ async function refreshJobs() {
     if ($('status-filter').value) {
       params.set('status', $('status-filter').value);
     }
+    if (cursors.length) {
+      params.set('cursor', cursors[cursors.length - 1]);
+    }
     const page = await api('api/v1/jobs?' + params);
     if (generation !== listGeneration) {
-      return; // asked with another key or filter: the refresh that follows answers the new question
+      return; // asked with another key, filter or page: the refresh that follows answers the new question
     }
     renderJobs(page.items);
-    say('list-message', page.items.length ? '' : 'No jobs yet: submit one above.');
+    olderCursor = cursorOf(page.next);
+    showPager();
+    say('list-message', page.items.length ? '' : cursors.length ? 'No older jobs.' : 'No jobs yet: submit one above.');
     $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
     if (generation !== listGeneration) {
@@ -124,9 +131,39 @@ async function refreshJobs() {
   }
 }
 
+/** The cursor in a page's next link (a path with a query), or null after the last page. */
+function cursorOf(next) {
+  return next ? new URL(next, window.location.href).searchParams.get('cursor') : null;
+}
+
+/** The page buttons for where the list is: newer pages behind it once it went older, older ones after it while there are. */
+function showPager() {
+  $('newer').disabled = cursors.length === 0;
+  $('older').disabled = !olderCursor;
+  $('page').textContent = cursors.length ? 'page ' + (cursors.length + 1) : '';
+}
+
+/** Shows another page of the list ('older', 'newer' or 'newest'); it is refreshed live like the first. */
+function turnPage(change) {
+  if (change === 'older' && olderCursor) {
+    cursors.push(olderCursor);
+  } else if (change === 'newer') {
+    cursors.pop();
+  } else if (change === 'newest') {
+    cursors = [];
+  }
+  olderCursor = null;
+  showPager();
+  listGeneration++;
+  refreshJobs();
+}
+
 /** Empties the table, its summary and the detail (the key changed, or was refused). */
 function clearJobs() {
   listGeneration++;
+  cursors = [];
+  olderCursor = null;
+  showPager();
   $('job-table').tBodies[0].replaceChildren();
   $('summary').textContent = '';
   closeDetail();
@@ -406,10 +443,9 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   document.querySelectorAll('input[name=kind]').forEach((radio) => radio.addEventListener('change', showSourceField));
   $('submit-form').addEventListener('submit', submit);
-  const askAnew = () => {
-    listGeneration++;
-    refreshJobs();
-  };
+  const askAnew = () => turnPage('newest'); // another filter or size: its pages start again at the newest
+  $('older').addEventListener('click', () => turnPage('older'));
+  $('newer').addEventListener('click', () => turnPage('newer'));
   $('status-filter').addEventListener('change', askAnew);
   $('limit').addEventListener('change', askAnew);
   $('close-detail').addEventListener('click', closeDetail);

@@ -6,6 +6,8 @@ import dev.tally.support.Api;
 import dev.tally.support.HeadlessChromium;
 import dev.tally.support.TallyIntegrationTest;
 import dev.tally.support.TestSite;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -200,6 +202,31 @@ class DashboardTest {
         browser.waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit-message"),
                 "Not accepted: url must be an absolute http or https URL"));
         browser.consoleErrors(); // Chromium logs the 400 answer itself; the page handled it
+    }
+
+    @Test
+    void pagesBackToOlderJobsAndForwardAgain() {
+        Api api = new Api(port);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 51; i++) {
+            ids.add(api.postJson("/api/v1/jobs", "{\"text\": \"page through job " + i + "\"}").json().get("id").asString());
+        }
+        String oldest = ids.get(0);
+        String newest = ids.get(50);
+        browser.waiting(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-id='" + newest + "']")));
+        assertThat(browser.driver().findElements(By.cssSelector("tr[data-id='" + oldest + "']"))).as("51st newest").isEmpty();
+
+        click(By.id("older"));
+
+        browser.waiting(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-id='" + oldest + "']")));
+        assertThat(browser.driver().findElement(By.id("page")).getText()).isEqualTo("page 2");
+        assertThat(browser.driver().findElements(By.cssSelector("tr[data-id='" + newest + "']"))).isEmpty();
+
+        click(By.id("newer"));
+
+        browser.waiting(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-id='" + newest + "']")));
+        assertThat(browser.driver().findElement(By.id("newer")).isEnabled()).isFalse();
+        assertThat(browser.driver().findElement(By.id("page")).getText()).isEmpty();
     }
 
     /** Submits the form and returns the id of the job the page says it accepted. */
