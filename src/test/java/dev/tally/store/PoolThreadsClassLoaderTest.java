@@ -1,11 +1,14 @@
 package dev.tally.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.BeanInitializationException;
 
 class PoolThreadsClassLoaderTest {
 
@@ -35,13 +38,14 @@ class PoolThreadsClassLoaderTest {
     }
 
     @Test
-    void leavesAPoolWhoseStoreIsDownToItsFirstUse() {
+    void failsOnceWhenTheStoreRefusesTheFirstConnection() {
         try (HikariDataSource pool = new HikariDataSource()) {
             pool.setJdbcUrl("jdbc:postgresql://127.0.0.1:1/none");
             pool.setPoolName("PoolThreadsLoaderDownTest");
 
-            assertThat(new PoolThreadsClassLoader().postProcessAfterInitialization(pool, "dataSource")).isSameAs(pool);
-            assertThat(pool.isRunning()).isFalse();
+            assertThatThrownBy(() -> new PoolThreadsClassLoader().postProcessAfterInitialization(pool, "dataSource"))
+                    .isInstanceOf(BeanInitializationException.class)
+                    .hasCauseInstanceOf(SQLException.class);
         }
     }
 }

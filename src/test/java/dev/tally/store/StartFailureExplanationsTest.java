@@ -49,6 +49,8 @@ class StartFailureExplanationsTest {
                 .contains("APPLICATION FAILED TO START")
                 .contains("Tally could not connect to its job store at " + url + " (SQLSTATE 08001)")
                 .contains("Check that the database runs and accepts connections at that address");
+        assertThat(output.getOut().lines().filter(line -> line.contains(" - Starting...")))
+                .as("the store is asked once, not again by the migrations").hasSize(1);
     }
 
     private static void start(String... args) {
