@@ -55,7 +55,8 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
         deadlines.setRemoveOnCancelPolicy(true);
         AddressPolicy addressPolicy = new AddressPolicy(properties.allowPrivateNetworks());
         this.urlPolicy = new UrlPolicy(addressPolicy);
-        this.lookups = new TimedDnsResolver(SystemDefaultDnsResolver.INSTANCE, properties.connectTimeout(), "tally-callback-dns");
+        this.lookups = new TimedDnsResolver(SystemDefaultDnsResolver.INSTANCE,
+                TimedDnsResolver.limitFor(properties.connectTimeout()), "tally-callback-dns");
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(new GuardedDnsResolver(addressPolicy, lookups))

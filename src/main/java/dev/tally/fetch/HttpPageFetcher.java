@@ -162,7 +162,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         this.memory = memory;
         this.maxBytes = properties.maxBytes().toBytes();
         this.urlPolicy = new UrlPolicy(addressPolicy);
-        this.lookups = new TimedDnsResolver(systemResolver, properties.connectTimeout(), "tally-dns");
+        this.lookups = new TimedDnsResolver(systemResolver, TimedDnsResolver.limitFor(properties.connectTimeout()), "tally-dns");
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(new GuardedDnsResolver(addressPolicy, lookups))

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.DnsResolver;
 
 /**
- * Gives a name lookup at most a fixed time ({@code tally.fetch.connect-timeout}). The system's
+ * Gives a name lookup at most a fixed time (twice {@code tally.fetch.connect-timeout}). The system's
  * lookup ({@code getaddrinfo}) cannot be interrupted and waits as long as the operating system's
  * resolver is configured to (5 s per try and name server, twice: 10–30 s), so a site whose name
  * servers do not answer held a worker that long, past the fetch's own deadline. The lookup runs on
@@ -30,6 +30,15 @@ final class TimedDnsResolver implements DnsResolver, AutoCloseable {
     private final DnsResolver system;
     private final Duration timeout;
     private final ThreadPoolExecutor lookups;
+
+    /**
+     * The limit for a connect timeout of {@code connectTimeout}: twice it, so that a lookup the
+     * system answers from its second name server (after the first's 5 s per try, resolv.conf's
+     * default) still finishes with the default 5 s. Zero (no limit) stays zero.
+     */
+    static Duration limitFor(Duration connectTimeout) {
+        return connectTimeout.multipliedBy(2);
+    }
 
     TimedDnsResolver(DnsResolver system, Duration timeout, String threadName) {
         this.system = system;

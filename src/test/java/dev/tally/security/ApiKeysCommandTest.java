@@ -33,7 +33,6 @@ class ApiKeysCommandTest {
         assertThat(afterRevoke).doesNotContain(secret);
     }
 
-    /** A bucket of no tokens answered every request of the key with a 500. */
     @Test
     void takesTheStoreOptionsAfterTheSubcommandToo() {
         String url = "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0";
@@ -44,6 +43,7 @@ class ApiKeysCommandTest {
         assertThat(run(url, "list")).contains("after-the-subcommand");
     }
 
+    /** A bucket of no tokens answered every request of the key with a 500. */
     @Test
     void refusesARateLimitBelowOneRequestPerMinute() {
         var err = new StringWriter();
