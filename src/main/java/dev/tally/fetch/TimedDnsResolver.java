@@ -3,6 +3,7 @@ package dev.tally.fetch;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -61,14 +62,10 @@ final class TimedDnsResolver implements DnsResolver, AutoCloseable {
         return await(host, () -> system.resolveCanonicalHostname(host));
     }
 
-    private interface Lookup<T> {
-        T run() throws UnknownHostException;
-    }
-
-    private <T> T await(String host, Lookup<T> lookup) throws UnknownHostException {
+    private <T> T await(String host, Callable<T> lookup) throws UnknownHostException {
         Future<T> answer;
         try {
-            answer = lookups.submit(lookup::run);
+            answer = lookups.submit(lookup);
         } catch (RejectedExecutionException e) {
             throw new SlowLookupException(host, "too many name lookups in flight (" + MAX_LOOKUPS + ")");
         }
