@@ -46,11 +46,10 @@ public class JobDispatches {
      */
     public int relayDue(int limit, Duration publishLimit, Publisher publisher) {
         Integer relayed = transactions.execute(status -> {
-            List<DispatchRecord> due = repository.lockDueDispatches(clock.instant(), limit);
+            List<DispatchRecord> due = repository.lockDueDispatches(clock.instant(), limit, publishLimit);
             if (due.isEmpty()) {
                 return 0;
             }
-            repository.releaseLocksIfIdleLongerThan(publishLimit);
             try {
                 publisher.publish(due);
             } catch (Exception e) {

@@ -108,30 +108,30 @@ class JobRepository {
         return outbox;
     }
 
-    /** Pending dispatch records that are due, locked for this transaction; others skip them. */
-    List<DispatchRecord> lockDueDispatches(Instant now, int limit) {
-        return jdbc.sql("SELECT id, job_id FROM job_dispatch WHERE available_at <= :now ORDER BY available_at, id"
-                        + " LIMIT :limit FOR UPDATE SKIP LOCKED")
-                .param("now", ts(now))
-                .param("limit", limit)
-                .query((rs, n) -> new DispatchRecord(rs.getLong(1), rs.getObject(2, UUID.class)))
-                .list();
-    }
-
     /**
-     * Has PostgreSQL end this transaction's session if it stays idle in it longer than
-     * {@code limit} ({@code idle_in_transaction_session_timeout}, for this transaction only, so
-     * that a connection pooler's server connections keep their settings). For a transaction that
-     * holds row locks while it waits on something else: if its process stops (frozen, stopped by a
-     * signal, a machine paused), its locks go with the session instead of staying until the process
-     * runs again. Nothing on H2, whose store lives in the process itself.
+     * Pending dispatch records that are due, locked for this transaction; others skip them.
+     *
+     * <p>On PostgreSQL the same statement has the server end this transaction's session if it
+     * stays idle in it longer than {@code idleLimit} ({@code idle_in_transaction_session_timeout},
+     * for this transaction only, so that a connection pooler's server connections keep their
+     * settings): the caller holds the locks while it waits on something else, and if its process
+     * stops (frozen, stopped by a signal, a machine paused) the locks go with the session instead
+     * of staying until the process runs again. In one statement with the locks, there is no moment
+     * at which they are held without the limit. Nothing on H2, whose store lives in the process.
      */
-    void releaseLocksIfIdleLongerThan(Duration limit) {
+    List<DispatchRecord> lockDueDispatches(Instant now, int limit, Duration idleLimit) {
+        String sql = postgres()
+                ? "SELECT d.id, d.job_id FROM job_dispatch d,"
+                        + " (SELECT set_config('idle_in_transaction_session_timeout', :ms, true)) idle_limit"
+                        + " WHERE d.available_at <= :now ORDER BY d.available_at, d.id"
+                        + " LIMIT :limit FOR UPDATE OF d SKIP LOCKED"
+                : "SELECT id, job_id FROM job_dispatch WHERE available_at <= :now ORDER BY available_at, id"
+                        + " LIMIT :limit FOR UPDATE SKIP LOCKED";
+        var statement = jdbc.sql(sql).param("now", ts(now)).param("limit", limit);
         if (postgres()) {
-            jdbc.sql("SELECT set_config('idle_in_transaction_session_timeout', :ms, true)")
-                    .param("ms", Long.toString(Math.max(1, limit.toMillis())))
-                    .query(String.class).single();
+            statement = statement.param("ms", Long.toString(Math.max(1, idleLimit.toMillis())));
         }
+        return statement.query((rs, n) -> new DispatchRecord(rs.getLong(1), rs.getObject(2, UUID.class))).list();
     }
 
     private boolean postgres() {
