@@ -1,5 +1,6 @@
 package dev.tally.api;
 
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
@@ -14,6 +15,8 @@ import io.swagger.v3.oas.models.parameters.HeaderParameter;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,11 +29,17 @@ import org.springframework.context.annotation.Configuration;
 class OpenApiConfiguration {
 
     private static final String REQUEST_ID = "X-Request-Id";
+    private static final String BEARER = "bearer";
+    private static final String COMPAT = "/word-count";
 
     @Bean
     OpenAPI tallyOpenApi() {
         return new OpenAPI().info(new Info().title("Tally").version("v1")
-                .description("Asynchronous word-frequency service. Contract: api-contract.md; errors are RFC 9457 problem+json."));
+                        .description("Asynchronous word-frequency service. Contract: api-contract.md; errors are RFC 9457 problem+json."))
+                .components(new Components().addSecuritySchemes(BEARER, new SecurityScheme()
+                        .type(SecurityScheme.Type.HTTP).scheme("bearer")
+                        .description("an API key (tally.auth.mode=api-key) or a JWT (jwt); with tally.auth.mode=none,"
+                                + " the embedded default, no credential is needed")));
     }
 
     @Bean
@@ -40,10 +49,11 @@ class OpenApiConfiguration {
                 return;
             }
             openApi.getPaths().forEach((path, item) -> {
-                if (!path.startsWith("/api/")) {
-                    return;
+                if (path.startsWith("/api/")) {
+                    item.readOperationsMap().forEach((method, operation) -> describe(path, method, operation));
+                } else if (path.equals(COMPAT)) {
+                    item.readOperationsMap().forEach((method, operation) -> describeCompatible(method, operation));
                 }
-                item.readOperationsMap().forEach((method, operation) -> describe(path, method, operation));
             });
         };
     }
@@ -110,7 +120,38 @@ class OpenApiConfiguration {
             responses.remove("200");
             responses.addApiResponse("204", new ApiResponse().description("deleted"));
         }
+        refusedBeforeReading(operation);
         requestId(operation);
+    }
+
+    /**
+     * The compatible API answers its own refusals in the original's envelope (its annotations);
+     * what the service refuses before the controller reads the request is problem+json, as on
+     * every other path.
+     */
+    private static void describeCompatible(PathItem.HttpMethod method, Operation operation) {
+        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+        operation.setResponses(responses);
+        if (method == PathItem.HttpMethod.POST) {
+            problem(responses, "408", "the body did not all arrive within tally.api.body-read-timeout (60 s)");
+            problem(responses, "413", "body larger than tally.api.max-body-size");
+            problem(responses, "503", "the job store is unavailable, or the service is at its limit of unfinished jobs;"
+                    + " see Retry-After");
+        }
+        refusedBeforeReading(operation);
+        requestId(operation);
+    }
+
+    /** Refusals of the filters in front of every API operation: credentials and the rate limit. */
+    private static void refusedBeforeReading(Operation operation) {
+        ApiResponses responses = operation.getResponses();
+        problem(responses, "401", "no valid Bearer credential (tally.auth.mode api-key or jwt)");
+        problem(responses, "429", "rate limited (tally.rate-limit, when enabled); see Retry-After");
+        if (operation.getSecurity() == null) {
+            // Either no credential (tally.auth.mode=none) or the bearer scheme: the mode is the deployment's.
+            operation.addSecurityItem(new SecurityRequirement());
+            operation.addSecurityItem(new SecurityRequirement().addList(BEARER));
+        }
     }
 
     /** Every operation takes and answers a request id (dev.tally.correlation's filter, before any of them). */

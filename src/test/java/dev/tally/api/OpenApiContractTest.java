@@ -99,8 +99,34 @@ class OpenApiContractTest {
         JsonNode wordCount = new Api(port).get("/v3/api-docs").json().get("paths").get("/word-count");
 
         assertThat(wordCount.get("post").get("responses").properties()).extracting(java.util.Map.Entry::getKey)
-                .containsExactlyInAnyOrder("202", "400");
+                .containsExactlyInAnyOrder("202", "400", "401", "408", "413", "429", "503");
         assertThat(wordCount.get("get").get("responses").properties()).extracting(java.util.Map.Entry::getKey)
-                .containsExactlyInAnyOrder("200", "400", "503");
+                .containsExactlyInAnyOrder("200", "400", "401", "429", "503");
+        assertThat(wordCount.get("post").get("responses").get("413").get("content").has("application/problem+json"))
+                .as("refused before the compatible API reads the body: problem+json").isTrue();
+    }
+
+    @Test
+    void documentsTheCredentialAndRateLimitRefusalsOfEveryApiOperation() {
+        JsonNode docs = new Api(port).get("/v3/api-docs").json();
+        List<String> undocumented = new ArrayList<>();
+        docs.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            if (!path.getKey().startsWith("/api/") && !path.getKey().equals("/word-count")) {
+                return;
+            }
+            JsonNode responses = op.getValue().get("responses");
+            for (String code : List.of("401", "429")) {
+                if (!responses.has(code) || !responses.get(code).get("content").has("application/problem+json")) {
+                    undocumented.add(op.getKey() + " " + path.getKey() + " " + code);
+                }
+            }
+            if (!String.valueOf(op.getValue().get("security")).contains("\"bearer\"")) {
+                undocumented.add(op.getKey() + " " + path.getKey() + " security");
+            }
+        }));
+
+        assertThat(undocumented).isEmpty();
+        assertThat(docs.get("components").get("securitySchemes").get("bearer").get("scheme").asString()).isEqualTo("bearer");
+        assertThat(docs.get("paths").get("/health").get("get").has("security")).as("health stays open").isFalse();
     }
 }
