@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -50,12 +51,17 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
     });
 
     HttpCallbackSender(FetchProperties properties) {
+        this(properties, SystemDefaultDnsResolver.INSTANCE);
+    }
+
+    /** With {@code systemResolver} for the name lookups the sender bounds in time (tests: name servers that never answer). */
+    HttpCallbackSender(FetchProperties properties, DnsResolver systemResolver) {
         // A delivery answered in time takes its deadline out of the queue at once, rather than
         // leaving it there, with its request and body, for the whole timeout.
         deadlines.setRemoveOnCancelPolicy(true);
         AddressPolicy addressPolicy = new AddressPolicy(properties.allowPrivateNetworks());
         this.urlPolicy = new UrlPolicy(addressPolicy);
-        this.lookups = new TimedDnsResolver(SystemDefaultDnsResolver.INSTANCE,
+        this.lookups = new TimedDnsResolver(systemResolver,
                 TimedDnsResolver.limitFor(properties.connectTimeout()), "tally-callback-dns");
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()

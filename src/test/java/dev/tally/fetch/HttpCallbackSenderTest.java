@@ -1,12 +1,18 @@
 package dev.tally.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.tally.job.ErrorCode;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.DnsResolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +44,41 @@ class HttpCallbackSenderTest {
     void stop() throws IOException {
         sender.close();
         receiver.close();
+    }
+
+    /**
+     * The system's lookup of a name whose servers never answer holds the sender 10–30 s, past the
+     * delivery's own timeout: the lookup is bounded by twice the connect timeout (here 2 s) and the
+     * delivery fails as DNS, to be tried again.
+     */
+    @Test
+    void failsAsRetryableDnsAtTwiceTheConnectTimeoutWhenNameServersDoNotAnswer() throws Exception {
+        DnsResolver silentNameServers = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                try {
+                    Thread.sleep(20_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new UnknownHostException(host + ": no answer from the name servers");
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return host;
+            }
+        };
+        long start = System.nanoTime();
+        try (HttpCallbackSender unanswered = new HttpCallbackSender(FetcherTestSupport.properties(true), silentNameServers)) {
+            FetchException e = catchThrowableOfType(FetchException.class,
+                    () -> unanswered.post(URI.create("http://hooks.silent.test/tally"), HEADERS, JOB, Duration.ofSeconds(15)));
+
+            assertThat(e.code()).isEqualTo(ErrorCode.DNS);
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.getMessage()).contains("could not be resolved: no answer within 2000 ms");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
