@@ -667,7 +667,7 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
     private URI redirectTarget(URI base, String location, int status) throws FetchException {
         URI target;
         try {
-            target = URIUtils.resolve(base, lenientUri(location.trim()));
+            target = URIUtils.resolve(base, RedirectLocation.parse(location));
             String text = target.toString();
             int hash = text.indexOf('#');
             if (hash >= 0) {
@@ -693,25 +693,6 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
             case FORBIDDEN_ADDRESS -> "points to a forbidden address";
         };
         throw new FetchException(ErrorCode.FORBIDDEN_DESTINATION, false, subject + " " + reason);
-    }
-
-    /** Servers send Location values with raw spaces or non-ASCII characters; browsers escape them. */
-    private static URI lenientUri(String value) throws URISyntaxException {
-        try {
-            return new URI(value);
-        } catch (URISyntaxException e) {
-            StringBuilder escaped = new StringBuilder(value.length() + 16);
-            for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-                int c = b & 0xff;
-                if (c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0) {
-                    escaped.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-                } else {
-                    escaped.append((char) c);
-                }
-            }
-            return new URI(escaped.toString());
-        }
     }
 
     private static String unsupported(String contentType) {

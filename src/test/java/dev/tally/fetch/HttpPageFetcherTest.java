@@ -56,7 +56,7 @@ class HttpPageFetcherTest {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
                 return switch (host) {
-                    case "good.test" -> new InetAddress[] {address(127, 0, 0, 1)};
+                    case "good.test", "xn--bcher-kva.test" -> new InetAddress[] {address(127, 0, 0, 1)};
                     case "evil.test" -> new InetAddress[] {address(127, 0, 0, 2)};
                     case "mixed.test" -> new InetAddress[] {address(127, 0, 0, 1), address(10, 0, 0, 1)};
                     case "silent.test" -> silentNameServers();
@@ -508,6 +508,44 @@ class HttpPageFetcherTest {
         FetchedPage page = guardedFetcher.fetch(redirectTo("http://good.test:" + server.port() + "/text"));
 
         assertThat(page.finalUrl()).isEqualTo(URI.create("http://good.test:" + server.port() + "/text"));
+    }
+
+    @Test
+    void fetchesAnInternationalizedHostName() throws Exception {
+        FetchedPage page = guardedFetcher.fetch(URI.create("http://bücher.test:" + server.port() + "/text"));
+
+        assertThat(page.type()).isEqualTo(DocumentType.PLAIN_TEXT);
+    }
+
+    /** As most servers send it: the Location's raw UTF-8 bytes, which browsers read as UTF-8. */
+    @Test
+    void followsRedirectToAnInternationalizedHostNameSentAsRawUtf8() throws Exception {
+        FetchedPage page = guardedFetcher.fetch(server.uri("/redirect-to-utf8?"
+                + URLEncoder.encode("http://bücher.test:" + server.port() + "/text", StandardCharsets.UTF_8)));
+
+        assertThat(page.finalUrl()).isEqualTo(URI.create("http://xn--bcher-kva.test:" + server.port() + "/text"));
+    }
+
+    @Test
+    void followsRedirectToAnInternationalizedHostNameSentAsLatin1() throws Exception {
+        FetchedPage page = guardedFetcher.fetch(redirectTo("http://bücher.test:" + server.port() + "/text"));
+
+        assertThat(page.finalUrl()).isEqualTo(URI.create("http://xn--bcher-kva.test:" + server.port() + "/text"));
+    }
+
+    @Test
+    void followsRedirectToAnInternationalizedHostNameWithARawSpaceInItsQuery() throws Exception {
+        FetchedPage page = guardedFetcher.fetch(redirectTo("http://bücher.test:" + server.port() + "/text?q=a b"));
+
+        assertThat(page.finalUrl()).isEqualTo(URI.create("http://xn--bcher-kva.test:" + server.port() + "/text?q=a%20b"));
+    }
+
+    @Test
+    void refusesRedirectToAnInternationalizedSpellingOfLoopback() {
+        // Full-width digits and dots: IDNA folds them into 127.0.0.2, which the guarded fetcher may not fetch.
+        FetchException e = failure(guardedFetcher, redirectTo("http://１２７．０．０．２:" + server.port() + "/text"));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN_DESTINATION);
     }
 
     private static URI redirectTo(String target) {

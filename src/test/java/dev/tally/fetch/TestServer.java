@@ -84,6 +84,10 @@ final class TestServer implements AutoCloseable {
                 redirect(exchange, 302, "/loop");
             } else if (path.equals("/redirect-to")) {
                 redirect(exchange, 302, java.net.URLDecoder.decode(query, StandardCharsets.UTF_8));
+            } else if (path.equals("/redirect-to-utf8")) {
+                // The server writes each character as one byte: these are the target's UTF-8 bytes, raw.
+                String target = java.net.URLDecoder.decode(query, StandardCharsets.UTF_8);
+                redirect(exchange, 302, new String(target.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
             } else if (path.equals("/redirect-without-location")) {
                 send(exchange, 302, "text/html", new byte[0]);
             } else if (path.equals("/set-cookie")) {
