@@ -527,6 +527,14 @@ class HttpPageFetcherTest {
     }
 
     @Test
+    void sendsTheNonAsciiQueryOfARedirectSentAsRawUtf8EscapedOnce() throws Exception {
+        FetchedPage page = guardedFetcher.fetch(server.uri("/redirect-to-utf8?"
+                + URLEncoder.encode("/echo-query?q=straße", StandardCharsets.UTF_8)));
+
+        assertThat(new String(page.body(), StandardCharsets.US_ASCII)).isEqualTo("q=stra%C3%9Fe");
+    }
+
+    @Test
     void followsRedirectToAnInternationalizedHostNameSentAsLatin1() throws Exception {
         FetchedPage page = guardedFetcher.fetch(redirectTo("http://bücher.test:" + server.port() + "/text"));
 

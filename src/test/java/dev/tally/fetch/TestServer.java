@@ -88,6 +88,8 @@ final class TestServer implements AutoCloseable {
                 // The server writes each character as one byte: these are the target's UTF-8 bytes, raw.
                 String target = java.net.URLDecoder.decode(query, StandardCharsets.UTF_8);
                 redirect(exchange, 302, new String(target.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+            } else if (path.equals("/echo-query")) {
+                send(exchange, 200, "text/plain", String.valueOf(query).getBytes(StandardCharsets.US_ASCII));
             } else if (path.equals("/redirect-without-location")) {
                 send(exchange, 302, "text/html", new byte[0]);
             } else if (path.equals("/set-cookie")) {
