@@ -22,7 +22,14 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.header.HeaderWriter;
+import org.springframework.security.web.header.writers.CacheControlHeadersWriter;
+import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.HstsHeaderWriter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.XContentTypeOptionsHeaderWriter;
+import org.springframework.security.web.header.writers.XXssProtectionHeaderWriter;
+import org.springframework.security.web.header.writers.frameoptions.XFrameOptionsHeaderWriter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.servlet.HandlerExceptionResolver;
@@ -157,6 +164,14 @@ class SecurityConfiguration {
     }
 
     private static HttpSecurity common(HttpSecurity http, AuthProperties.Cors cors, String csp) throws Exception {
+        List<HeaderWriter> headers = List.of(
+                new CacheControlHeadersWriter(),
+                new XXssProtectionHeaderWriter(),
+                new XContentTypeOptionsHeaderWriter(),
+                new HstsHeaderWriter(),
+                new XFrameOptionsHeaderWriter(XFrameOptionsHeaderWriter.XFrameOptionsMode.DENY),
+                new ContentSecurityPolicyHeaderWriter(csp),
+                new ReferrerPolicyHeaderWriter(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER));
         http.csrf(c -> c.disable())
                 .httpBasic(b -> b.disable())
                 .formLogin(f -> f.disable())
@@ -166,20 +181,24 @@ class SecurityConfiguration {
                 // Nothing reads the caller through the servlet API (request.getUserPrincipal()):
                 // CurrentClient reads the security context. So no request wrapper on every call.
                 .servletApi(s -> s.disable())
-                .headers(h -> h
-                        .contentSecurityPolicy(c -> c.policyDirectives(csp))
-                        .frameOptions(f -> f.deny())
-                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
-                        // Written before the request is handled rather than when the response
-                        // commits: the latter wraps the response and checks the content length at
-                        // every write. The same headers either way; Tally sets none of them itself.
-                        .withObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
-                            @Override
-                            public <O extends HeaderWriterFilter> O postProcess(O filter) {
-                                filter.setShouldWriteHeadersEagerly(true);
-                                return filter;
-                            }
-                        }));
+                .headers(h -> {
+                    // Spring Security's defaults (cache control, X-XSS-Protection 0, nosniff, HSTS on
+                    // HTTPS, frames denied) and the CSP and referrer policy: one list, which the
+                    // error dispatches' filter below writes too.
+                    h.defaultsDisabled();
+                    headers.forEach(h::addHeaderWriter);
+                    // Written before the request is handled rather than when the response
+                    // commits: the latter wraps the response and checks the content length at
+                    // every write. The same headers either way; Tally sets none of them itself.
+                    h.withObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+                        @Override
+                        public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                            filter.setShouldWriteHeadersEagerly(true);
+                            return filter;
+                        }
+                    });
+                })
+                .addFilterAfter(new ErrorDispatchHeaders(headers), HeaderWriterFilter.class);
         List<String> origins = cors.allowedOrigins().stream().filter(o -> !o.isBlank()).toList();
         if (origins.isEmpty()) {
             http.cors(c -> c.disable());
