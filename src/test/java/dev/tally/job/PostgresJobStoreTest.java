@@ -3,6 +3,7 @@ package dev.tally.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tally.support.Infrastructure;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,10 +33,7 @@ class PostgresJobStoreTest extends JobStoreContract {
     @Override
     protected DataSource freshDataSource(String schema) {
         this.schema = schema;
-        dataSource = new PGSimpleDataSource();
-        dataSource.setURL(System.getenv().getOrDefault("TALLY_TEST_POSTGRES_URL", "jdbc:postgresql://localhost:5432/test"));
-        dataSource.setUser(System.getenv().getOrDefault("TALLY_TEST_POSTGRES_USER", "postgres"));
-        dataSource.setCurrentSchema(schema);
+        dataSource = Infrastructure.postgresDataSource(schema);
         return dataSource;
     }
 

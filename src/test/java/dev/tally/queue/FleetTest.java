@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -140,11 +139,7 @@ class FleetTest {
     }
 
     private static JdbcClient jdbc(String schema) {
-        var dataSource = new PGSimpleDataSource();
-        dataSource.setURL(Infrastructure.postgresUrl());
-        dataSource.setUser(Infrastructure.postgresUser());
-        dataSource.setCurrentSchema(schema);
-        return JdbcClient.create(dataSource);
+        return JdbcClient.create(Infrastructure.postgresDataSource(schema));
     }
 
     private static void sleep(long millis) {

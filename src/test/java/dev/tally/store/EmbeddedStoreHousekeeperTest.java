@@ -3,6 +3,7 @@ package dev.tally.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tally.support.Infrastructure;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** The embedded store's upkeep, on real H2 files (and a real PostgreSQL, which it must leave alone). */
 class EmbeddedStoreHousekeeperTest {
@@ -293,9 +293,7 @@ class EmbeddedStoreHousekeeperTest {
 
     @Test
     void leavesPostgresAlone() {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(System.getenv().getOrDefault("TALLY_TEST_POSTGRES_URL", "jdbc:postgresql://localhost:5432/test"));
-        dataSource.setUser(System.getenv().getOrDefault("TALLY_TEST_POSTGRES_USER", "postgres"));
+        var dataSource = Infrastructure.postgresAdminDataSource();
         var meters = new SimpleMeterRegistry();
         housekeeper = new EmbeddedStoreHousekeeper(dataSource, QUICK, meters);
 

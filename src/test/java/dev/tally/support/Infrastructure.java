@@ -67,10 +67,17 @@ public final class Infrastructure {
     }
 
     /** Connections to the tests' PostgreSQL as its administrator, one per use, outside any pool. */
-    public static javax.sql.DataSource postgresAdminDataSource() {
+    public static org.postgresql.ds.PGSimpleDataSource postgresAdminDataSource() {
         var dataSource = new org.postgresql.ds.PGSimpleDataSource();
         dataSource.setURL(postgresUrl());
         dataSource.setUser(postgresUser());
+        return dataSource;
+    }
+
+    /** Connections to the tests' PostgreSQL with {@code schema} as their current schema, one per use, outside any pool. */
+    public static org.postgresql.ds.PGSimpleDataSource postgresDataSource(String schema) {
+        var dataSource = postgresAdminDataSource();
+        dataSource.setCurrentSchema(schema);
         return dataSource;
     }
 

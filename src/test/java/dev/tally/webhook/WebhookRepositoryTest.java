@@ -16,7 +16,6 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -134,11 +133,7 @@ class WebhookRepositoryTest {
             dropStore = () -> JdbcClient.create(h2).sql("SHUTDOWN").update();
         } else {
             String schema = Infrastructure.uniqueName("webhooks");
-            var postgres = new PGSimpleDataSource();
-            postgres.setURL(Infrastructure.postgresUrl());
-            postgres.setUser(Infrastructure.postgresUser());
-            postgres.setCurrentSchema(schema);
-            dataSource = postgres;
+            dataSource = Infrastructure.postgresDataSource(schema);
             dropStore = () -> Infrastructure.dropSchema(schema);
             Flyway.configure().dataSource(dataSource).schemas(schema).load().migrate();
             return JdbcClient.create(dataSource);
