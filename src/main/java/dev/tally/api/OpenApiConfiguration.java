@@ -31,6 +31,7 @@ class OpenApiConfiguration {
     private static final String REQUEST_ID = "X-Request-Id";
     private static final String BEARER = "bearer";
     private static final String COMPAT = "/word-count";
+    private static final String PROBLEM_JSON = "application/problem+json";
 
     @Bean
     OpenAPI tallyOpenApi() {
@@ -132,10 +133,18 @@ class OpenApiConfiguration {
     private static void describeCompatible(PathItem.HttpMethod method, Operation operation) {
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         operation.setResponses(responses);
+        // Both read a JSON body (the GET's job_id may come in one).
+        problem(responses, "408", "the body did not all arrive within tally.api.body-read-timeout (60 s)");
+        problem(responses, "413", "body larger than tally.api.max-body-size");
+        ApiResponse invalid = responses.get("400");
+        if (invalid != null && (invalid.getContent() == null || !invalid.getContent().containsKey(PROBLEM_JSON))) {
+            invalid.description(invalid.getDescription() + "; a body that is not valid UTF-8: problem+json");
+            Content content = invalid.getContent() == null ? new Content() : invalid.getContent();
+            invalid.content(content.addMediaType(PROBLEM_JSON, new MediaType().schema(problemSchema())));
+        }
         if (method == PathItem.HttpMethod.POST) {
-            problem(responses, "408", "the body did not all arrive within tally.api.body-read-timeout (60 s)");
-            problem(responses, "413", "body larger than tally.api.max-body-size");
-            problem(responses, "503", "the job store is unavailable, or the service is at its limit of unfinished jobs;"
+            problem(responses, "503", "the job store is unavailable, the service is at its limit of unfinished jobs,"
+                    + " or no room frees within 10 s for a body over 256 KiB (tally.api.large-body-heap-percent);"
                     + " see Retry-After");
         }
         refusedBeforeReading(operation);
@@ -180,12 +189,15 @@ class OpenApiConfiguration {
         if (responses.containsKey(code)) {
             return;
         }
-        var schema = new ObjectSchema()
+        responses.addApiResponse(code, new ApiResponse().description(description)
+                .content(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(problemSchema()))));
+    }
+
+    private static ObjectSchema problemSchema() {
+        return (ObjectSchema) new ObjectSchema()
                 .addProperty("type", new StringSchema())
                 .addProperty("title", new StringSchema())
                 .addProperty("status", new IntegerSchema())
                 .addProperty("detail", new StringSchema());
-        responses.addApiResponse(code, new ApiResponse().description(description)
-                .content(new Content().addMediaType("application/problem+json", new MediaType().schema(schema))));
     }
 }

@@ -101,9 +101,11 @@ class OpenApiContractTest {
         assertThat(wordCount.get("post").get("responses").properties()).extracting(java.util.Map.Entry::getKey)
                 .containsExactlyInAnyOrder("202", "400", "401", "408", "413", "429", "503");
         assertThat(wordCount.get("get").get("responses").properties()).extracting(java.util.Map.Entry::getKey)
-                .containsExactlyInAnyOrder("200", "400", "401", "429", "503");
+                .containsExactlyInAnyOrder("200", "400", "401", "408", "413", "429", "503");
         assertThat(wordCount.get("post").get("responses").get("413").get("content").has("application/problem+json"))
                 .as("refused before the compatible API reads the body: problem+json").isTrue();
+        assertThat(wordCount.get("post").get("responses").get("400").get("content").has("application/problem+json"))
+                .as("a body that is not UTF-8, refused before the compatible API reads it").isTrue();
     }
 
     @Test
