@@ -29,6 +29,15 @@ import org.springframework.validation.annotation.Validated;
  *     (8,192) leaves connections for every other request
  * @param maxParkedPerClient long-polls and event streams one client (API key, token subject, or
  *     address when anonymous) holds open on this node at once; more get 429
+ * @param maxBodyReads request bodies this node reads at once (JSON bodies, from the first byte
+ *     read to the last, waiting for heap room included); more get 503. A body that arrives slowly
+ *     holds a request thread as long as it takes, up to {@code bodyReadTimeout}: on Java 17, whose
+ *     request threads are platform threads ({@code server.tomcat.threads.max}, 200), a few hundred
+ *     bodies trickled in a byte at a time held them all and no other request was answered.
+ *     Keeping this below that leaves threads for every other request
+ * @param maxBodyReadsPerClient request bodies one client (as for {@code maxParkedPerClient}) has
+ *     being read on this node at once; more get 429. A body in hand is read in microseconds, so
+ *     only bodies that keep a client's requests waiting on the network count for long
  */
 @Validated
 @ConfigurationProperties("tally.api")
@@ -37,7 +46,9 @@ public record ApiProperties(@NotNull @DefaultValue("10MB") DataSize maxBodySize,
                             @NotNull @DefaultValue("60s") Duration bodyReadTimeout,
                             @NotNull @DefaultValue("60s") Duration eventStreamRecheck,
                             @Min(1) @Max(1_000_000) @DefaultValue("4096") int maxParked,
-                            @Min(1) @Max(1_000_000) @DefaultValue("256") int maxParkedPerClient) {
+                            @Min(1) @Max(1_000_000) @DefaultValue("256") int maxParkedPerClient,
+                            @Min(1) @Max(1_000_000) @DefaultValue("100") int maxBodyReads,
+                            @Min(1) @Max(1_000_000) @DefaultValue("16") int maxBodyReadsPerClient) {
 
     public ApiProperties {
         if (bodyReadTimeout != null && (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero())) {

@@ -67,8 +67,9 @@ class OpenApiConfiguration {
         boolean submit = path.equals("/api/v1/jobs") && method == PathItem.HttpMethod.POST;
         boolean waits = method == PathItem.HttpMethod.GET && (path.equals("/api/v1/jobs/{id}") || path.endsWith("/events"));
         problem(responses, "503", submit
-                ? "the job store is unavailable, the service is at its limit of unfinished jobs, or no room frees "
-                        + "within 10 s for a body over 256 KiB (tally.api.large-body-heap-percent); see Retry-After"
+                ? "the job store is unavailable, the service is at its limit of unfinished jobs, the node reads"
+                        + " tally.api.max-body-reads bodies at once, or no room frees within 10 s for a body over"
+                        + " 256 KiB (tally.api.large-body-heap-percent); see Retry-After"
                 : waits ? "the job store is unavailable, or (a long-poll, an event stream) the node holds "
                         + "tally.api.max-parked open waits; see Retry-After"
                 : "the job store is unavailable; see Retry-After");
@@ -97,7 +98,8 @@ class OpenApiConfiguration {
             problem(responses, "413", "body larger than tally.api.max-body-size");
             problem(responses, "415", "Content-Type is not application/json");
             problem(responses, "422", "Idempotency-Key reused with a different body");
-            problem(responses, "429", "rate limited; see Retry-After");
+            problem(responses, "429", "rate limited, or the client has tally.api.max-body-reads-per-client bodies"
+                    + " still arriving on this node; see Retry-After");
         }
         if (path.equals("/api/v1/jobs/{id}") && method == PathItem.HttpMethod.GET) {
             operation.setSummary("Get a job; conditional (ETag) and long-poll (waitSeconds)");
@@ -144,8 +146,10 @@ class OpenApiConfiguration {
         }
         if (method == PathItem.HttpMethod.POST) {
             problem(responses, "503", "the job store is unavailable, the service is at its limit of unfinished jobs,"
-                    + " or no room frees within 10 s for a body over 256 KiB (tally.api.large-body-heap-percent);"
-                    + " see Retry-After");
+                    + " the node reads tally.api.max-body-reads bodies at once, or no room frees within 10 s for a"
+                    + " body over 256 KiB (tally.api.large-body-heap-percent); see Retry-After");
+            problem(responses, "429", "rate limited, or the client has tally.api.max-body-reads-per-client bodies"
+                    + " still arriving on this node; see Retry-After");
         }
         refusedBeforeReading(operation);
         requestId(operation);

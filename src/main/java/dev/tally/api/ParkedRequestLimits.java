@@ -2,9 +2,6 @@ package dev.tally.api;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,16 +19,12 @@ import org.springframework.stereotype.Component;
 @Component
 class ParkedRequestLimits {
 
-    private final int max;
-    private final int maxPerClient;
-    private final AtomicInteger parked = new AtomicInteger();
-    private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
+    private final ClientPlaces places;
     private final Counter refusedForNode;
     private final Counter refusedForClient;
 
     ParkedRequestLimits(ApiProperties properties, MeterRegistry meters) {
-        this.max = properties.maxParked();
-        this.maxPerClient = properties.maxParkedPerClient();
+        this.places = new ClientPlaces(properties.maxParked(), properties.maxParkedPerClient());
         String description = "long-polls and event streams refused: the node's bound or the client's share reached";
         this.refusedForNode = Counter.builder("tally.api.parked.refused").tag("bound", "node")
                 .description(description).register(meters);
@@ -46,44 +39,28 @@ class ParkedRequestLimits {
      * @throws TooManyParkedException when the client or the node holds its bound
      */
     Runnable admit(String client) {
-        if (parked.incrementAndGet() > max) {
-            parked.decrementAndGet();
+        try {
+            return places.take(client);
+        } catch (ClientPlaces.Refused e) {
+            if (e.perClient()) {
+                refusedForClient.increment();
+                throw new TooManyParkedException(true, "this client holds " + places.maxPerClient()
+                        + " open long-polls and event streams on this node, its limit; let one end first");
+            }
             refusedForNode.increment();
-            throw new TooManyParkedException(false, "this node holds its limit of " + max
+            throw new TooManyParkedException(false, "this node holds its limit of " + places.max()
                     + " open long-polls and event streams; try again shortly");
         }
-        boolean[] admitted = {false};
-        perClient.compute(client, (k, open) -> {
-            int now = open == null ? 0 : open;
-            if (now >= maxPerClient) {
-                return now;
-            }
-            admitted[0] = true;
-            return now + 1;
-        });
-        if (!admitted[0]) {
-            parked.decrementAndGet();
-            refusedForClient.increment();
-            throw new TooManyParkedException(true, "this client holds " + maxPerClient
-                    + " open long-polls and event streams on this node, its limit; let one end first");
-        }
-        AtomicBoolean released = new AtomicBoolean();
-        return () -> {
-            if (released.compareAndSet(false, true)) {
-                perClient.computeIfPresent(client, (k, open) -> open <= 1 ? null : open - 1);
-                parked.decrementAndGet();
-            }
-        };
     }
 
     /** The client's parked requests on this node now. */
     int parked(String client) {
-        return perClient.getOrDefault(client, 0);
+        return places.held(client);
     }
 
     /** Every parked request on this node now. */
     int parked() {
-        return parked.get();
+        return places.held();
     }
 
     /** A long-poll or event stream refused by {@link ParkedRequestLimits}. */

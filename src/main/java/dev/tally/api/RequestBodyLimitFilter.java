@@ -1,6 +1,8 @@
 package dev.tally.api;
 
 import dev.tally.memory.HeapBudget;
+import dev.tally.security.CurrentClient;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
@@ -65,12 +67,16 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     private final Problems problems;
     private final HeapBudget memory;
     private final Duration wait;
+    private final ClientPlaces reads;
+    private final Counter readsRefusedForNode;
+    private final Counter readsRefusedForClient;
 
     @Autowired
     RequestBodyLimitFilter(ApiProperties properties, Problems problems, MeterRegistry meters,
             ObjectProvider<SecurityFilterProperties> security) {
         this(properties.maxBodySize().toBytes(), properties.bodyReadTimeout(), problems,
-                HeapBudget.ofHeapPercent(properties.largeBodyHeapPercent(), BODY_WEIGHT), LARGE_BODY_WAIT);
+                HeapBudget.ofHeapPercent(properties.largeBodyHeapPercent(), BODY_WEIGHT), LARGE_BODY_WAIT,
+                new ClientPlaces(properties.maxBodyReads(), properties.maxBodyReadsPerClient()), meters);
         Gauge.builder("tally.api.large.bodies.reserved", memory, HeapBudget::reservedBytes)
                 .description("heap held by large request bodies being read, parsed and stored (tally.api.large-body-heap-percent)")
                 .baseUnit("bytes")
@@ -91,13 +97,23 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         }
     }
 
-    /** @param memory the heap budget for large bodies; tests make it small, and the wait short */
-    RequestBodyLimitFilter(long limit, Duration readTimeout, Problems problems, HeapBudget memory, Duration wait) {
+    /**
+     * @param memory the heap budget for large bodies; tests make it small, and the wait short
+     * @param reads the places for bodies being read ({@code tally.api.max-body-reads}, per client too)
+     */
+    RequestBodyLimitFilter(long limit, Duration readTimeout, Problems problems, HeapBudget memory, Duration wait,
+                           ClientPlaces reads, MeterRegistry meters) {
         this.limit = limit;
         this.readTimeout = readTimeout;
         this.problems = problems;
         this.memory = memory;
         this.wait = wait;
+        this.reads = reads;
+        String description = "request bodies refused before reading: the node's bound or the client's share of bodies being read";
+        this.readsRefusedForNode = Counter.builder("tally.api.body.reads.refused").tag("bound", "node")
+                .description(description).register(meters);
+        this.readsRefusedForClient = Counter.builder("tally.api.body.reads.refused").tag("bound", "client")
+                .description(description).register(meters);
     }
 
     @Override
@@ -116,6 +132,26 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void filterJson(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Runnable readPlace;
+        try {
+            readPlace = reads.take(CurrentClient.boundKey(request));
+        } catch (ClientPlaces.Refused e) {
+            refuseRead(response, e.perClient());
+            return;
+        }
+        try {
+            readJson(request, response, chain, readPlace);
+        } finally {
+            readPlace.run();
+        }
+    }
+
+    /**
+     * Reads the JSON body, holding a place among the bodies being read until it is read (a body
+     * read to its end takes no more network time, and the rest of the request runs without it).
+     */
+    private void readJson(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Runnable readPlace)
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         HeapBudget.Reservation reservation = null;
@@ -160,6 +196,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
                 problems.write(response, 400, "Malformed request body", "the body is not valid UTF-8", "malformed-body");
                 return;
             }
+            readPlace.run();
             request.setAttribute(JSON_BODY, body);
             chain.doFilter(new BufferedRequest(request, body), response);
         } finally {
@@ -183,6 +220,24 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for room for a large body", e);
+        }
+    }
+
+    /** Bodies being read on this node now. */
+    int bodiesBeingRead() {
+        return reads.held();
+    }
+
+    private void refuseRead(HttpServletResponse response, boolean perClient) throws IOException {
+        response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        if (perClient) {
+            readsRefusedForClient.increment();
+            problems.write(response, 429, "Too many bodies in progress", "this client has " + reads.maxPerClient()
+                    + " request bodies arriving on this node, its limit; let one finish first", "too-many-bodies");
+        } else {
+            readsRefusedForNode.increment();
+            problems.write(response, 503, "Service Unavailable", "this node is reading its limit of " + reads.max()
+                    + " request bodies; retry later", "bodies-busy");
         }
     }
 

@@ -12,17 +12,17 @@ class ApiPropertiesTest {
 
     @Test
     void refusesABodyReadTimeoutThatLeavesNoTimeToRead() {
-        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, Duration.ZERO, MINUTE, 4096, 256))
+        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, Duration.ZERO, MINUTE, 4096, 256, 100, 16))
                 .hasMessageContaining("tally.api.body-read-timeout");
-        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, Duration.ofSeconds(-1), MINUTE, 4096, 256))
+        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, Duration.ofSeconds(-1), MINUTE, 4096, 256, 100, 16))
                 .hasMessageContaining("tally.api.body-read-timeout");
     }
 
     @Test
     void refusesAnEventStreamRecheckThatWouldReadTheStoreWithoutPause() {
-        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, MINUTE, Duration.ofMillis(10), 4096, 256))
+        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, MINUTE, Duration.ofMillis(10), 4096, 256, 100, 16))
                 .hasMessageContaining("tally.api.event-stream-recheck");
-        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, MINUTE, Duration.ZERO, 4096, 256))
+        assertThatThrownBy(() -> new ApiProperties(DataSize.ofMegabytes(10), 25, MINUTE, Duration.ZERO, 4096, 256, 100, 16))
                 .hasMessageContaining("tally.api.event-stream-recheck");
     }
 }

@@ -13,7 +13,7 @@ class ParkedRequestLimitsTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ParkedRequestLimits limits = new ParkedRequestLimits(new ApiProperties(DataSize.ofMegabytes(10), 25,
-            Duration.ofSeconds(60), Duration.ofSeconds(60), 3, 2), meters);
+            Duration.ofSeconds(60), Duration.ofSeconds(60), 3, 2, 100, 16), meters);
 
     @Test
     void refusesAClientPastItsShareAndCountsTheRefusal() {

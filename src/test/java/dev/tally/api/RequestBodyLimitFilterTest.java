@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.memory.HeapBudget;
 import java.nio.charset.StandardCharsets;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,8 @@ class RequestBodyLimitFilterTest {
     private final HeapBudget memory = new HeapBudget(1024 * KIB, 16 * KIB, RequestBodyLimitFilter.BODY_WEIGHT);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
     private final RequestBodyLimitFilter filter = new RequestBodyLimitFilter(
-            LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory, Duration.ofMillis(100));
+            LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory, Duration.ofMillis(100),
+            new ClientPlaces(100, 16), new SimpleMeterRegistry());
     private final AtomicLong reservedWhileHandled = new AtomicLong(-1);
 
     @Test
@@ -77,7 +79,7 @@ class RequestBodyLimitFilterTest {
     @Test
     void aLargeBodyWaitsForRoomThatFreesWithinTheWait() throws Exception {
         var slowFilter = new RequestBodyLimitFilter(LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), new ClientPlaces(100, 16), new SimpleMeterRegistry());
         HeapBudget.Reservation other = memory.reserve(100 * KIB, System.nanoTime());
         Thread releaser = new Thread(() -> {
             sleep(200);
@@ -96,7 +98,7 @@ class RequestBodyLimitFilterTest {
     @Test
     void answers408AndFreesTheRoomWhenALargeBodyIsStillArrivingAfterTheReadTimeout() throws Exception {
         var impatient = new RequestBodyLimitFilter(LIMIT, Duration.ofMillis(150), new Problems(JsonMapper.builder().build()),
-                memory, Duration.ofMillis(100));
+                memory, Duration.ofMillis(100), new ClientPlaces(100, 16), new SimpleMeterRegistry());
         var response = new MockHttpServletResponse();
         var chain = recordingChain();
 
@@ -114,7 +116,7 @@ class RequestBodyLimitFilterTest {
     @Test
     void acceptsASlowBodyThatEndsWithinTheReadTimeout() throws Exception {
         var patient = new RequestBodyLimitFilter(LIMIT, Duration.ofSeconds(5), new Problems(JsonMapper.builder().build()),
-                memory, Duration.ofMillis(100));
+                memory, Duration.ofMillis(100), new ClientPlaces(100, 16), new SimpleMeterRegistry());
         var response = new MockHttpServletResponse();
 
         patient.doFilter(trickled(post(textSubmission(100 * KIB), true), 4096, 20), response, recordingChain());
