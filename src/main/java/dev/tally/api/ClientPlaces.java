@@ -33,14 +33,19 @@ final class ClientPlaces {
             throw new Refused(false);
         }
         boolean[] taken = {false};
-        perClient.compute(client, (k, open) -> {
-            int now = open == null ? 0 : open;
-            if (now >= maxPerClient) {
-                return now;
-            }
-            taken[0] = true;
-            return now + 1;
-        });
+        try {
+            perClient.compute(client, (k, open) -> {
+                int now = open == null ? 0 : open;
+                if (now >= maxPerClient) {
+                    return now;
+                }
+                taken[0] = true;
+                return now + 1;
+            });
+        } catch (RuntimeException | Error e) {
+            held.decrementAndGet();
+            throw e;
+        }
         if (!taken[0]) {
             held.decrementAndGet();
             throw new Refused(true);

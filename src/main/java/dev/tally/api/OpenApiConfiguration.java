@@ -140,7 +140,8 @@ class OpenApiConfiguration {
         problem(responses, "413", "body larger than tally.api.max-body-size");
         ApiResponse invalid = responses.get("400");
         if (invalid != null && (invalid.getContent() == null || !invalid.getContent().containsKey(PROBLEM_JSON))) {
-            invalid.description(invalid.getDescription() + "; a body that is not valid UTF-8: problem+json");
+            invalid.description((invalid.getDescription() == null ? "invalid request" : invalid.getDescription())
+                    + "; a body that is not valid UTF-8: problem+json");
             Content content = invalid.getContent() == null ? new Content() : invalid.getContent();
             invalid.content(content.addMediaType(PROBLEM_JSON, new MediaType().schema(problemSchema())));
         }
@@ -148,9 +149,9 @@ class OpenApiConfiguration {
             problem(responses, "503", "the job store is unavailable, the service is at its limit of unfinished jobs,"
                     + " the node reads tally.api.max-body-reads bodies at once, or no room frees within 10 s for a"
                     + " body over 256 KiB (tally.api.large-body-heap-percent); see Retry-After");
-            problem(responses, "429", "rate limited, or the client has tally.api.max-body-reads-per-client bodies"
-                    + " still arriving on this node; see Retry-After");
         }
+        problem(responses, "429", "rate limited, or the client has tally.api.max-body-reads-per-client bodies"
+                + " being read on this node; see Retry-After");
         refusedBeforeReading(operation);
         requestId(operation);
     }

@@ -128,11 +128,21 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             filterJson(request, response, chain);
             return;
         }
+        if (hasBody(request)) {
+            // No endpoint reads a body that is not JSON: it is refused (415) or ignored, and its
+            // connection closed rather than the rest of the body waited for (UnreadBodyValve). Said
+            // here, before the answer is written: MVC sends its answers at once.
+            response.setHeader(HttpHeaders.CONNECTION, "close");
+        }
         chain.doFilter(new LimitedRequest(request, limit, readTimeout), response);
     }
 
     private void filterJson(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (!hasBody(request)) {
+            readJson(request, response, chain, () -> { });
+            return;
+        }
         Runnable readPlace;
         try {
             readPlace = reads.take(CurrentClient.boundKey(request));
@@ -147,9 +157,16 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         }
     }
 
+    /** A declared length above zero, or a transfer coding (chunked): a JSON GET or DELETE usually has neither. */
+    private static boolean hasBody(HttpServletRequest request) {
+        long length = request.getContentLengthLong();
+        return length > 0 || (length < 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null);
+    }
+
     /**
-     * Reads the JSON body, holding a place among the bodies being read until it is read (a body
-     * read to its end takes no more network time, and the rest of the request runs without it).
+     * Reads the JSON body, holding a place among the bodies being read (a wait for heap room
+     * included) until it is read: a body read to its end takes no more network time, and the
+     * rest of the request runs without it.
      */
     private void readJson(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Runnable readPlace)
             throws ServletException, IOException {
@@ -185,8 +202,8 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
                 problems.write(response, 413, "Content Too Large", e.getMessage(), "too-large");
                 return;
             } catch (BodyReadTimeoutException e) {
-                // Tomcat answers a 408 with Connection: close; the room in the budget is free once
-                // this returns, while Tomcat reads and drops up to max-swallow-size of the rest.
+                // The room in the budget is free once this returns; the answer goes with
+                // Connection: close and the rest of the body is not read (UnreadBodyValve).
                 problems.write(response, 408, "Request Timeout", e.getMessage(), "body-timeout");
                 return;
             }
@@ -233,7 +250,8 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         if (perClient) {
             readsRefusedForClient.increment();
             problems.write(response, 429, "Too many bodies in progress", "this client has " + reads.maxPerClient()
-                    + " request bodies arriving on this node, its limit; let one finish first", "too-many-bodies");
+                    + " request bodies being read (or waiting for room) on this node, its limit; let one finish first",
+                    "too-many-bodies");
         } else {
             readsRefusedForNode.increment();
             problems.write(response, 503, "Service Unavailable", "this node is reading its limit of " + reads.max()

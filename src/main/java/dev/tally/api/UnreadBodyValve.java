@@ -19,10 +19,12 @@ import org.apache.tomcat.util.net.ApplicationBufferHandler;
  * as long as the trickle lasted, and on Java 17, whose request threads are platform threads, a
  * few hundred of them left every other request, health checks included, unanswered.
  *
- * <p>A body that has arrived whole, as a small one has by the time it is refused, is dropped at
- * once and the connection serves the next request. A client still sending finds the connection
- * closed after the answer: it may see the answer or a reset, as with any server that stops
- * reading an upload it refused.
+ * <p>A body of declared length that has arrived whole, as a small one has by the time it is
+ * refused, is dropped at once and the connection serves the next request. Otherwise the answer
+ * is sent with {@code Connection: close} and the connection closed: a client still sending may
+ * see the answer or a reset, as with any server that stops reading an upload it refused. A
+ * chunked body is never read here: parsing a chunk's header may wait on the network. Requests
+ * answered asynchronously (long-polls, event streams) are left to Tomcat.
  */
 final class UnreadBodyValve extends ValveBase {
 
@@ -36,13 +38,23 @@ final class UnreadBodyValve extends ValveBase {
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
         getNext().invoke(request, response);
-        if (!request.isAsync()) {
-            letGo(request.getCoyoteRequest());
+        if (!request.isAsync() && !droppedWhatIsLeft(request.getCoyoteRequest())) {
+            close(request, response);
         }
     }
 
-    /** Drops what has arrived of the unread body; closes the connection if that is not all of it. */
-    static void letGo(org.apache.coyote.Request request) {
+    /**
+     * Drops the rest of the body if it has all arrived (and is of declared length).
+     *
+     * @return whether nothing of the body is left to come
+     */
+    static boolean droppedWhatIsLeft(org.apache.coyote.Request request) {
+        if (request.isFinished()) {
+            return true;
+        }
+        if (request.getContentLengthLong() < 0) {
+            return false;
+        }
         Dropped dropped = new Dropped();
         long total = 0;
         try {
@@ -50,19 +62,35 @@ final class UnreadBodyValve extends ValveBase {
                 // A read that does not wait: only what the connection holds already.
                 request.action(ActionCode.AVAILABLE, Boolean.TRUE);
                 if (request.getAvailable() <= 0 || total > MAX_DROPPED_BYTES) {
-                    request.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
-                    return;
+                    return false;
                 }
                 int n = request.doRead(dropped);
                 if (n <= 0) {
-                    request.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
-                    return;
+                    return false;
                 }
                 total += n;
             }
+            return true;
         } catch (IOException e) {
-            request.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+            return false;
         }
+    }
+
+    /**
+     * Sends the answer as it is, saying the connection closes, then has Tomcat close it without
+     * reading on. The answer goes first: closing marks the exchange as failed, which would make
+     * an answer not yet sent a 500.
+     */
+    private static void close(Request request, Response response) {
+        if (!response.isCommitted()) {
+            response.setHeader("Connection", "close");
+            try {
+                response.flushBuffer();
+            } catch (IOException e) {
+                // the client is gone: the connection closes either way
+            }
+        }
+        request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
     }
 
     /** Where Tomcat puts the bytes read: nowhere, they are dropped. */

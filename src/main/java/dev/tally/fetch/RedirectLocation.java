@@ -88,8 +88,17 @@ final class RedirectLocation {
         } catch (IllegalArgumentException e) {
             return value;
         }
+        if (!asciiHost.chars().allMatch(RedirectLocation::isHostCharacter)) {
+            // IDNA folds full-width delimiters (＠ ： ／ ［ ］) into ASCII ones, which would move the
+            // authority's parts about; browsers refuse such a host, so it stays as sent, to be refused.
+            return value;
+        }
         int offset = authority.start(1);
         return value.substring(0, offset + hostStart) + asciiHost + value.substring(offset + hostEnd);
+    }
+
+    private static boolean isHostCharacter(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
     }
 
     /** Percent-escapes non-ASCII characters as UTF-8, and with {@code all} controls, spaces and what URI refuses. */

@@ -52,6 +52,59 @@ class RequestBodyLimitFilterTest {
     }
 
     @Test
+    void aBodyGivesItsPlaceAmongBodiesBeingReadBackBeforeItsRequestIsHandled() throws Exception {
+        var places = new ClientPlaces(4, 2);
+        var placesWhileHandled = new AtomicLong(-1);
+        var counting = new RequestBodyLimitFilter(LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory,
+                Duration.ofMillis(100), places, new SimpleMeterRegistry());
+
+        counting.doFilter(post(textSubmission(10 * KIB), true), new MockHttpServletResponse(), new MockFilterChain() {
+            @Override
+            public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response) {
+                placesWhileHandled.set(places.held());
+            }
+        });
+
+        assertThat(placesWhileHandled.get()).isZero();
+        assertThat(places.held()).isZero();
+    }
+
+    @Test
+    void refusesABodyPastTheClientsShareWith429Unread() throws Exception {
+        var places = new ClientPlaces(4, 1);
+        places.take("ip:127.0.0.1"); // this client's other body, still arriving
+        var counting = new RequestBodyLimitFilter(LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory,
+                Duration.ofMillis(100), places, new SimpleMeterRegistry());
+        var response = new MockHttpServletResponse();
+        var chain = recordingChain();
+
+        counting.doFilter(post(textSubmission(10 * KIB), true), response, chain);
+
+        assertThat(response.getStatus()).isEqualTo(429);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("2");
+        assertThat(response.getContentAsString()).contains("\"type\":\"urn:tally:problem:too-many-bodies\"");
+        assertThat(chain.getRequest()).as("not handled").isNull();
+    }
+
+    /** A JSON GET or DELETE (some clients send the Content-Type on every request) has no body to wait for. */
+    @Test
+    void takesNoPlaceForAJsonRequestWithoutABody() throws Exception {
+        var places = new ClientPlaces(1, 1);
+        places.take("ip:127.0.0.1");
+        var counting = new RequestBodyLimitFilter(LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory,
+                Duration.ofMillis(100), places, new SimpleMeterRegistry());
+        var poll = new MockHttpServletRequest("GET", "/api/v1/jobs");
+        poll.setContentType("application/json");
+        var response = new MockHttpServletResponse();
+        var chain = new MockFilterChain();
+
+        counting.doFilter(poll, response, chain);
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(chain.getRequest()).as("handled").isNotNull();
+    }
+
+    @Test
     void smallBodiesTakeNoRoom() throws Exception {
         filter.doFilter(post(textSubmission(10 * KIB), true), new MockHttpServletResponse(), recordingChain());
 
@@ -151,6 +204,9 @@ class RequestBodyLimitFilterTest {
         };
         request.setContentType("application/json");
         request.setContent(body);
+        if (!declareLength) {
+            request.addHeader("Transfer-Encoding", "chunked");
+        }
         return request;
     }
 

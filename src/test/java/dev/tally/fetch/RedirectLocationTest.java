@@ -42,6 +42,15 @@ class RedirectLocationTest {
         assertThat(RedirectLocation.parse("http://１２７．０．０．１/").getRawAuthority()).isEqualTo("127.0.0.1");
     }
 
+    /** IDNA would fold these into "@", ":" and "[": the authority's parts must not move about. */
+    @Test
+    void leavesAHostWhoseIdnaFormHoldsDelimitersAsSent() throws URISyntaxException {
+        assertThat(RedirectLocation.parse("http://127.0.0.1＠evil.example/").getRawAuthority())
+                .isEqualTo("127.0.0.1%EF%BC%A0evil.example");
+        assertThat(RedirectLocation.parse("http://cache.example：6379/").getRawAuthority())
+                .isEqualTo("cache.example%EF%BC%9A6379");
+    }
+
     @Test
     void leavesUserInfoAndIpv6LiteralsAsSent() throws URISyntaxException {
         assertThat(RedirectLocation.parse("http://ü@bücher.example/").getRawAuthority()).isEqualTo("%C3%BC@xn--bcher-kva.example");

@@ -63,7 +63,7 @@ class TrickledBodyTest {
             assertThat(head).as("the connection is not reused: the rest of the body may still come")
                     .containsIgnoringCase("Connection: close");
             assertThat(answered).isBetween(READ_TIMEOUT, READ_TIMEOUT.plusSeconds(3));
-            // While the client still trickles (Tomcat reads and drops up to max-swallow-size of it).
+            // While the client still trickles (into a connection closed after the answer).
             assertThat(reservedLargeBodyBytes(api)).as("room freed").isZero();
             assertStillServing(api);
             sending.set(false);
