@@ -1,6 +1,7 @@
 package dev.tally.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tally.security.ApiKeyStore;
 import dev.tally.support.Api;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,7 +52,7 @@ class SlowBodiesApiTest {
         for (Socket socket : trickling) {
             socket.close();
         }
-        await(() -> bodies.bodiesBeingRead(), 0);
+        awaitBodiesBeingRead(0);
     }
 
     @Test
@@ -60,7 +60,7 @@ class SlowBodiesApiTest {
         String key = keys.create("slow-uploader", null).secret();
         startSlowBody(key);
         startSlowBody(key);
-        await(() -> bodies.bodiesBeingRead(), 2);
+        awaitBodiesBeingRead(2);
 
         String refused = answerTo(startSlowBody(key));
 
@@ -76,7 +76,7 @@ class SlowBodiesApiTest {
         startSlowBody(first);
         startSlowBody(first);
         startSlowBody(second);
-        await(() -> bodies.bodiesBeingRead(), 3);
+        awaitBodiesBeingRead(3);
 
         String refused = answerTo(startSlowBody(late));
 
@@ -221,13 +221,7 @@ class SlowBodiesApiTest {
         return answer.toString();
     }
 
-    private static void await(IntSupplier count, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (count.getAsInt() != expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("bodies being read: " + count.getAsInt() + ", expected " + expected);
-            }
-            Thread.sleep(20);
-        }
+    private void awaitBodiesBeingRead(int expected) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> bodies.bodiesBeingRead() == expected);
     }
 }
