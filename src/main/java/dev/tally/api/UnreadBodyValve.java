@@ -23,8 +23,9 @@ import org.apache.tomcat.util.net.ApplicationBufferHandler;
  * refused, is dropped at once and the connection serves the next request. Otherwise the answer
  * is sent with {@code Connection: close} and the connection closed: a client still sending may
  * see the answer or a reset, as with any server that stops reading an upload it refused. A
- * chunked body is never read here: parsing a chunk's header may wait on the network. Requests
- * answered asynchronously (long-polls, event streams) are left to Tomcat.
+ * chunked body is never read here: parsing a chunk's header may wait on the network. A request
+ * answered asynchronously (a long-poll, an event stream) is left to Tomcat, which closes its
+ * connection without reading on when the answer ends (a JSON body was read before the wait began).
  */
 final class UnreadBodyValve extends ValveBase {
 

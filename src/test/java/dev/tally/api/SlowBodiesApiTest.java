@@ -135,6 +135,28 @@ class SlowBodiesApiTest {
         assertThat(socket.getInputStream().read()).as("closed by the server").isEqualTo(-1);
     }
 
+    /** A long-poll is answered asynchronously, after its request left the valve: its body is let go of then. */
+    @Test
+    void closesTheConnectionOfALongPollSentWithABodyStillArrivingOnceItIsAnswered() throws Exception {
+        String key = keys.create("long-poller-with-a-body", null).secret();
+        String job = new Api(port).send(java.net.http.HttpRequest.newBuilder(new Api(port).uri("/api/v1/jobs"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"a job no worker takes here\"}"))).json()
+                .get("id").asString();
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(5_000);
+        trickling.add(socket);
+        socket.getOutputStream().write(("GET /api/v1/jobs/" + job + "?waitSeconds=1 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + key + "\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nx").getBytes(StandardCharsets.US_ASCII));
+
+        String answer = readAnswer(socket.getInputStream());
+        long answered = System.nanoTime();
+
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("QUEUED");
+        assertThat(socket.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+        assertThat(Duration.ofNanos(System.nanoTime() - answered)).isLessThan(Duration.ofSeconds(2));
+    }
+
     @Test
     void keepsTheConnectionOfARefusedBodyThatArrivedWhole() throws Exception {
         String body = "{\"text\":\"sent with a key that is not one\"}";
