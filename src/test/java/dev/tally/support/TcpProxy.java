@@ -28,10 +28,27 @@ public final class TcpProxy implements AutoCloseable {
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        try (var probe = new ServerSocket(0)) {
-            this.port = probe.getLocalPort();
+        this.port = openOnAFreePort();
+    }
+
+    /**
+     * Listens on a port below Linux's ephemeral range (32768-60999 by default). A port of that range
+     * can be taken, while the proxy is {@link #cut()}, as the local port of an outgoing connection
+     * (the application's to RabbitMQ, another test's to PostgreSQL): {@link #restore()} then failed
+     * with "Address already in use" (seen once in CI, StoreOutageAtTheDoorTest).
+     */
+    private int openOnAFreePort() throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int candidate = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+            try {
+                open(candidate);
+                return candidate;
+            } catch (java.net.BindException e) {
+                last = e;
+            }
         }
-        open();
+        throw last;
     }
 
     /** A proxy in front of the tests' PostgreSQL ({@link Infrastructure#postgresUrl()}). */
@@ -81,14 +98,19 @@ public final class TcpProxy implements AutoCloseable {
     /** Accepts connections again. */
     public synchronized void restore() throws IOException {
         if (server == null) {
-            open();
+            open(port);
         }
     }
 
-    private void open() throws IOException {
+    private void open(int port) throws IOException {
         var listening = new ServerSocket();
         listening.setReuseAddress(true);
-        listening.bind(new InetSocketAddress("127.0.0.1", port));
+        try {
+            listening.bind(new InetSocketAddress("127.0.0.1", port));
+        } catch (IOException e) {
+            listening.close();
+            throw e;
+        }
         server = listening;
         Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-" + port);
         acceptor.setDaemon(true);
