@@ -55,8 +55,7 @@ class RequestBodyLimitFilterTest {
     void aBodyGivesItsPlaceAmongBodiesBeingReadBackBeforeItsRequestIsHandled() throws Exception {
         var places = new ClientPlaces(4, 2);
         var placesWhileHandled = new AtomicLong(-1);
-        var counting = new RequestBodyLimitFilter(LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory,
-                Duration.ofMillis(100), places, new SimpleMeterRegistry());
+        var counting = filterWith(places);
 
         counting.doFilter(post(textSubmission(10 * KIB), true), new MockHttpServletResponse(), new MockFilterChain() {
             @Override
@@ -73,8 +72,7 @@ class RequestBodyLimitFilterTest {
     void refusesABodyPastTheClientsShareWith429Unread() throws Exception {
         var places = new ClientPlaces(4, 1);
         places.take("ip:127.0.0.1"); // this client's other body, still arriving
-        var counting = new RequestBodyLimitFilter(LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory,
-                Duration.ofMillis(100), places, new SimpleMeterRegistry());
+        var counting = filterWith(places);
         var response = new MockHttpServletResponse();
         var chain = recordingChain();
 
@@ -91,8 +89,7 @@ class RequestBodyLimitFilterTest {
     void takesNoPlaceForAJsonRequestWithoutABody() throws Exception {
         var places = new ClientPlaces(1, 1);
         places.take("ip:127.0.0.1");
-        var counting = new RequestBodyLimitFilter(LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory,
-                Duration.ofMillis(100), places, new SimpleMeterRegistry());
+        var counting = filterWith(places);
         var poll = new MockHttpServletRequest("GET", "/api/v1/jobs");
         poll.setContentType("application/json");
         var response = new MockHttpServletResponse();
@@ -175,6 +172,12 @@ class RequestBodyLimitFilterTest {
         patient.doFilter(trickled(post(textSubmission(100 * KIB), true), 4096, 20), response, recordingChain());
 
         assertThat(response.getStatus()).isEqualTo(200);
+    }
+
+    /** The filter with these places for bodies being read. */
+    private RequestBodyLimitFilter filterWith(ClientPlaces places) {
+        return new RequestBodyLimitFilter(LIMIT, READ_TIMEOUT, new Problems(JsonMapper.builder().build()), memory,
+                Duration.ofMillis(100), places, new SimpleMeterRegistry());
     }
 
     private MockFilterChain recordingChain() {

@@ -105,9 +105,7 @@ class SlowBodiesApiTest {
     @Test
     void closesTheConnectionOfARefusedChunkedBodyWithoutReadingIt() throws Exception {
         String key = keys.create("refused-chunked-uploader", null).secret();
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        socket.setSoTimeout(5_000);
-        trickling.add(socket);
+        Socket socket = connect();
         socket.getOutputStream().write(("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
                 + "\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n1;a").getBytes(StandardCharsets.US_ASCII));
         long start = System.nanoTime();
@@ -121,13 +119,8 @@ class SlowBodiesApiTest {
     @Test
     void sendsASuccessfulAnswerAsItIsWhenItsUnreadBodyIsStillArriving() throws Exception {
         String key = keys.create("deleter-with-a-body", null).secret();
-        String job = new Api(port).send(java.net.http.HttpRequest.newBuilder(new Api(port).uri("/api/v1/jobs"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"a job to delete\"}"))).json()
-                .get("id").asString();
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        socket.setSoTimeout(5_000);
-        trickling.add(socket);
+        String job = queuedJob(key, "{\"text\":\"a job to delete\"}");
+        Socket socket = connect();
         socket.getOutputStream().write(("DELETE /api/v1/jobs/" + job + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                 + key + "\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nx").getBytes(StandardCharsets.US_ASCII));
 
@@ -139,13 +132,8 @@ class SlowBodiesApiTest {
     @Test
     void closesTheConnectionOfALongPollSentWithABodyStillArrivingOnceItIsAnswered() throws Exception {
         String key = keys.create("long-poller-with-a-body", null).secret();
-        String job = new Api(port).send(java.net.http.HttpRequest.newBuilder(new Api(port).uri("/api/v1/jobs"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"a job no worker takes here\"}"))).json()
-                .get("id").asString();
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        socket.setSoTimeout(5_000);
-        trickling.add(socket);
+        String job = queuedJob(key, "{\"text\":\"a job no worker takes here\"}");
+        Socket socket = connect();
         socket.getOutputStream().write(("GET /api/v1/jobs/" + job + "?waitSeconds=1 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                 + key + "\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nx").getBytes(StandardCharsets.US_ASCII));
 
@@ -175,9 +163,7 @@ class SlowBodiesApiTest {
 
     /** A submission with the given declared length, of which {@code sent} is all that is sent. */
     private Socket startBody(String key, String contentType, int declaredLength, String sent) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        socket.setSoTimeout(5_000);
-        trickling.add(socket);
+        Socket socket = connect();
         OutputStream out = socket.getOutputStream();
         out.write(("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
                 + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + declaredLength + "\r\n\r\n" + sent)
@@ -245,5 +231,20 @@ class SlowBodiesApiTest {
 
     private void awaitBodiesBeingRead(int expected) {
         await().atMost(Duration.ofSeconds(10)).until(() -> bodies.bodiesBeingRead() == expected);
+    }
+
+    /** A connection to the service, remembered to be closed after the test. */
+    private Socket connect() throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(5_000);
+        trickling.add(socket);
+        return socket;
+    }
+
+    /** Submits {@code json} for {@code key}; on this API-only node the job stays queued. */
+    private String queuedJob(String key, String json) {
+        return new Api(port).send(java.net.http.HttpRequest.newBuilder(new Api(port).uri("/api/v1/jobs"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))).json().get("id").asString();
     }
 }
