@@ -2,6 +2,7 @@ package dev.tally.api;
 
 import java.io.IOException;
 import java.io.Writer;
+import dev.tally.security.SecurityHeaders;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -16,14 +17,16 @@ import org.springframework.http.HttpStatus;
  * cannot meet). Tomcat's stock valve answers them with an HTML page. It takes the stock valve's
  * place on the host (see {@link ProblemReportValveCustomizer}) and keeps its guards: nothing is
  * written for a status below 400, after a body was begun, twice, or when the connection can take
- * no more.
+ * no more. Its answers carry the API's security headers, as no security filter ran for them.
  */
 final class ProblemReportValve extends ErrorReportValve {
 
     private final Problems problems;
+    private final SecurityHeaders headers;
 
-    ProblemReportValve(Problems problems) {
+    ProblemReportValve(Problems problems, SecurityHeaders headers) {
         this.problems = problems;
+        this.headers = headers;
     }
 
     @Override
@@ -41,6 +44,7 @@ final class ProblemReportValve extends ErrorReportValve {
         String problem = problems.text(status, known == null ? "Error" : known.getReasonPhrase(), detail(status, known),
                 type(status));
         try {
+            headers.write(request, response);
             response.setContentType("application/problem+json");
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();

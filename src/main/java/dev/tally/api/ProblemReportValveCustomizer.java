@@ -1,5 +1,6 @@
 package dev.tally.api;
 
+import dev.tally.security.SecurityHeaders;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -18,9 +19,11 @@ import org.springframework.stereotype.Component;
 class ProblemReportValveCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
     private final Problems problems;
+    private final SecurityHeaders headers;
 
-    ProblemReportValveCustomizer(Problems problems) {
+    ProblemReportValveCustomizer(Problems problems, SecurityHeaders headers) {
         this.problems = problems;
+        this.headers = headers;
     }
 
     @Override
@@ -33,7 +36,7 @@ class ProblemReportValveCustomizer implements WebServerFactoryCustomizer<TomcatS
                     }
                 }
                 host.setErrorReportValveClass(ProblemReportValve.class.getName());
-                host.getPipeline().addValve(new ProblemReportValve(problems));
+                host.getPipeline().addValve(new ProblemReportValve(problems, headers));
             }
         });
     }

@@ -81,9 +81,33 @@ class SecurityConfiguration {
      * container's error page.
      */
     @Bean
-    RequestRejectedHandler problemRequestRejectedHandler(ProblemAuthenticationEntryPoint problems) {
-        return (request, response, rejected) -> problems.write(response, 400, "Bad Request",
-                rejected.getMessage(), "malformed-request");
+    RequestRejectedHandler problemRequestRejectedHandler(ProblemAuthenticationEntryPoint problems, SecurityHeaders headers) {
+        return (request, response, rejected) -> {
+            headers.write(request, response); // the firewall refuses before any chain's header filter
+            problems.write(response, 400, "Bad Request", rejected.getMessage(), "malformed-request");
+        };
+    }
+
+    /** The API's security headers, for the answers made outside the filter chains. */
+    @Bean
+    SecurityHeaders securityHeaders() {
+        return new SecurityHeaders(headerWriters(API_CSP));
+    }
+
+    /**
+     * Spring Security's defaults (cache control, X-XSS-Protection 0, nosniff, HSTS on HTTPS, frames
+     * denied) and the CSP and referrer policy: one list for a chain's header filter, its error
+     * dispatches and the answers made outside the chains. Each writer leaves a header the response has.
+     */
+    private static List<HeaderWriter> headerWriters(String csp) {
+        return List.of(
+                new CacheControlHeadersWriter(),
+                new XXssProtectionHeaderWriter(),
+                new XContentTypeOptionsHeaderWriter(),
+                new HstsHeaderWriter(),
+                new XFrameOptionsHeaderWriter(XFrameOptionsHeaderWriter.XFrameOptionsMode.DENY),
+                new ContentSecurityPolicyHeaderWriter(csp),
+                new ReferrerPolicyHeaderWriter(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER));
     }
 
     /**
@@ -164,14 +188,7 @@ class SecurityConfiguration {
     }
 
     private static HttpSecurity common(HttpSecurity http, AuthProperties.Cors cors, String csp) throws Exception {
-        List<HeaderWriter> headers = List.of(
-                new CacheControlHeadersWriter(),
-                new XXssProtectionHeaderWriter(),
-                new XContentTypeOptionsHeaderWriter(),
-                new HstsHeaderWriter(),
-                new XFrameOptionsHeaderWriter(XFrameOptionsHeaderWriter.XFrameOptionsMode.DENY),
-                new ContentSecurityPolicyHeaderWriter(csp),
-                new ReferrerPolicyHeaderWriter(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER));
+        List<HeaderWriter> headers = headerWriters(csp);
         http.csrf(c -> c.disable())
                 .httpBasic(b -> b.disable())
                 .formLogin(f -> f.disable())
@@ -182,9 +199,7 @@ class SecurityConfiguration {
                 // CurrentClient reads the security context. So no request wrapper on every call.
                 .servletApi(s -> s.disable())
                 .headers(h -> {
-                    // Spring Security's defaults (cache control, X-XSS-Protection 0, nosniff, HSTS on
-                    // HTTPS, frames denied) and the CSP and referrer policy: one list, which the
-                    // error dispatches' filter below writes too.
+                    // One list (headerWriters), which the error dispatches' filter below writes too.
                     h.defaultsDisabled();
                     headers.forEach(h::addHeaderWriter);
                     // Written before the request is handled rather than when the response

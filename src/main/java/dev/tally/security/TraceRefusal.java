@@ -26,9 +26,11 @@ import org.springframework.stereotype.Component;
 class TraceRefusal implements Filter {
 
     private final ProblemAuthenticationEntryPoint problems;
+    private final SecurityHeaders headers;
 
-    TraceRefusal(ProblemAuthenticationEntryPoint problems) {
+    TraceRefusal(ProblemAuthenticationEntryPoint problems, SecurityHeaders headers) {
         this.problems = problems;
+        this.headers = headers;
     }
 
     @Override
@@ -36,6 +38,7 @@ class TraceRefusal implements Filter {
         if (req instanceof HttpServletRequest request && res instanceof HttpServletResponse response
                 && "TRACE".equals(request.getMethod())) {
             response.resetBuffer();
+            headers.write(request, response); // this filter runs before the security chains
             problems.write(response, 400, "Bad Request", "the method TRACE is not accepted", "malformed-request");
             return;
         }

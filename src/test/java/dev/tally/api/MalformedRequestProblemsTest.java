@@ -137,5 +137,17 @@ class MalformedRequestProblemsTest {
         assertThat(problem.get("type").asString()).isEqualTo("urn:tally:problem:" + type);
         assertThat(problem.get("status").asInt()).isEqualTo(status);
         assertThat(problem.get("title").asString()).isNotBlank();
+        assertCarriesSecurityHeaders(answer);
+    }
+
+    /** No security filter ran for most of these answers: they carry the API's headers all the same. */
+    private static void assertCarriesSecurityHeaders(RawAnswer answer) {
+        String head = answer.head().toLowerCase();
+        assertThat(head).as(answer.head())
+                .contains("x-content-type-options: nosniff")
+                .contains("x-frame-options: deny")
+                .contains("content-security-policy: default-src 'none'")
+                .contains("referrer-policy: no-referrer")
+                .contains("cache-control: no-cache, no-store");
     }
 }
