@@ -67,7 +67,8 @@ class OpenApiConfiguration {
         boolean submit = path.equals("/api/v1/jobs") && method == PathItem.HttpMethod.POST;
         boolean waits = method == PathItem.HttpMethod.GET && (path.equals("/api/v1/jobs/{id}") || path.endsWith("/events"));
         problem(responses, "503", submit
-                ? "the job store is unavailable, the service is at its limit of unfinished jobs, the node reads"
+                ? "the job store is unavailable, the service is at its limit of unfinished jobs, the embedded store"
+                        + " has less room on its disk than tally.admission.min-free-disk, the node reads"
                         + " tally.api.max-body-reads bodies at once, or no room frees within 10 s for a body over"
                         + " 256 KiB (tally.api.large-body-heap-percent); see Retry-After"
                 : waits ? "the job store is unavailable, or (a long-poll, an event stream) the node holds "
@@ -135,20 +136,24 @@ class OpenApiConfiguration {
     private static void describeCompatible(PathItem.HttpMethod method, Operation operation) {
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         operation.setResponses(responses);
+        // The envelope is JSON, whatever the client accepts (springdoc lists it under */*).
+        responses.values().forEach(answer -> {
+            if (answer.getContent() != null && answer.getContent().containsKey("*/*")) {
+                answer.getContent().addMediaType("application/json", answer.getContent().remove("*/*"));
+            }
+        });
         // Both read a JSON body (the GET's job_id may come in one).
         problem(responses, "408", "the body did not all arrive within tally.api.body-read-timeout (60 s)");
         problem(responses, "413", "body larger than tally.api.max-body-size");
-        ApiResponse invalid = responses.get("400");
-        if (invalid != null && (invalid.getContent() == null || !invalid.getContent().containsKey(PROBLEM_JSON))) {
-            invalid.description((invalid.getDescription() == null ? "invalid request" : invalid.getDescription())
-                    + "; a body that is not valid UTF-8: problem+json");
-            Content content = invalid.getContent() == null ? new Content() : invalid.getContent();
-            invalid.content(content.addMediaType(PROBLEM_JSON, new MediaType().schema(problemSchema())));
-        }
+        alsoProblem(responses, "400", "a body that is not valid UTF-8");
         if (method == PathItem.HttpMethod.POST) {
             problem(responses, "503", "the job store is unavailable, the service is at its limit of unfinished jobs,"
-                    + " the node reads tally.api.max-body-reads bodies at once, or no room frees within 10 s for a"
-                    + " body over 256 KiB (tally.api.large-body-heap-percent); see Retry-After");
+                    + " the embedded store has less room on its disk than tally.admission.min-free-disk, the node reads"
+                    + " tally.api.max-body-reads bodies at once, or no room frees within 10 s for a body over 256 KiB"
+                    + " (tally.api.large-body-heap-percent); see Retry-After");
+        } else {
+            alsoProblem(responses, "503", "the job store is unavailable, or (a job_id in a body) the node reads"
+                    + " tally.api.max-body-reads bodies at once; see Retry-After");
         }
         problem(responses, "429", "rate limited, or the client has tally.api.max-body-reads-per-client bodies"
                 + " being read on this node; see Retry-After");
@@ -196,6 +201,19 @@ class OpenApiConfiguration {
         }
         responses.addApiResponse(code, new ApiResponse().description(description)
                 .content(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(problemSchema()))));
+    }
+
+    /** An answer the compatible API gives in its envelope, which the filters in front give as problem+json. */
+    private static void alsoProblem(ApiResponses responses, String code, String when) {
+        ApiResponse answer = responses.get(code);
+        if (answer == null) {
+            problem(responses, code, when);
+        } else if (answer.getContent() == null || !answer.getContent().containsKey(PROBLEM_JSON)) {
+            answer.description((answer.getDescription() == null ? "" : answer.getDescription() + "; ") + when
+                    + ": problem+json");
+            Content content = answer.getContent() == null ? new Content() : answer.getContent();
+            answer.content(content.addMediaType(PROBLEM_JSON, new MediaType().schema(problemSchema())));
+        }
     }
 
     private static ObjectSchema problemSchema() {

@@ -109,9 +109,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(AdmissionRefusedException.class)
     ResponseEntity<ProblemDetail> refused(AdmissionRefusedException e) {
-        HttpStatus status = e.perClient() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
-        return retryLater(problem(status, e.perClient() ? "Too many unfinished jobs" : "Overloaded",
-                e.getMessage(), e.perClient() ? "client-backlog-full" : "overloaded"), "30");
+        return switch (e.bound()) {
+            case CLIENT -> retryLater(problem(HttpStatus.TOO_MANY_REQUESTS, "Too many unfinished jobs", e.getMessage(),
+                    "client-backlog-full"), "30");
+            case SERVICE -> retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Overloaded", e.getMessage(), "overloaded"), "30");
+            // Space comes back as retention deletes old jobs or an operator frees the disk: not within seconds.
+            case STORAGE -> retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE, "Storage full", e.getMessage(), "storage-full"),
+                    "300");
+        };
     }
 
     @ExceptionHandler(ResultsBusyException.class)

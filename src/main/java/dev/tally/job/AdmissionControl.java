@@ -3,9 +3,16 @@ package dev.tally.job;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.tally.job.AdmissionRefusedException.Bound;
+import dev.tally.store.StoreSpace;
 import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Refuses submissions beyond {@link AdmissionProperties}. No submission waits for a count: the
@@ -18,6 +25,10 @@ import org.springframework.stereotype.Component;
  * {@link #MAX_INTERVAL}): filling the room that is left before the next count would take
  * submissions at a tenth of the limit per second from the other nodes. Counting a large backlog
  * every second had cost a tenth of the embedded service's CPU under submit load.
+ *
+ * <p>With the embedded store it also refuses every submission while the store has less than
+ * {@code tally.admission.min-free-disk} of room ({@link StoreSpace}): jobs already taken go on and
+ * store their results in the margin, and retention frees space for new ones.
  */
 @Component
 class AdmissionControl {
@@ -25,12 +36,19 @@ class AdmissionControl {
     private static final String ALL = "\u0000all";
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     static final Duration MAX_INTERVAL = Duration.ofSeconds(10);
+    private static final long ROOM_WARNING_INTERVAL = Duration.ofMinutes(1).toNanos();
+
+    private static final Logger log = LoggerFactory.getLogger(AdmissionControl.class);
 
     private final AdmissionProperties properties;
+    private final StoreSpace space;
     private final LoadingCache<String, Count> counts;
+    /** When too little room was last logged ({@link System#nanoTime()}), 0 for never. */
+    private final AtomicLong lastRoomWarning = new AtomicLong();
 
-    AdmissionControl(JobRepository repository, AdmissionProperties properties) {
+    AdmissionControl(JobRepository repository, AdmissionProperties properties, StoreSpace space) {
         this.properties = properties;
+        this.space = space;
         CacheLoader<String, Count> loader = new CacheLoader<>() {
             @Override
             public Count load(String key) {
@@ -55,19 +73,46 @@ class AdmissionControl {
     }
 
     void admit(String owner) {
+        checkRoom();
         Count all = counts.get(ALL);
         long allActive = all.estimate();
         if (allActive >= properties.maxActive()) {
-            throw new AdmissionRefusedException(false, "the service has " + allActive + " unfinished jobs; try again later");
+            throw new AdmissionRefusedException(Bound.SERVICE, "the service has " + allActive + " unfinished jobs; try again later");
         }
         Count mine = counts.get(owner);
         long mineActive = mine.estimate();
         if (mineActive >= properties.maxActivePerClient()) {
-            throw new AdmissionRefusedException(true,
+            throw new AdmissionRefusedException(Bound.CLIENT,
                     "you have " + mineActive + " unfinished jobs, the most allowed is " + properties.maxActivePerClient());
         }
         all.admitted().increment();
         mine.admitted().increment();
+    }
+
+    private void checkRoom() {
+        long least = properties.minFreeDisk().toBytes();
+        if (least == 0) {
+            return;
+        }
+        OptionalLong room = space.room();
+        if (room.isEmpty() || room.getAsLong() >= least) {
+            return;
+        }
+        // Retention frees room as it goes, so the room may cross the line again and again: a warning a minute.
+        long now = System.nanoTime();
+        long last = lastRoomWarning.get();
+        if ((last == 0 || now - last > ROOM_WARNING_INTERVAL) && lastRoomWarning.compareAndSet(last, now)) {
+            log.warn("the embedded store has {} MB of room left on its disk, less than tally.admission.min-free-disk"
+                    + " ({} MB): new jobs are refused (503 storage-full) until space is freed", megabytes(room.getAsLong()),
+                    megabytes(least));
+        }
+        throw new AdmissionRefusedException(Bound.STORAGE, "the store has " + megabytes(room.getAsLong())
+                + " MB of room left on its disk, less than the " + megabytes(least)
+                + " MB kept for the jobs already taken; try again later");
+    }
+
+    private static long megabytes(long bytes) {
+        return DataSize.ofBytes(bytes).toMegabytes();
     }
 
     /**

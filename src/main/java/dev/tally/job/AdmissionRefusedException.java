@@ -1,17 +1,26 @@
 package dev.tally.job;
 
-/** A submission refused because too many jobs are waiting (overall or for this client). */
+/** A submission refused because too many jobs are waiting (overall or for this client) or the store is nearly full. */
 public final class AdmissionRefusedException extends RuntimeException {
 
-    private final boolean perClient;
-
-    AdmissionRefusedException(boolean perClient, String message) {
-        super(message);
-        this.perClient = perClient;
+    /** Which bound refused the submission. */
+    public enum Bound {
+        /** The service's unfinished jobs, or the node's submissions waiting for their commit (503). */
+        SERVICE,
+        /** This client's unfinished jobs (429). */
+        CLIENT,
+        /** The embedded store's room on its disk, {@code tally.admission.min-free-disk} (503). */
+        STORAGE
     }
 
-    /** True when this client's own bound was hit (429), false for the service's (503). */
-    public boolean perClient() {
-        return perClient;
+    private final Bound bound;
+
+    AdmissionRefusedException(Bound bound, String message) {
+        super(message);
+        this.bound = bound;
+    }
+
+    public Bound bound() {
+        return bound;
     }
 }

@@ -88,7 +88,7 @@ class SubmissionCommitter implements SmartLifecycle {
             pending.take();
             writeAlone(pending);
         } else if (!enqueue(pending)) {
-            throw new AdmissionRefusedException(false,
+            throw new AdmissionRefusedException(AdmissionRefusedException.Bound.SERVICE,
                     properties.maxPending() + " submissions are waiting to be stored; try again later");
         } else if (!running && pending.withdraw()) {
             // Stopped between the look and the offer: the writers and the watchdog may have gone.

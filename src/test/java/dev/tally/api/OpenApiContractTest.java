@@ -106,6 +106,9 @@ class OpenApiContractTest {
                 .as("refused before the compatible API reads the body: problem+json").isTrue();
         assertThat(wordCount.get("post").get("responses").get("400").get("content").has("application/problem+json"))
                 .as("a body that is not UTF-8, refused before the compatible API reads it").isTrue();
+        JsonNode busy = wordCount.get("get").get("responses").get("503").get("content");
+        assertThat(busy.has("application/json")).as("large results busy: the original's envelope").isTrue();
+        assertThat(busy.has("application/problem+json")).as("the store unavailable, bodies busy: problem+json").isTrue();
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.tally.store.StoreSpace;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,22 +15,25 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.unit.DataSize;
 
 /** Admission control's bounds on unfinished jobs, over a real embedded store. */
 class AdmissionControlTest {
 
+    private static final DataSize ONE_GIGABYTE = DataSize.ofGigabytes(1);
+
+    @TempDir
+    Path dir;
+
+    private JdbcDataSource dataSource;
     private JdbcClient jdbc;
     private JobRepository repository;
 
     @BeforeEach
     void migrate() {
-        var dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:admission" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1");
-        dataSource.setUser("sa");
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        jdbc = JdbcClient.create(dataSource);
-        repository = new JobRepository(jdbc);
+        open("jdbc:h2:mem:admission" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1");
     }
 
     @AfterEach
@@ -39,13 +44,13 @@ class AdmissionControlTest {
     @Test
     void refusesAClientsSubmissionBeyondItsLimitWithoutWaitingForARecount() {
         queue("client-a");
-        var admission = new AdmissionControl(repository, new AdmissionProperties(1_000, 3));
+        var admission = admission(1_000, 3, ONE_GIGABYTE);
 
         admission.admit("client-a");
         admission.admit("client-a");
 
         assertThatThrownBy(() -> admission.admit("client-a"))
-                .isInstanceOfSatisfying(AdmissionRefusedException.class, e -> assertThat(e.perClient()).isTrue())
+                .isInstanceOfSatisfying(AdmissionRefusedException.class, e -> assertThat(e.bound()).isEqualTo(AdmissionRefusedException.Bound.CLIENT))
                 .hasMessageContaining("3 unfinished jobs");
         admission.admit("client-b");
     }
@@ -55,12 +60,12 @@ class AdmissionControlTest {
         for (int i = 0; i < 4; i++) {
             queue("client-" + i);
         }
-        var admission = new AdmissionControl(repository, new AdmissionProperties(5, 100));
+        var admission = admission(5, 100, ONE_GIGABYTE);
 
         admission.admit("client-new");
 
         assertThatThrownBy(() -> admission.admit("client-other"))
-                .isInstanceOfSatisfying(AdmissionRefusedException.class, e -> assertThat(e.perClient()).isFalse());
+                .isInstanceOfSatisfying(AdmissionRefusedException.class, e -> assertThat(e.bound()).isEqualTo(AdmissionRefusedException.Bound.SERVICE));
     }
 
     @Test
@@ -68,7 +73,7 @@ class AdmissionControlTest {
         queue("client-a");
         queue("client-b");
         finished("client-a");
-        var admission = new AdmissionControl(repository, new AdmissionProperties(1_000, 100));
+        var admission = admission(1_000, 100, ONE_GIGABYTE);
         var meters = new SimpleMeterRegistry();
         new BacklogGauge(admission, meters);
 
@@ -78,11 +83,73 @@ class AdmissionControlTest {
     }
 
     @Test
+    void refusesEveryoneWhileTheEmbeddedStoreHasLessRoomOnItsDiskThanTheMinimum() {
+        useFileStore();
+        long room = new StoreSpace(dataSource).room().orElseThrow();
+        // More than this disk has: the check is the same as for a nearly full one.
+        var admission = admission(1_000, 100, DataSize.ofBytes(room + DataSize.ofGigabytes(64).toBytes()));
+
+        assertThatThrownBy(() -> admission.admit("client-a"))
+                .isInstanceOfSatisfying(AdmissionRefusedException.class,
+                        e -> assertThat(e.bound()).isEqualTo(AdmissionRefusedException.Bound.STORAGE))
+                .hasMessageContaining("MB of room left on its disk");
+    }
+
+    @Test
+    void takesJobsWhileTheEmbeddedStoreHasTheMinimumRoom() {
+        useFileStore();
+        var admission = admission(1_000, 100, DataSize.ofMegabytes(1));
+
+        admission.admit("client-a");
+
+        assertThat(admission.unfinished()).isEqualTo(1);
+    }
+
+    @Test
+    void aMinimumOfZeroTurnsTheRoomCheckOff() {
+        useFileStore();
+        var admission = admission(1_000, 100, DataSize.ofBytes(0));
+
+        admission.admit("client-a");
+
+        assertThat(admission.unfinished()).isEqualTo(1);
+    }
+
+    @Test
+    void doesNotCheckTheRoomOfAStoreWhoseDiskItCannotSee() {
+        var admission = admission(1_000, 100, DataSize.ofTerabytes(1 << 20));
+
+        admission.admit("client-a");
+
+        assertThat(admission.unfinished()).isEqualTo(1);
+    }
+
+    @Test
     void countsAgainEverySecondNearTheLimitAndLessOftenWithRoomLeft() {
         assertThat(new AdmissionControl.Count(0, 0).interval(100)).isEqualTo(AdmissionControl.MAX_INTERVAL);
         assertThat(new AdmissionControl.Count(50, 0).interval(100)).isEqualTo(Duration.ofSeconds(5));
         assertThat(new AdmissionControl.Count(95, 0).interval(100)).isEqualTo(AdmissionControl.MIN_INTERVAL);
         assertThat(new AdmissionControl.Count(100, 0).interval(100)).isEqualTo(AdmissionControl.MIN_INTERVAL);
+    }
+
+    private AdmissionControl admission(long maxActive, long maxActivePerClient, DataSize minFreeDisk) {
+        return new AdmissionControl(repository, new AdmissionProperties(maxActive, maxActivePerClient, minFreeDisk),
+                new StoreSpace(dataSource));
+    }
+
+    /** The store in a file, as Tally's embedded default, instead of in memory. */
+    private void useFileStore() {
+        drop();
+        open("jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1");
+    }
+
+    private void open(String url) {
+        dataSource = new JdbcDataSource();
+        dataSource.setURL(url);
+        dataSource.setUser("sa");
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        jdbc = JdbcClient.create(dataSource);
+        repository = new JobRepository(jdbc);
     }
 
     private void queue(String owner) {

@@ -232,7 +232,7 @@ abstract class SubmissionCommitterContract {
         await(() -> committer.pending() == 5);
 
         assertThatThrownBy(() -> committer.commit(urlJob("client-a"), null, null))
-                .isInstanceOfSatisfying(AdmissionRefusedException.class, e -> assertThat(e.perClient()).isFalse());
+                .isInstanceOfSatisfying(AdmissionRefusedException.class, e -> assertThat(e.bound()).isEqualTo(AdmissionRefusedException.Bound.SERVICE));
 
         gated.open();
         for (Future<Job> job : accepted) {
