@@ -3,13 +3,17 @@ package dev.tally.fetch;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.OptionalInt;
+import java.util.function.Predicate;
 
 /**
  * Decides whether an address may be contacted. Everything that is not public unicast is
  * forbidden unless private networks are allowed (for IPv6: everything outside 2000::/3, and the
  * special-purpose ranges inside it), so Tally cannot be turned into a proxy into the
  * network it runs in (SSRF). IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64,
- * 6to4) are judged by that IPv4 address, because that is where the packets end up.
+ * 6to4) are judged by that IPv4 address, because that is where the packets end up. The addresses
+ * of the machine's own interfaces are forbidden too, whatever their range ({@link OwnAddresses}).
  *
  * <p>Not final only so tests can let their own loopback server through while forbidding the rest.
  */
@@ -34,9 +38,16 @@ class AddressPolicy {
     };
 
     private final boolean allowPrivateNetworks;
+    private final Predicate<InetAddress> ownAddresses;
 
     AddressPolicy(boolean allowPrivateNetworks) {
+        this(allowPrivateNetworks, OwnAddresses.SYSTEM);
+    }
+
+    /** @param ownAddresses whether an address is one of this machine's */
+    AddressPolicy(boolean allowPrivateNetworks, Predicate<InetAddress> ownAddresses) {
         this.allowPrivateNetworks = allowPrivateNetworks;
+        this.ownAddresses = ownAddresses;
     }
 
     boolean allowsPrivateNetworks() {
@@ -44,7 +55,15 @@ class AddressPolicy {
     }
 
     boolean isForbidden(InetAddress address) {
-        return !allowPrivateNetworks && isNonPublic(address);
+        return !allowPrivateNetworks && (isNonPublic(address) || isOwn(address));
+    }
+
+    private boolean isOwn(InetAddress address) {
+        if (ownAddresses.test(address)) {
+            return true;
+        }
+        OptionalInt carried = address instanceof Inet6Address ? embeddedIpv4(address.getAddress()) : OptionalInt.empty();
+        return carried.isPresent() && ownAddresses.test(ipv4Address(carried.getAsInt()));
     }
 
     static boolean isNonPublic(InetAddress address) {
@@ -67,19 +86,13 @@ class AddressPolicy {
     }
 
     private static boolean isNonPublicV6(byte[] a) {
-        // ::/96 covers ::, ::1 and the deprecated IPv4-compatible form; ::ffff:0:0/96 is IPv4-mapped.
         // ::, ::1 embed 0.0.0.0 and 0.0.0.1, which fall in 0.0.0.0/8, so they are caught too.
-        if (zeros(a, 0, 10) && ((a[10] == 0 && a[11] == 0) || (a[10] == (byte) 0xff && a[11] == (byte) 0xff))) {
-            return isNonPublicV4(toInt(a, 12));
-        }
-        if (startsWith(a, 0x00, 0x64, 0xff, 0x9b) && zeros(a, 4, 12)) {
-            return isNonPublicV4(toInt(a, 12)); // NAT64 well-known prefix 64:ff9b::/96
+        OptionalInt carried = embeddedIpv4(a);
+        if (carried.isPresent()) {
+            return isNonPublicV4(carried.getAsInt());
         }
         if (startsWith(a, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)) {
             return true; // 64:ff9b:1::/48, NAT64 for local use (RFC 8215): translates to anything
-        }
-        if (startsWith(a, 0x20, 0x02)) {
-            return isNonPublicV4(toInt(a, 2)); // 6to4 2002::/16
         }
         // Everything else outside global unicast 2000::/3 is not public: unique local fc00::/7,
         // link-local, site-local, multicast, discard-only 100::/64, SRv6 SIDs 5f00::/16, the
@@ -95,6 +108,32 @@ class AddressPolicy {
             return true; // documentation 2001:db8::/32
         }
         return startsWith(a, 0x3f, 0xff) && (a[2] & 0xf0) == 0; // documentation 3fff::/20
+    }
+
+    /**
+     * The IPv4 address an IPv6 form carries, where the packets end up: ::/96 (::, ::1 and the
+     * deprecated IPv4-compatible form), IPv4-mapped ::ffff:0:0/96, NAT64's well-known prefix
+     * 64:ff9b::/96, and 6to4 2002::/16.
+     */
+    private static OptionalInt embeddedIpv4(byte[] a) {
+        if (zeros(a, 0, 10) && ((a[10] == 0 && a[11] == 0) || (a[10] == (byte) 0xff && a[11] == (byte) 0xff))) {
+            return OptionalInt.of(toInt(a, 12));
+        }
+        if (startsWith(a, 0x00, 0x64, 0xff, 0x9b) && zeros(a, 4, 12)) {
+            return OptionalInt.of(toInt(a, 12));
+        }
+        if (startsWith(a, 0x20, 0x02)) {
+            return OptionalInt.of(toInt(a, 2));
+        }
+        return OptionalInt.empty();
+    }
+
+    private static InetAddress ipv4Address(int address) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are an IPv4 address", e);
+        }
     }
 
     private static boolean inPrefix(int address, int network, int prefixLength) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -59,5 +61,22 @@ class AddressPolicyTest {
     @ValueSource(strings = {"127.0.0.1", "10.0.0.1", "::1", "fe80::1", "169.254.169.254"})
     void allowsEverythingWhenPrivateNetworksAllowed(String address) throws UnknownHostException {
         assertThat(permissive.isForbidden(InetAddress.getByName(address))).isFalse();
+    }
+
+    /** A public address of this machine leads back to it: here the machine is given 93.184.215.14. */
+    @ParameterizedTest
+    @ValueSource(strings = {"93.184.215.14", "::ffff:93.184.215.14", "64:ff9b::5db8:d70e", "2002:5db8:d70e::1"})
+    void forbidsAnAddressOfThisMachineWhateverItsRange(String address) throws UnknownHostException {
+        var onThisMachine = new AddressPolicy(false, Set.of(InetAddress.getByName("93.184.215.14"))::contains);
+
+        assertThat(onThisMachine.isForbidden(InetAddress.getByName(address))).isTrue();
+        assertThat(onThisMachine.isForbidden(InetAddress.getByName("93.184.215.15"))).isFalse();
+    }
+
+    @Test
+    void allowsThisMachinesAddressesWhenPrivateNetworksAllowed() throws UnknownHostException {
+        var onThisMachine = new AddressPolicy(true, Set.of(InetAddress.getByName("93.184.215.14"))::contains);
+
+        assertThat(onThisMachine.isForbidden(InetAddress.getByName("93.184.215.14"))).isFalse();
     }
 }
