@@ -27,8 +27,10 @@ import org.springframework.util.unit.DataSize;
  * every second had cost a tenth of the embedded service's CPU under submit load.
  *
  * <p>With the embedded store it also refuses every submission while the store has less than
- * {@code tally.admission.min-free-disk} of room ({@link StoreSpace}): jobs already taken go on and
- * store their results in the margin, and retention frees space for new ones.
+ * {@code tally.admission.min-free-disk} of room ({@link StoreSpace}), and below half of that tells
+ * workers to claim no more jobs ({@link #roomToWork()}): the jobs taken stay queued, with nothing
+ * more to store than the results of those already running, until retention or an operator frees
+ * space. Without that, a burst admitted just above the line filled the disk with its results.
  */
 @Component
 class AdmissionControl {
@@ -45,10 +47,12 @@ class AdmissionControl {
     private final LoadingCache<String, Count> counts;
     /** When too little room was last logged ({@link System#nanoTime()}), 0 for never. */
     private final AtomicLong lastRoomWarning = new AtomicLong();
+    private final AtomicLong lastClaimsWarning = new AtomicLong();
 
     AdmissionControl(JobRepository repository, AdmissionProperties properties, StoreSpace space) {
         this.properties = properties;
         this.space = space;
+        space.keep(properties.minFreeDisk().toBytes());
         CacheLoader<String, Count> loader = new CacheLoader<>() {
             @Override
             public Count load(String key) {
@@ -91,24 +95,41 @@ class AdmissionControl {
 
     private void checkRoom() {
         long least = properties.minFreeDisk().toBytes();
-        if (least == 0) {
-            return;
-        }
         OptionalLong room = space.room();
-        if (room.isEmpty() || room.getAsLong() >= least) {
+        if (least == 0 || room.isEmpty() || room.getAsLong() >= least) {
             return;
         }
-        // Retention frees room as it goes, so the room may cross the line again and again: a warning a minute.
-        long now = System.nanoTime();
-        long last = lastRoomWarning.get();
-        if ((last == 0 || now - last > ROOM_WARNING_INTERVAL) && lastRoomWarning.compareAndSet(last, now)) {
-            log.warn("the embedded store has {} MB of room left on its disk, less than tally.admission.min-free-disk"
-                    + " ({} MB): new jobs are refused (503 storage-full) until space is freed", megabytes(room.getAsLong()),
-                    megabytes(least));
-        }
+        warnEveryMinute(lastRoomWarning, "the embedded store has {} MB of room left on its disk, less than"
+                + " tally.admission.min-free-disk ({} MB): new jobs are refused (503 storage-full) until space is freed",
+                room.getAsLong(), least);
         throw new AdmissionRefusedException(Bound.STORAGE, "the store has " + megabytes(room.getAsLong())
                 + " MB of room left on its disk, less than the " + megabytes(least)
                 + " MB kept for the jobs already taken; try again later");
+    }
+
+    /**
+     * Whether workers may claim more jobs: false while the embedded store has less than half of
+     * {@code tally.admission.min-free-disk} of room, so that the results of queued jobs do not fill
+     * its disk (which would close the store until restart). The jobs stay queued meanwhile.
+     */
+    boolean roomToWork() {
+        long least = properties.minFreeDisk().toBytes() / 2;
+        OptionalLong room = space.room();
+        if (least == 0 || room.isEmpty() || room.getAsLong() >= least) {
+            return true;
+        }
+        warnEveryMinute(lastClaimsWarning, "the embedded store has {} MB of room left on its disk, less than half of"
+                + " tally.admission.min-free-disk ({} MB): workers claim no jobs until space is freed", room.getAsLong(), least);
+        return false;
+    }
+
+    /** Retention frees room as it goes, so the room may cross a line again and again: a warning a minute. */
+    private static void warnEveryMinute(AtomicLong lastWarning, String message, long room, long least) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if ((last == 0 || now - last > ROOM_WARNING_INTERVAL) && lastWarning.compareAndSet(last, now)) {
+            log.warn(message, megabytes(room), megabytes(least));
+        }
     }
 
     private static long megabytes(long bytes) {

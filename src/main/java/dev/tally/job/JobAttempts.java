@@ -32,10 +32,12 @@ public class JobAttempts {
     /** Results of concurrent workers, stored in shared transactions. */
     private final GroupCommit<SucceededAttempt, Boolean> results;
     private final DistributionSummary claimBatchSizes;
+    private final AdmissionControl admission;
 
     JobAttempts(JobRepository repository, JobClaims claims, JobResults results, DispatchBatchProperties batching,
-                ApplicationEventPublisher events, Clock clock, MeterRegistry meters) {
+                AdmissionControl admission, ApplicationEventPublisher events, Clock clock, MeterRegistry meters) {
         this.repository = repository;
+        this.admission = admission;
         this.claims = claims;
         this.events = events;
         this.clock = clock;
@@ -56,8 +58,14 @@ public class JobAttempts {
                 StoreFailures::isStoreFailure, resultBatchSizes::record);
     }
 
-    /** Claims up to {@code max} due queued jobs for {@code owner}, in one transaction. */
+    /**
+     * Claims up to {@code max} due queued jobs for {@code owner}, in one transaction; none while
+     * the embedded store is nearly out of room on its disk ({@code tally.admission.min-free-disk}).
+     */
     public List<ClaimedJob> claimDue(String owner, int max, Duration lease) {
+        if (!admission.roomToWork()) {
+            return List.of();
+        }
         Instant now = now();
         List<ClaimedJob> claimed = claims.claimDue(owner, now, now.plus(lease), max);
         if (!claimed.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.tally.store;
 
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.function.IntSupplier;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -23,8 +24,15 @@ final class CompactionRounds implements Runnable {
 
     /** Rewrite while less than this share of the chunks' bytes is live. */
     static final int TARGET_FILL_PERCENT = 60;
+    /**
+     * The share while the store is short of room on its disk ({@link StoreSpace#isShort()}): the
+     * dead bytes of chunks more than 60 % live are the only room to be had then (a nearly full disk
+     * with the chunks 62 % live stayed so, every submission refused, until this).
+     */
+    static final int TIGHT_TARGET_FILL_PERCENT = 90;
 
     private final MVStore store;
+    private final IntSupplier targetFill;
     private final int writeLimit;
     private final long retentionNanos;
     private final Timer timer;
@@ -32,12 +40,14 @@ final class CompactionRounds implements Runnable {
     private long fruitlessAt;
 
     /**
+     * @param targetFill the share of live bytes up to which chunks are rewritten, asked each round
      * @param writeLimit live bytes a round may move
      * @param retention the store's chunk retention: a chunk younger than that is not moved
      * @param timer times the rounds that run (not the ones skipped)
      */
-    CompactionRounds(MVStore store, int writeLimit, Duration retention, Timer timer) {
+    CompactionRounds(MVStore store, IntSupplier targetFill, int writeLimit, Duration retention, Timer timer) {
         this.store = store;
+        this.targetFill = targetFill;
         this.writeLimit = writeLimit;
         this.retentionNanos = retention.toNanos();
         this.timer = timer;
@@ -52,7 +62,8 @@ final class CompactionRounds implements Runnable {
         if (version == fruitlessVersion && System.nanoTime() - fruitlessAt < retentionNanos) {
             return;
         }
-        Boolean moved = timer.record(() -> store.compact(TARGET_FILL_PERCENT, writeLimit));
+        int target = targetFill.getAsInt();
+        Boolean moved = timer.record(() -> store.compact(target, writeLimit));
         if (Boolean.TRUE.equals(moved)) {
             fruitlessVersion = -1;
         } else {

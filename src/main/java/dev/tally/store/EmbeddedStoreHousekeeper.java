@@ -6,9 +6,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
 import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
@@ -17,6 +20,7 @@ import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -49,12 +53,25 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
     private final DataSource dataSource;
     private final StoreProperties properties;
     private final MeterRegistry meters;
+    private final BooleanSupplier shortOfRoom;
     private ScheduledExecutorService scheduler;
 
+    /** @param space whether the store is short of room on its disk, when it reclaims harder */
+    @Autowired
+    EmbeddedStoreHousekeeper(DataSource dataSource, StoreProperties properties, MeterRegistry meters, StoreSpace space) {
+        this(dataSource, properties, meters, space::isShort);
+    }
+
     EmbeddedStoreHousekeeper(DataSource dataSource, StoreProperties properties, MeterRegistry meters) {
+        this(dataSource, properties, meters, () -> false);
+    }
+
+    EmbeddedStoreHousekeeper(DataSource dataSource, StoreProperties properties, MeterRegistry meters,
+                             BooleanSupplier shortOfRoom) {
         this.dataSource = dataSource;
         this.properties = properties;
         this.meters = meters;
+        this.shortOfRoom = shortOfRoom;
     }
 
     @Override
@@ -76,7 +93,9 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
         });
         Timer rounds = timer("tally.store.housekeeping",
                 "rounds of the embedded store's housekeeping (commits wait while one rewrites chunks)");
-        schedule(properties.housekeepingInterval(), new CompactionRounds(store,
+        IntSupplier targetFill = () -> shortOfRoom.getAsBoolean()
+                ? CompactionRounds.TIGHT_TARGET_FILL_PERCENT : CompactionRounds.TARGET_FILL_PERCENT;
+        schedule(properties.housekeepingInterval(), new CompactionRounds(store, targetFill,
                 writeLimit(properties.housekeepingInterval()), properties.chunkRetention(), rounds));
         if (properties.syncs()) {
             Timer syncs = timer("tally.store.sync",
@@ -87,7 +106,7 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
             Timer steps = timer("tally.store.quiet.compaction",
                     "steps that rewrite and write the live pages of a quiet embedded store's emptiest chunks"
                             + " (tally.store.quiet-compaction-interval; commits wait while one runs)");
-            schedule(properties.quietCompactionInterval(), new QuietStoreCompactor(store, steps));
+            schedule(properties.quietCompactionInterval(), new QuietStoreCompactor(store, targetFill, steps));
         }
     }
 
@@ -136,16 +155,27 @@ class EmbeddedStoreHousekeeper implements SmartLifecycle {
 
     /** The store of an H2 database this process opened from a file, or null. */
     static MVStore embeddedStore(DataSource dataSource) {
+        try {
+            return findEmbeddedStore(dataSource).orElse(null);
+        } catch (SQLException e) {
+            log.warn("could not tell whether the store is an embedded file; its upkeep is off", e);
+            return null;
+        }
+    }
+
+    /**
+     * The store of an H2 database this process opened from a file; empty for any other store.
+     *
+     * @throws SQLException when no connection could be had to tell
+     */
+    static Optional<MVStore> findEmbeddedStore(DataSource dataSource) throws SQLException {
         try (var connection = dataSource.getConnection()) {
             if (!connection.isWrapperFor(JdbcConnection.class)
                     || !(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)
                     || !session.getDatabase().isPersistent()) {
-                return null;
+                return Optional.empty();
             }
-            return session.getDatabase().getStore().getMvStore();
-        } catch (SQLException e) {
-            log.warn("could not tell whether the store is an embedded file; its upkeep is off", e);
-            return null;
+            return Optional.of(session.getDatabase().getStore().getMvStore());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tally.store;
 
 import io.micrometer.core.instrument.Timer;
+import java.util.function.IntSupplier;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
 
@@ -16,7 +17,7 @@ import org.h2.mvstore.MVStore;
  *
  * <p>Each {@link #run()} is one look. The store is quiet when its version has not moved since the
  * previous look (every commit that writes moves it). A quiet store whose chunks are less than
- * {@value CompactionRounds#TARGET_FILL_PERCENT} % live gets one step: the live pages of the emptiest
+ * {@value CompactionRounds#TARGET_FILL_PERCENT} % live (90 % while the store is short of room) gets one step: the live pages of the emptiest
  * chunks rewritten (up to {@value #REWRITE_BYTES} bytes) and written, so those chunks die and their
  * space can be reused once the chunk retention has passed. A step holds the store lock (it rewrites
  * pages read back from the file: up to ~90 ms on the benchmark VM), and a commit arriving then
@@ -39,6 +40,7 @@ final class QuietStoreCompactor implements Runnable {
     static final int FRUITLESS_STEPS = 8;
 
     private final MVStore store;
+    private final IntSupplier targetFill;
     private final FileStore<?> file;
     private final Timer steps;
     private long versionSeen = -1;
@@ -46,8 +48,9 @@ final class QuietStoreCompactor implements Runnable {
     private int fruitlessSteps;
 
     /** @param steps times the steps (not the looks that find the store busy or compact enough) */
-    QuietStoreCompactor(MVStore store, Timer steps) {
+    QuietStoreCompactor(MVStore store, IntSupplier targetFill, Timer steps) {
         this.store = store;
+        this.targetFill = targetFill;
         this.file = store.getFileStore();
         this.steps = steps;
     }
@@ -61,8 +64,9 @@ final class QuietStoreCompactor implements Runnable {
             // Written to since the last look: not quiet, and what the last steps found is stale.
             fruitlessSteps = 0;
             bestFillRate = -1;
-        } else if (fruitlessSteps < FRUITLESS_STEPS && file.getChunksFillRate() < CompactionRounds.TARGET_FILL_PERCENT) {
-            steps.record(this::step);
+        } else if (fruitlessSteps < FRUITLESS_STEPS && file.getChunksFillRate() < targetFill.getAsInt()) {
+            int target = targetFill.getAsInt();
+            steps.record(() -> step(target));
             // Dead chunks count until the chunk retention has passed, so a step shows a few looks later.
             int fillRate = file.getChunksFillRate();
             if (fillRate > bestFillRate) {
@@ -76,8 +80,8 @@ final class QuietStoreCompactor implements Runnable {
         versionSeen = store.getCurrentVersion();
     }
 
-    private void step() {
-        store.compact(CompactionRounds.TARGET_FILL_PERCENT, REWRITE_BYTES);
+    private void step(int target) {
+        store.compact(target, REWRITE_BYTES);
         // Writes this step's pages and those the last rounds left: nothing else commits on a quiet store.
         store.commit();
     }

@@ -1,18 +1,22 @@
 package dev.tally.store;
 
+import dev.tally.signal.PeriodicTask;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,55 +24,131 @@ import org.springframework.stereotype.Component;
  * the file's file system for this process, plus the space free inside the file (what retention
  * and housekeeping freed, which H2 reuses before the file grows). A write that finds the disk full
  * closes H2's store for good (see {@link EmbeddedStoreHealth}), so admission control stops taking
- * jobs well before that.
+ * jobs well before that, and workers stop claiming them nearer to it.
  *
- * <p>Empty on PostgreSQL, an in-memory H2 or an H2 reached through a server, whose disk this
- * process cannot see, and once the store has closed. A reading is at most a second old: it costs
- * a file-system query and a walk of H2's free-space bitmap.
+ * <p>The free space inside the file is an estimate from above: it is counted whole, but H2 writes
+ * each commit's chunk into one run of free blocks, so a fragmented file can have that much free and
+ * still grow for a large result. And a graceful stop with {@code DEFRAG_ALWAYS} (Tally's default
+ * settings) copies the live data into a new file, which needs that much room outside the file.
+ *
+ * <p>Measured every {@link #EVERY} on a thread of its own, never on a caller's: a reading takes
+ * H2's chunk-write lock, which a commit or a housekeeping round holds, and a file-system query.
+ * Empty on PostgreSQL, an in-memory H2 or an H2 reached through a server, whose disk this process
+ * cannot see; before {@link #start()}; and once the store has closed.
  */
 @Component
-public final class StoreSpace implements MeterBinder {
+public final class StoreSpace implements MeterBinder, SmartLifecycle {
 
+    static final Duration EVERY = Duration.ofMillis(500);
     private static final Logger log = LoggerFactory.getLogger(StoreSpace.class);
-    private static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final Object NOT_EMBEDDED = new Object();
 
     private final DataSource dataSource;
-    /** The embedded store, {@link #NOT_EMBEDDED}, or null until looked for. */
-    private volatile Object store;
-    private volatile Reading last;
+    /** The last reading, or -1 for none. */
+    private volatile long room = -1;
+    /** The room to keep, below which the store is short of it; 0 for no such line. */
+    private volatile long keep;
+    /** Set by the measuring thread (or by start, before it runs). */
+    private volatile MVStore store;
+    private PeriodicTask task;
 
     /** @param dataSource the job store */
     public StoreSpace(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** Bytes the embedded store can still write, at most a second ago; empty when not an embedded file. */
+    /** Bytes the embedded store could still write at the last reading; empty when there is none. */
     public OptionalLong room() {
-        Reading reading = last;
-        long now = System.nanoTime();
-        if (reading == null || now - reading.at() > MAX_AGE_NANOS) {
-            reading = new Reading(measure(), now);
-            last = reading;
+        long last = room;
+        return last < 0 ? OptionalLong.empty() : OptionalLong.of(last);
+    }
+
+    /**
+     * Sets the room to keep: below it the store is short of room, and its upkeep reclaims the dead
+     * bytes of fuller chunks too (what admission control refuses new jobs below).
+     */
+    public void keep(long bytes) {
+        keep = bytes;
+    }
+
+    /** Whether the last reading is below the room to keep. */
+    boolean isShort() {
+        long last = room;
+        return last >= 0 && last < keep;
+    }
+
+    /**
+     * Takes the first reading, then one every {@link #EVERY}. Nothing is scheduled for a store that
+     * is not an embedded file; a store that could not be asked is asked again at the next reading.
+     */
+    @Override
+    public synchronized void start() {
+        if (task != null) {
+            return;
         }
-        return reading.room() < 0 ? OptionalLong.empty() : OptionalLong.of(reading.room());
+        Optional<Boolean> embedded = measure();
+        if (isShort()) {
+            log.warn("the embedded store has {} MB of room on its disk, less than the {} MB to keep"
+                    + " (tally.admission.min-free-disk): new jobs will be refused until space is freed",
+                    room >> 20, keep >> 20);
+        }
+        if (embedded.isEmpty() || embedded.get()) {
+            task = PeriodicTask.start("tally-store-room", EVERY, this::measure);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (task != null) {
+            task.stop();
+            task = null;
+        }
+        room = -1;
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return task != null;
+    }
+
+    /** Before the web server starts taking requests (and after it stops). */
+    @Override
+    public int getPhase() {
+        return 0;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("tally.store.room", this, s -> s.room().isPresent() ? s.room().getAsLong() : Double.NaN)
+        Gauge.builder("tally.store.room", this, space -> {
+                    OptionalLong reading = space.room();
+                    return reading.isPresent() ? reading.getAsLong() : Double.NaN;
+                })
                 .baseUnit("bytes")
                 .description("bytes the embedded store can still write: its disk's free space and the space free inside"
                         + " its file; below tally.admission.min-free-disk submissions are refused (503 storage-full)")
                 .register(registry);
     }
 
-    /** @return the room, or -1 when there is no embedded file to measure */
-    private long measure() {
-        if (!(embeddedStore() instanceof MVStore mvStore) || mvStore.isClosed()) {
-            return -1;
+    /** @return whether the store is an embedded file; empty when it could not be asked */
+    private Optional<Boolean> measure() {
+        MVStore embedded = store;
+        if (embedded == null) {
+            try {
+                embedded = EmbeddedStoreHousekeeper.findEmbeddedStore(dataSource).orElse(null);
+            } catch (SQLException | RuntimeException e) {
+                log.debug("could not tell whether the store is an embedded file; asking again", e);
+                return Optional.empty();
+            }
+            if (embedded == null) {
+                return Optional.of(false);
+            }
+            store = embedded;
         }
-        FileStore<?> file = mvStore.getFileStore();
+        room = embedded.isClosed() ? -1 : roomOf(embedded.getFileStore());
+        return Optional.of(true);
+    }
+
+    /** @return the room, or -1 when the store could not be measured */
+    private static long roomOf(FileStore<?> file) {
         try {
             long freeInFile = file.size() / 100 * (100 - file.getFillRate());
             return Files.getFileStore(fileOf(file)).getUsableSpace() + freeInFile;
@@ -79,23 +159,10 @@ public final class StoreSpace implements MeterBinder {
         }
     }
 
-    private Object embeddedStore() {
-        Object found = store;
-        if (found == null) {
-            MVStore embedded = EmbeddedStoreHousekeeper.embeddedStore(dataSource);
-            found = embedded == null ? NOT_EMBEDDED : embedded;
-            store = found;
-        }
-        return found;
-    }
-
     /** H2 names its file with the file system's prefix when it is not the default one ({@code nio:…}). */
     static Path fileOf(FileStore<?> file) {
         String name = file.getFileName();
         int colon = name.indexOf(':');
         return Path.of(colon > 1 ? name.substring(colon + 1) : name).toAbsolutePath();
-    }
-
-    private record Reading(long room, long at) {
     }
 }

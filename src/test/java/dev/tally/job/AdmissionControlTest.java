@@ -28,6 +28,7 @@ class AdmissionControlTest {
     Path dir;
 
     private JdbcDataSource dataSource;
+    private StoreSpace space;
     private JdbcClient jdbc;
     private JobRepository repository;
 
@@ -38,6 +39,9 @@ class AdmissionControlTest {
 
     @AfterEach
     void drop() {
+        if (space != null) {
+            space.stop();
+        }
         jdbc.sql("SHUTDOWN").update();
     }
 
@@ -85,14 +89,31 @@ class AdmissionControlTest {
     @Test
     void refusesEveryoneWhileTheEmbeddedStoreHasLessRoomOnItsDiskThanTheMinimum() {
         useFileStore();
-        long room = new StoreSpace(dataSource).room().orElseThrow();
         // More than this disk has: the check is the same as for a nearly full one.
-        var admission = admission(1_000, 100, DataSize.ofBytes(room + DataSize.ofGigabytes(64).toBytes()));
+        var admission = admission(1_000, 100, DataSize.ofBytes(room() + DataSize.ofGigabytes(64).toBytes()));
 
         assertThatThrownBy(() -> admission.admit("client-a"))
                 .isInstanceOfSatisfying(AdmissionRefusedException.class,
                         e -> assertThat(e.bound()).isEqualTo(AdmissionRefusedException.Bound.STORAGE))
                 .hasMessageContaining("MB of room left on its disk");
+    }
+
+    @Test
+    void letsWorkersGoOnClaimingWhileTheRoomIsOverHalfTheMinimum() {
+        useFileStore();
+        long room = room();
+        var admission = admission(1_000, 100, DataSize.ofBytes(room + Math.min(room / 2, DataSize.ofGigabytes(64).toBytes())));
+
+        assertThatThrownBy(() -> admission.admit("client-a")).isInstanceOf(AdmissionRefusedException.class);
+        assertThat(admission.roomToWork()).isTrue();
+    }
+
+    @Test
+    void tellsWorkersToClaimNothingWhileTheRoomIsUnderHalfTheMinimum() {
+        useFileStore();
+        var admission = admission(1_000, 100, DataSize.ofBytes(2 * (room() + DataSize.ofGigabytes(64).toBytes())));
+
+        assertThat(admission.roomToWork()).isFalse();
     }
 
     @Test
@@ -122,6 +143,7 @@ class AdmissionControlTest {
         admission.admit("client-a");
 
         assertThat(admission.unfinished()).isEqualTo(1);
+        assertThat(admission.roomToWork()).isTrue();
     }
 
     @Test
@@ -133,8 +155,20 @@ class AdmissionControlTest {
     }
 
     private AdmissionControl admission(long maxActive, long maxActivePerClient, DataSize minFreeDisk) {
-        return new AdmissionControl(repository, new AdmissionProperties(maxActive, maxActivePerClient, minFreeDisk),
-                new StoreSpace(dataSource));
+        space = new StoreSpace(dataSource);
+        space.start();
+        return new AdmissionControl(repository, new AdmissionProperties(maxActive, maxActivePerClient, minFreeDisk), space);
+    }
+
+    /** The room of the store as it is now. */
+    private long room() {
+        var measured = new StoreSpace(dataSource);
+        measured.start();
+        try {
+            return measured.room().orElseThrow();
+        } finally {
+            measured.stop();
+        }
     }
 
     /** The store in a file, as Tally's embedded default, instead of in memory. */

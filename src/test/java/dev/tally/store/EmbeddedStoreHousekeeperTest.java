@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,26 @@ class EmbeddedStoreHousekeeperTest {
         }
     }
 
+    /** A nearly full disk leaves no other room than the dead bytes of chunks fuller than the usual target. */
+    @Test
+    void reclaimsTheDeadBytesOfFullerChunksWhileTheStoreIsShortOfRoom() throws Exception {
+        JdbcDataSource dataSource = fileDatabase("tight");
+        var meters = new SimpleMeterRegistry();
+        AtomicBoolean shortOfRoom = new AtomicBoolean();
+        housekeeper = new EmbeddedStoreHousekeeper(dataSource, QUICK, meters, shortOfRoom::get);
+        burstThenDelete(dataSource, "MOD(id, 4) = 0");
+        housekeeper.start();
+        Thread.sleep(2_000);
+        double usual = meters.get("tally.store.chunks.fill").gauge().value();
+        assertThat(usual).as("a quarter dead: past the usual target").isGreaterThan(CompactionRounds.TARGET_FILL_PERCENT);
+
+        shortOfRoom.set(true);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(meters.get("tally.store.chunks.fill").gauge().value()).as("live share of the chunks' bytes")
+                        .isGreaterThanOrEqualTo(85));
+    }
+
     @Test
     void leavesAQuietStoresChunksAsTheyAreWhenQuietCompactionIsOff() throws Exception {
         JdbcDataSource dataSource = fileDatabase("quietoff");
@@ -152,6 +173,11 @@ class EmbeddedStoreHousekeeperTest {
 
     /** A burst of jobs committed a few at a time, then nine in ten deleted. */
     private static void burstThenDeleteMostJobs(JdbcDataSource dataSource) throws Exception {
+        burstThenDelete(dataSource, "MOD(id, 10) <> 0");
+    }
+
+    /** @param deleted which jobs of the burst to delete, as a condition on {@code id} */
+    private static void burstThenDelete(JdbcDataSource dataSource, String deleted) throws Exception {
         try (Connection connection = dataSource.getConnection()) {
             connection.createStatement().execute("CREATE TABLE job_like(id INT PRIMARY KEY, result VARCHAR(2000))");
             try (var insert = connection.prepareStatement("INSERT INTO job_like VALUES (?, ?)")) {
@@ -164,7 +190,7 @@ class EmbeddedStoreHousekeeperTest {
                     }
                 }
             }
-            try (var delete = connection.prepareStatement("DELETE FROM job_like WHERE id >= ? AND id < ? AND MOD(id, 10) <> 0")) {
+            try (var delete = connection.prepareStatement("DELETE FROM job_like WHERE id >= ? AND id < ? AND " + deleted)) {
                 for (int from = 0; from < BURST_JOBS; from += 1_000) {
                     delete.setInt(1, from);
                     delete.setInt(2, from + 1_000);

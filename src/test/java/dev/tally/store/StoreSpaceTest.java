@@ -1,18 +1,26 @@
 package dev.tally.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tally.support.Infrastructure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /** The room the embedded store has left, measured on real H2 files and a real file system. */
 class StoreSpaceTest {
@@ -21,9 +29,11 @@ class StoreSpaceTest {
     Path dir;
 
     private Connection keepOpen;
+    private final List<StoreSpace> started = new ArrayList<>();
 
     @AfterEach
     void close() throws SQLException {
+        started.forEach(StoreSpace::stop);
         if (keepOpen != null && !keepOpen.isClosed()) {
             keepOpen.createStatement().execute("SHUTDOWN");
         }
@@ -31,7 +41,7 @@ class StoreSpaceTest {
 
     @Test
     void measuresTheFreeSpaceOfTheDiskTheStoreFileIsOn() throws Exception {
-        StoreSpace space = new StoreSpace(fileDatabase("jobs"));
+        StoreSpace space = started(fileDatabase("jobs"));
         long usable = Files.getFileStore(dir).getUsableSpace();
 
         OptionalLong room = space.room();
@@ -63,32 +73,62 @@ class StoreSpaceTest {
         long file = Files.size(dir.resolve("churn.mv.db"));
         assertThat(store.getFileStore().getFillRate()).as("the deleted pages' chunks are free").isLessThan(50);
 
-        long room = new StoreSpace(dataSource).room().orElseThrow();
+        long room = started(dataSource).room().orElseThrow();
         long usable = Files.getFileStore(dir).getUsableSpace();
 
         assertThat(room - usable).as("free inside the %d-byte file", file).isGreaterThan(file / 2 - (64L << 20));
     }
 
     @Test
-    void hasNoReadingForAStoreWhoseDiskItCannotSee() {
+    void hasNoReadingForAStoreWhoseDiskItCannotSee() throws SQLException {
         var inMemory = new JdbcDataSource();
         inMemory.setURL("jdbc:h2:mem:space-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
         inMemory.setUser("sa");
+        DataSource postgres = Infrastructure.postgresDataSource("public");
+        try (Connection connection = postgres.getConnection()) {
+            assertThat(connection.isValid(5)).as("PostgreSQL answers, so an empty reading is not a failure").isTrue();
+        }
 
-        assertThat(new StoreSpace(inMemory).room()).isEmpty();
-        assertThat(new StoreSpace(Infrastructure.postgresDataSource("public")).room()).isEmpty();
+        assertThat(started(inMemory).room()).isEmpty();
+        assertThat(started(postgres).room()).isEmpty();
+    }
+
+    @Test
+    void asksAgainWhenTheFirstLookFoundNoConnection() throws Exception {
+        JdbcDataSource file = fileDatabase("later");
+        AtomicInteger refusals = new AtomicInteger(1);
+        // The pool's first connection is not to be had (a burst at start), the next ones are.
+        DataSource firstRefused = new DelegatingDataSource(file) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                if (refusals.getAndDecrement() > 0) {
+                    throw new SQLTransientConnectionException("Connection is not available, request timed out after 5000ms");
+                }
+                return super.getConnection();
+            }
+        };
+
+        StoreSpace space = started(firstRefused);
+
+        assertThat(space.room()).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> space.room().isPresent());
     }
 
     @Test
     void hasNoReadingOnceTheStoreHasClosed() throws Exception {
-        JdbcDataSource dataSource = fileDatabase("closed");
-        StoreSpace space = new StoreSpace(dataSource);
+        StoreSpace space = started(fileDatabase("closed"));
         assertThat(space.room()).isPresent();
 
         keepOpen.createStatement().execute("SHUTDOWN");
-        Thread.sleep(1_100); // past the age of a reading
 
-        assertThat(space.room()).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> space.room().isEmpty());
+    }
+
+    private StoreSpace started(DataSource dataSource) {
+        StoreSpace space = new StoreSpace(dataSource);
+        space.start();
+        started.add(space);
+        return space;
     }
 
     /** An H2 file database as Tally opens it, kept open by one connection for the test's length. */
