@@ -118,8 +118,8 @@ class AdmissionControl {
         if (least == 0 || room.isEmpty() || room.getAsLong() >= least) {
             return true;
         }
-        warnEveryMinute(lastClaimsWarning, "the embedded store has {} MB of room left on its disk, less than half of"
-                + " tally.admission.min-free-disk ({} MB): workers claim no jobs until space is freed", room.getAsLong(), least);
+        warnEveryMinute(lastClaimsWarning, "the embedded store has {} MB of room left on its disk, less than {} MB,"
+                + " half of tally.admission.min-free-disk: workers claim no jobs until space is freed", room.getAsLong(), least);
         return false;
     }
 

@@ -22,12 +22,15 @@ import org.h2.mvstore.MVStore;
  */
 final class CompactionRounds implements Runnable {
 
-    /** Rewrite while less than this share of the chunks' bytes is live. */
+    /** Rewrite while less than this share of the chunks' bytes is live (store-wide). */
     static final int TARGET_FILL_PERCENT = 60;
     /**
      * The share while the store is short of room on its disk ({@link StoreSpace#isShort()}): the
-     * dead bytes of chunks more than 60 % live are the only room to be had then (a nearly full disk
-     * with the chunks 62 % live stayed so, every submission refused, until this).
+     * dead bytes of a store more than 60 % live are the only room to be had then (a nearly full disk
+     * with the chunks 62 % live stayed so, every submission refused, until this). The share is the
+     * whole store's: below it, H2 picks the chunks it rewrites by their fill and age. Rounds cost
+     * more then (4.6 ms on average, up to ~100 ms, against 0.06 ms, measured by a review), which the
+     * commits of results and deletes wait for; submissions are refused meanwhile anyway.
      */
     static final int TIGHT_TARGET_FILL_PERCENT = 90;
 

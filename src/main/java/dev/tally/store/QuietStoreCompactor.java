@@ -17,7 +17,8 @@ import org.h2.mvstore.MVStore;
  *
  * <p>Each {@link #run()} is one look. The store is quiet when its version has not moved since the
  * previous look (every commit that writes moves it). A quiet store whose chunks are less than
- * {@value CompactionRounds#TARGET_FILL_PERCENT} % live (90 % while the store is short of room) gets one step: the live pages of the emptiest
+ * {@value CompactionRounds#TARGET_FILL_PERCENT} % live (90 % while the store is short of room; the share is
+ * the whole store's, H2 then picks the chunks it rewrites by their fill and age) gets one step: the live pages of the emptiest
  * chunks rewritten (up to {@value #REWRITE_BYTES} bytes) and written, so those chunks die and their
  * space can be reused once the chunk retention has passed. A step holds the store lock (it rewrites
  * pages read back from the file: up to ~90 ms on the benchmark VM), and a commit arriving then
@@ -46,6 +47,7 @@ final class QuietStoreCompactor implements Runnable {
     private long versionSeen = -1;
     private int bestFillRate;
     private int fruitlessSteps;
+    private int lastTarget = -1;
 
     /** @param steps times the steps (not the looks that find the store busy or compact enough) */
     QuietStoreCompactor(MVStore store, IntSupplier targetFill, Timer steps) {
@@ -60,12 +62,14 @@ final class QuietStoreCompactor implements Runnable {
         if (store.isClosed()) {
             return;
         }
-        if (store.getCurrentVersion() != versionSeen) {
-            // Written to since the last look: not quiet, and what the last steps found is stale.
+        int target = targetFill.getAsInt();
+        if (store.getCurrentVersion() != versionSeen || target != lastTarget) {
+            // Written to since the last look (not quiet), or the store became short of room or no
+            // longer is: what the last steps found is stale.
             fruitlessSteps = 0;
             bestFillRate = -1;
-        } else if (fruitlessSteps < FRUITLESS_STEPS && file.getChunksFillRate() < targetFill.getAsInt()) {
-            int target = targetFill.getAsInt();
+            lastTarget = target;
+        } else if (fruitlessSteps < FRUITLESS_STEPS && file.getChunksFillRate() < target) {
             steps.record(() -> step(target));
             // Dead chunks count until the chunk retention has passed, so a step shows a few looks later.
             int fillRate = file.getChunksFillRate();

@@ -34,7 +34,9 @@ import org.springframework.stereotype.Component;
  * <p>Measured every {@link #EVERY} on a thread of its own, never on a caller's: a reading takes
  * H2's chunk-write lock, which a commit or a housekeeping round holds, and a file-system query.
  * Empty on PostgreSQL, an in-memory H2 or an H2 reached through a server, whose disk this process
- * cannot see; before {@link #start()}; and once the store has closed.
+ * cannot see; before {@link #start()} and after {@link #stop()}; after a reading that failed; and
+ * once the store has closed. Without a reading nothing is held back: submissions and claims go on,
+ * and the upkeep keeps its usual target.
  */
 @Component
 public final class StoreSpace implements MeterBinder, SmartLifecycle {
