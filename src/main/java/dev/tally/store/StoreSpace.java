@@ -51,6 +51,8 @@ public final class StoreSpace implements MeterBinder, SmartLifecycle {
     private volatile long keep;
     /** Set by the measuring thread (or by start, before it runs). */
     private volatile MVStore store;
+    /** Found to be another kind of store: nothing to measure, nor to ask again. */
+    private volatile boolean notEmbedded;
     private PeriodicTask task;
 
     /** @param dataSource the job store */
@@ -133,6 +135,9 @@ public final class StoreSpace implements MeterBinder, SmartLifecycle {
     /** @return whether the store is an embedded file; empty when it could not be asked */
     private Optional<Boolean> measure() {
         MVStore embedded = store;
+        if (notEmbedded) {
+            return Optional.of(false);
+        }
         if (embedded == null) {
             try {
                 embedded = EmbeddedStoreHousekeeper.findEmbeddedStore(dataSource).orElse(null);
@@ -141,6 +146,7 @@ public final class StoreSpace implements MeterBinder, SmartLifecycle {
                 return Optional.empty();
             }
             if (embedded == null) {
+                notEmbedded = true; // a store that could not be asked at start: the task runs on, idle
                 return Optional.of(false);
             }
             store = embedded;

@@ -115,6 +115,32 @@ class StoreSpaceTest {
     }
 
     @Test
+    void stopsAskingOnceItFindsAStoreWhoseDiskItCannotSee() throws Exception {
+        var inMemory = new JdbcDataSource();
+        inMemory.setURL("jdbc:h2:mem:space-late-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        inMemory.setUser("sa");
+        AtomicInteger refusals = new AtomicInteger(1);
+        AtomicInteger asked = new AtomicInteger();
+        // Not to be had at start (the database not up yet), then answering: a store of another kind.
+        DataSource late = new DelegatingDataSource(inMemory) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                asked.incrementAndGet();
+                if (refusals.getAndDecrement() > 0) {
+                    throw new SQLTransientConnectionException("Connection refused");
+                }
+                return super.getConnection();
+            }
+        };
+        started(late);
+        await().atMost(Duration.ofSeconds(5)).until(() -> asked.get() >= 2);
+
+        Thread.sleep(3 * StoreSpace.EVERY.toMillis());
+
+        assertThat(asked).as("asked at start, then once more, then never again").hasValue(2);
+    }
+
+    @Test
     void hasNoReadingOnceTheStoreHasClosed() throws Exception {
         StoreSpace space = started(fileDatabase("closed"));
         assertThat(space.room()).isPresent();
