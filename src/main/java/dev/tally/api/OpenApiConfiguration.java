@@ -63,6 +63,9 @@ class OpenApiConfiguration {
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         operation.setResponses(responses);
         problem(responses, "400", "invalid request (malformed JSON, unknown field, bad parameter)");
+        if (method != PathItem.HttpMethod.DELETE) { // a 204 has no body to negotiate
+            problem(responses, "406", "the Accept header names no type this operation answers");
+        }
         problem(responses, "500", "unexpected error");
         boolean submit = path.equals("/api/v1/jobs") && method == PathItem.HttpMethod.POST;
         boolean waits = method == PathItem.HttpMethod.GET && (path.equals("/api/v1/jobs/{id}") || path.endsWith("/events"));

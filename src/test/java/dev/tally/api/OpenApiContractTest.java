@@ -95,6 +95,22 @@ class OpenApiContractTest {
     }
 
     @Test
+    void documentsTheNotAcceptableAnswerOfEveryApiOperationWithABody() {
+        JsonNode paths = new Api(port).get("/v3/api-docs").json().get("paths");
+        List<String> undocumented = new ArrayList<>();
+        paths.properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            if (path.getKey().startsWith("/api/") && !op.getKey().equals("delete")
+                    && !op.getValue().get("responses").has("406")) {
+                undocumented.add(op.getKey() + " " + path.getKey());
+            }
+        }));
+
+        assertThat(undocumented).isEmpty();
+        assertThat(paths.get("/api/v1/jobs/{id}").get("delete").get("responses").has("406"))
+                .as("a 204 has no body to negotiate").isFalse();
+    }
+
+    @Test
     void documentsTheCompatibleApisAnswerCodes() {
         JsonNode wordCount = new Api(port).get("/v3/api-docs").json().get("paths").get("/word-count");
 
