@@ -3,14 +3,11 @@ package dev.tally.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.support.Api;
-import java.nio.file.Path;
+import dev.tally.support.OnEmbeddedFileStore;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The embedded store on a disk with less room than {@code tally.admission.min-free-disk} (asked
@@ -20,15 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "tally.admission.min-free-disk=100000TB")
 @DirtiesContext
-class StorageFullApiTest {
-
-    @TempDir
-    static Path dir;
-
-    @DynamicPropertySource
-    static void embeddedFileStore(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
-    }
+class StorageFullApiTest extends OnEmbeddedFileStore {
 
     @LocalServerPort
     int port;

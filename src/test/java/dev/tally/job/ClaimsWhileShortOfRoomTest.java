@@ -2,19 +2,16 @@ package dev.tally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.support.OnEmbeddedFileStore;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The embedded store with less than half of {@code tally.admission.min-free-disk} of room (asked
@@ -22,15 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(properties = "tally.admission.min-free-disk=100000TB")
 @DirtiesContext
-class ClaimsWhileShortOfRoomTest {
-
-    @TempDir
-    static Path dir;
-
-    @DynamicPropertySource
-    static void embeddedFileStore(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
-    }
+class ClaimsWhileShortOfRoomTest extends OnEmbeddedFileStore {
 
     @Autowired
     JobRepository repository;
