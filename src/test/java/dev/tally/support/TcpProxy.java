@@ -23,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
     private final int port;
     private volatile ServerSocket server;
+    private volatile Thread acceptor;
     private volatile boolean closed;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -73,16 +74,22 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /** Drops every connection and refuses new ones. */
-    public synchronized void cut() throws IOException {
-        if (server != null) {
-            server.close();
-            server = null;
+    public void cut() throws IOException {
+        Thread ending = null;
+        synchronized (this) {
+            if (server != null) {
+                server.close();
+                server = null;
+                ending = acceptor;
+            }
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+            sockets.clear();
+            silenced.clear();
         }
-        for (Socket socket : sockets) {
-            socket.close();
-        }
-        sockets.clear();
-        silenced.clear();
+        // Outside the lock: the acceptor may be waiting for it, to drop a connection it had just accepted.
+        awaitEnd(ending);
     }
 
     /**
@@ -98,7 +105,45 @@ public final class TcpProxy implements AutoCloseable {
     /** Accepts connections again. */
     public synchronized void restore() throws IOException {
         if (server == null) {
-            open(port);
+            openAgain();
+        }
+    }
+
+    /**
+     * Waits for the acceptor of the closed socket to return from {@code accept}: a socket closed
+     * while a thread is blocked in it is released only once that thread has left (the JDK's
+     * NioSocketImpl), so until then the port is still listened on, and a {@link #restore()} soon
+     * after a cut failed with "Address already in use" on a busy machine (CI, twice:
+     * StoreOutageAtTheDoorTest).
+     */
+    private static void awaitEnd(Thread acceptor) {
+        if (acceptor != null) {
+            try {
+                acceptor.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Binds the proxy's port again; a port still held for a moment more is tried again, for up to 5 s. */
+    private void openAgain() throws IOException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try {
+                open(port);
+                return;
+            } catch (java.net.BindException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
@@ -112,9 +157,10 @@ public final class TcpProxy implements AutoCloseable {
             throw e;
         }
         server = listening;
-        Thread acceptor = new Thread(() -> accept(listening), "tcp-proxy-" + port);
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Thread accepting = new Thread(() -> accept(listening), "tcp-proxy-" + port);
+        accepting.setDaemon(true);
+        acceptor = accepting;
+        accepting.start();
     }
 
     private void accept(ServerSocket listening) {
