@@ -16,4 +16,12 @@ public interface CallbackSender {
      */
     int post(URI url, Map<String, String> headers, byte[] jsonBody, Duration timeout)
             throws FetchException, InterruptedException;
+
+    /**
+     * Cuts every post under way short: each ends at once with a {@link FetchException}, and its
+     * connection is dropped. For a node's stop, which cannot wait for a slow receiver: interrupting
+     * the sending thread does not end a blocking send, and the interrupt it leaves behind would land
+     * in whatever that thread does next.
+     */
+    void abortAll();
 }

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,8 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The posts being sent, for {@link #abortAll()}. */
+    private final Set<HttpPost> underWay = ConcurrentHashMap.newKeySet();
 
     HttpCallbackSender(FetchProperties properties) {
         this(properties, SystemDefaultDnsResolver.INSTANCE);
@@ -98,6 +102,7 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
         ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
         ClassicHttpResponse response = null;
         boolean fullyRead = false;
+        underWay.add(post);
         try {
             response = HttpPageFetcher.open(client, post);
             fullyRead = discardReply(response.getEntity(), post);
@@ -108,6 +113,7 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
             }
             throw classify(e, post.isCancelled());
         } finally {
+            underWay.remove(post);
             deadline.cancel(false);
             if (!fullyRead) {
                 // Closing an unread response would drain the rest of the reply; aborting drops the connection.
@@ -190,6 +196,16 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
     /** Deadlines of deliveries under way (those answered are taken out at once). */
     int pendingDeadlines() {
         return deadlines.getQueue().size();
+    }
+
+    /** Posts being sent now. */
+    int sendsUnderWay() {
+        return underWay.size();
+    }
+
+    @Override
+    public void abortAll() {
+        underWay.forEach(HttpPost::cancel);
     }
 
     @Override

@@ -71,8 +71,10 @@ class WebhookDispatcher implements SmartLifecycle {
     /** Reads per poll at most, each past the deliveries of busy receivers the one before found. */
     private static final int MAX_PASSES = 20;
 
-    /** How long a stop lets deliveries under way finish before it interrupts them. */
+    /** How long a stop lets deliveries under way finish before it cuts their sends short. */
     static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    /** How long a stop waits for the senders after cutting their sends short. */
+    private static final Duration ABORTED_WAIT = Duration.ofSeconds(2);
 
     private final WebhookRepository deliveries;
     private final Jobs jobs;
@@ -89,6 +91,8 @@ class WebhookDispatcher implements SmartLifecycle {
      * batch, or passed deliveries over for a busy receiver.
      */
     private volatile boolean backlogged;
+    /** Set when a stop cut the sends under way short: their failures are the stop's, not the receivers'. */
+    private volatile boolean stopping;
     private final AtomicBoolean lookAgainQueued = new AtomicBoolean();
     private ScheduledExecutorService poller;
     private ExecutorService senders;
@@ -305,6 +309,10 @@ class WebhookDispatcher implements SmartLifecycle {
                 outcome = failed(delivery, status, "the receiver answered " + status, true);
             }
         } catch (FetchException e) {
+            if (stopping) {
+                outcome = "interrupted";
+                return true;
+            }
             // A destination refused before any connection (a host resolving to a forbidden address)
             // says nothing of the receiver's load, and fails at once: trying again only repeats it.
             answered = !e.retryable();
@@ -392,22 +400,36 @@ class WebhookDispatcher implements SmartLifecycle {
                 every, every, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Lets the deliveries under way send and record their outcome for up to {@link #STOP_WAIT},
+     * then cuts the sends still waiting on their receivers short ({@link CallbackSender#abortAll()}):
+     * those are not recorded, and are sent again when their claims run out, after the restart. The
+     * senders are never interrupted: an interrupt does not end a blocking send, and the one left
+     * behind landed in the store write that recorded the answer, which closed the embedded store's
+     * file (an interrupted write to an NIO channel closes it).
+     */
     @Override
     public void stop() {
         if (poller != null) {
-            // A moment for deliveries under way to send and record their outcome, uninterrupted: an
-            // interrupt in an embedded store's write closes its file. Then the sends still waiting
-            // on their receivers are interrupted (they are sent again after the restart).
             poller.shutdown();
             senders.shutdown();
-            try {
-                if (!senders.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    senders.shutdownNow();
+            if (!sendersEndWithin(STOP_WAIT)) {
+                stopping = true;
+                sender.abortAll();
+                if (!sendersEndWithin(ABORTED_WAIT)) {
+                    log.warn("webhook senders still running {} after their sends were cut short; left to end on their own",
+                            ABORTED_WAIT);
                 }
-            } catch (InterruptedException e) {
-                senders.shutdownNow();
-                Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private boolean sendersEndWithin(Duration wait) {
+        try {
+            return senders.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.tally.job.ErrorCode;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,5 +137,24 @@ class HttpCallbackSenderTest {
         int status = sender.post(receiver.uri("/late"), HEADERS, JOB, TIMEOUT);
 
         assertThat(status).isEqualTo(500);
+    }
+
+    /** A node's stop cannot wait for a receiver that takes its time: the send ends at once, unrecorded by the caller. */
+    @Test
+    void abortAllEndsASendWaitingOnItsReceiverAtOnce() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            URI hook = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/hooks");
+            CompletableFuture<Throwable> sent = CompletableFuture.supplyAsync(() ->
+                    catchThrowableOfType(FetchException.class, () -> sender.post(hook, HEADERS, JOB, Duration.ofSeconds(30))));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sender.sendsUnderWay() == 1);
+
+            long abortedAt = System.nanoTime();
+            sender.abortAll();
+            Throwable ended = sent.get(5, TimeUnit.SECONDS);
+
+            assertThat(ended).isInstanceOf(FetchException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - abortedAt)).isLessThan(Duration.ofSeconds(2));
+            assertThat(sender.sendsUnderWay()).isZero();
+        }
     }
 }

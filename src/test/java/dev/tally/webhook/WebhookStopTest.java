@@ -1,0 +1,86 @@
+package dev.tally.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.support.Api;
+import dev.tally.support.OnEmbeddedFileStore;
+import dev.tally.support.TestSite;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+
+/**
+ * A node's stop while a webhook receiver is still holding a delivery: after
+ * {@link WebhookDispatcher#STOP_WAIT} the send is cut short, without interrupting the sender's
+ * thread (an interrupt that outlives a blocking send lands in the store write that records it, and
+ * closes the embedded store's file), and the delivery is left to be sent again, not counted as a
+ * failed attempt.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tally.fetch.allow-private-networks=true",
+        "tally.webhooks.timeout=30s",
+        "tally.webhooks.poll-interval=100ms"})
+@DirtiesContext
+class WebhookStopTest extends OnEmbeddedFileStore {
+
+    /** Past the stop's wait: the receiver answers only after the stop gave up on it. */
+    private static final Duration RECEIVER_HOLDS = WebhookDispatcher.STOP_WAIT.plusSeconds(3);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    WebhookDispatcher dispatcher;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void cutsASlowReceiversDeliveryShortAtStopAndLeavesTheStoreOpen() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch answered = new CountDownLatch(1);
+        TestSite site = TestSite.get().handle("/stop/slow-hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            try {
+                Thread.sleep(RECEIVER_HOLDS.toMillis());
+                exchange.sendResponseHeaders(204, -1);
+            } catch (InterruptedException | java.io.IOException e) {
+                // the sender hung up: nothing to answer
+            } finally {
+                answered.countDown();
+                exchange.close();
+            }
+        });
+        Api api = new Api(port);
+        Api.Response accepted = api.postJson("/api/v1/jobs", """
+                {"text": "the node stops while the receiver thinks", "callbackUrl": "%s"}"""
+                .formatted(site.url("/stop/slow-hook")));
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(arrived.await(20, TimeUnit.SECONDS)).isTrue();
+
+        long started = System.nanoTime();
+        dispatcher.stop();
+        Duration stopTook = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(answered.await(RECEIVER_HOLDS.toSeconds() + 5, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(500); // what the sender does after the receiver's end, if anything
+
+        assertThat(stopTook).isLessThan(RECEIVER_HOLDS);
+        Map<String, Object> delivery = jdbc.queryForMap("SELECT status, attempts FROM webhook_delivery");
+        assertThat(delivery.get("STATUS")).isEqualTo("PENDING");
+        assertThat(((Number) delivery.get("ATTEMPTS")).intValue()).isZero();
+        Api.Response afterStop = api.postJson("/api/v1/jobs", "{\"text\": \"the store still takes jobs\"}");
+        assertThat(afterStop.status()).isEqualTo(202);
+        String id = afterStop.json().get("id").asString();
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get("/api/v1/jobs/" + id).json().get("status").asString(), "SUCCEEDED"::equals);
+    }
+}
