@@ -16,6 +16,9 @@ import org.apache.hc.client5.http.DnsResolver;
  * the addresses in turn, so an attacker who lists a public address that refuses connections
  * followed by an internal one would otherwise still reach the internal one, and a name that mixes
  * public and internal answers is a rebinding signal rather than a page anyone needs to count.
+ *
+ * <p>A name that does not exist fails with {@link NoSuchHostException}, which is not retried; a
+ * lookup that may have failed for the moment with a plain {@link UnknownHostException}.
  */
 final class GuardedDnsResolver implements DnsResolver {
 
@@ -34,9 +37,17 @@ final class GuardedDnsResolver implements DnsResolver {
         if (literal.isPresent()) {
             addresses = new InetAddress[] {literal.get()};
         } else if (HostLiterals.looksLikeIpv6(host)) {
-            throw new UnknownHostException("invalid IPv6 address");
+            throw new NoSuchHostException("invalid IPv6 address");
+        } else if (NoSuchHostException.isReservedInvalid(host)) {
+            throw new NoSuchHostException(host + ": names under .invalid never resolve");
         } else {
-            addresses = system.resolve(ascii(host));
+            try {
+                addresses = system.resolve(ascii(host));
+            } catch (ForbiddenDestinationException | TimedDnsResolver.SlowLookupException | NoSuchHostException e) {
+                throw e;
+            } catch (UnknownHostException e) {
+                throw NoSuchHostException.definiteOr(e);
+            }
         }
         if (addresses == null || addresses.length == 0) {
             throw new UnknownHostException(host);
@@ -59,7 +70,7 @@ final class GuardedDnsResolver implements DnsResolver {
         try {
             return IDN.toASCII(host, IDN.ALLOW_UNASSIGNED);
         } catch (IllegalArgumentException e) {
-            throw new UnknownHostException("invalid host name");
+            throw new NoSuchHostException("invalid host name");
         }
     }
 }

@@ -183,6 +183,9 @@ final class HttpCallbackSender implements CallbackSender, AutoCloseable {
                 return new FetchException(ErrorCode.DNS, true, null,
                         "the callback host name could not be resolved: " + slow.why(), e);
             }
+            if (t instanceof NoSuchHostException) {
+                return new FetchException(ErrorCode.DNS, false, null, "the callback host name does not exist", e);
+            }
             if (t instanceof UnknownHostException) {
                 return new FetchException(ErrorCode.DNS, true, null, "the callback host name could not be resolved", e);
             }

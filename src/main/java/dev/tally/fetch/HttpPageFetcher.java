@@ -743,8 +743,11 @@ final class HttpPageFetcher implements PageFetcher, AutoCloseable {
         if (slow != null) {
             return new FetchException(ErrorCode.DNS, true, null, "the host name could not be resolved: " + slow.why(), e);
         }
+        if (find(e, NoSuchHostException.class) != null) {
+            return new FetchException(ErrorCode.DNS, false, null, "the host name does not exist", e);
+        }
         if (find(e, UnknownHostException.class) != null) {
-            // Java cannot tell NXDOMAIN from a resolver hiccup; the job's attempt cap bounds the cost.
+            // No answer, or the resolver's own failure: maybe temporary, so tried again.
             return new FetchException(ErrorCode.DNS, true, null, "the host name could not be resolved", e);
         }
         if (find(e, ConnectTimeoutException.class) != null) {

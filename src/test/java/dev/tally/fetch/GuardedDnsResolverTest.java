@@ -24,6 +24,11 @@ class GuardedDnsResolverTest {
                 case "mixed.test" -> new InetAddress[] {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("10.0.0.7")};
                 case "metadata.test" -> new InetAddress[] {InetAddress.getByName("169.254.169.254")};
                 case "xn--bcher-kva.test" -> new InetAddress[] {InetAddress.getByName("93.184.216.35")};
+                case "gone.test" -> throw new UnknownHostException(host + ": Name or service not known");
+                case "nodata.test" -> throw new UnknownHostException(host + ": No address associated with hostname");
+                case "gone-mac.test" -> throw new UnknownHostException(host + ": nodename nor servname provided, or not known");
+                case "gone-windows.test" -> throw new UnknownHostException("No such host is known (" + host + ")");
+                case "flaky.test" -> throw new UnknownHostException(host + ": Temporary failure in name resolution");
                 default -> throw new UnknownHostException(host);
             };
         }
@@ -78,5 +83,34 @@ class GuardedDnsResolverTest {
     void refusesMalformedIpv6Literal() {
         assertThatThrownBy(() -> permissive.resolve("[zz::1]")).isInstanceOf(UnknownHostException.class);
         assertThat(lookedUp).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"no-such-host.invalid", "INVALID", "www.example.Invalid.", "invalid."})
+    void answersThatNamesUnderInvalidDoNotExistWithoutAskingTheSystem(String host) {
+        assertThatThrownBy(() -> permissive.resolve(host)).isInstanceOf(NoSuchHostException.class);
+        assertThat(lookedUp).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gone.test", "nodata.test", "gone-mac.test", "gone-windows.test"})
+    void takesTheSystemsNoSuchNameAsADefiniteAnswer(String host) {
+        assertThatThrownBy(() -> permissive.resolve(host))
+                .isInstanceOf(NoSuchHostException.class)
+                .hasCauseInstanceOf(UnknownHostException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"flaky.test", "unknown.test"})
+    void leavesOtherLookupFailuresPossiblyTemporary(String host) {
+        assertThatThrownBy(() -> permissive.resolve(host))
+                .isInstanceOf(UnknownHostException.class)
+                .isNotInstanceOf(NoSuchHostException.class);
+    }
+
+    @Test
+    void doesNotTakeNamesThatMerelyEndInInvalidForReserved() {
+        assertThatThrownBy(() -> permissive.resolve("notinvalid")).isNotInstanceOf(NoSuchHostException.class);
+        assertThat(lookedUp).containsExactly("notinvalid");
     }
 }

@@ -157,4 +157,14 @@ class HttpCallbackSenderTest {
             assertThat(sender.sendsUnderWay()).isZero();
         }
     }
+
+    /** A receiver whose name does not exist fails the delivery at once, rather than at its last attempt. */
+    @Test
+    void failsACallbackToAHostUnderInvalidAsDnsNotToBeRetried() {
+        FetchException e = catchThrowableOfType(FetchException.class,
+                () -> sender.post(URI.create("http://hooks.no-such-receiver.invalid/tally"), HEADERS, JOB, TIMEOUT));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.DNS);
+        assertThat(e.retryable()).isFalse();
+    }
 }

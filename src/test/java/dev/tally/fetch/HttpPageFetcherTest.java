@@ -60,6 +60,8 @@ class HttpPageFetcherTest {
                     case "evil.test" -> new InetAddress[] {address(127, 0, 0, 2)};
                     case "mixed.test" -> new InetAddress[] {address(127, 0, 0, 1), address(10, 0, 0, 1)};
                     case "silent.test" -> silentNameServers();
+                    case "gone.test" -> throw new UnknownHostException("gone.test: Name or service not known");
+                    case "flaky.test" -> throw new UnknownHostException("flaky.test: Temporary failure in name resolution");
                     default -> SystemDefaultDnsResolver.INSTANCE.resolve(host);
                 };
             }
@@ -430,12 +432,31 @@ class HttpPageFetcherTest {
         }
     }
 
+    /** Names under .invalid never resolve (RFC 6761): no attempt would ever reach the page. */
     @Test
-    void failsUnknownHostWithDns() {
+    void failsAHostUnderInvalidWithDnsNotToBeRetried() {
         FetchException e = failure(URI.create("http://no-such-host.invalid/"));
 
         assertThat(e.code()).isEqualTo(ErrorCode.DNS);
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("the host name does not exist");
+    }
+
+    @Test
+    void failsAHostTheNameServersDoNotKnowWithDnsNotToBeRetried() {
+        FetchException e = failure(guardedFetcher, URI.create("http://gone.test:" + server.port() + "/html"));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.DNS);
+        assertThat(e.retryable()).isFalse();
+    }
+
+    @Test
+    void failsAHostWhoseLookupFailedForTheMomentWithDnsToBeRetried() {
+        FetchException e = failure(guardedFetcher, URI.create("http://flaky.test:" + server.port() + "/html"));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.DNS);
         assertThat(e.retryable()).isTrue();
+        assertThat(e.getMessage()).contains("could not be resolved");
     }
 
     // destination safety

@@ -44,6 +44,17 @@ class FetchFailuresEndToEndTest {
         assertThat(job.get("result").isNull()).isTrue();
     }
 
+    /** The contract retries DNS answers that may be temporary; a name that cannot exist is not one. */
+    @Test
+    void aHostThatCannotExistFailsAtOnceWithDns() {
+        JsonNode job = api.awaitTerminal(api.submitUrl("http://no-such-site.invalid/page.html"));
+
+        assertThat(job.get("status").asString()).isEqualTo("FAILED");
+        assertThat(job.get("attempts").asInt()).isEqualTo(1);
+        assertThat(job.get("error").get("code").asString()).isEqualTo("DNS");
+        assertThat(job.get("error").get("retryable").asBoolean()).isFalse();
+    }
+
     @Test
     void serverErrorsAreRetriedUpToMaxAttempts() {
         var calls = new AtomicInteger();
