@@ -7,11 +7,14 @@ import java.net.URL;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
+import org.apache.commons.logging.Log;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -25,23 +28,41 @@ import tools.jackson.databind.json.JsonMapper;
  * name nothing binds, so a mistyped one ({@code --tally.store.path=/data}, {@code
  * tally.fetch.max-byte}) started the service on the default it meant to change, silently. The
  * settings Tally has are those of its configuration metadata (generated from the properties
- * records at build time, {@code tally.roles} added by hand); any spelling Spring Boot binds
- * ({@code maxBytes}, {@code max_bytes}) and any key of a map or index of a list is taken.
+ * records at build time, {@code tally.roles} and {@code tally.settings-check} added by hand); any
+ * spelling Spring Boot binds ({@code maxBytes}, {@code max_bytes}) is taken, and keys or indexes
+ * below a map or list setting. {@code tally.settings-check=warn} logs them instead (settings
+ * shared by nodes of different versions, during an upgrade).
  *
- * <p>Checked: the command line, system properties, configuration files and every other source
- * but the process environment, where {@code TALLY_…} variables may be meant for other programs
- * (the repository's scripts read several).
+ * <p>Checked: the sources Spring Boot has read when it prepares the environment (the command line,
+ * system properties, configuration files, {@code SPRING_APPLICATION_JSON}) but the process
+ * environment, where {@code TALLY_…} variables may be meant for other programs (the repository's
+ * scripts read several).
  */
 final class UnknownSettings implements EnvironmentPostProcessor, Ordered {
 
     static final String METADATA = "META-INF/spring-configuration-metadata.json";
+    static final String MODE = "tally.settings-check";
     private static final ConfigurationPropertyName TALLY = ConfigurationPropertyName.of("tally");
     private static final Set<String> NOT_CHECKED = Set.of(
             StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, "configurationProperties");
 
+    private final Log log;
+
+    UnknownSettings(DeferredLogFactory logs) {
+        this.log = logs.getLog(UnknownSettings.class);
+    }
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        check(environment, known(UnknownSettings.class.getClassLoader()));
+        String mode = environment.getProperty(MODE, "fail").trim();
+        try {
+            check(environment, known(UnknownSettings.class.getClassLoader()));
+        } catch (UnknownSettingsException e) {
+            if (!mode.equalsIgnoreCase("warn")) {
+                throw e;
+            }
+            log.warn(e.getMessage() + " (ignored: " + MODE + "=warn); " + e.suggestions().replace('\n', ';'));
+        }
     }
 
     /** After the configuration files are read. */
@@ -50,12 +71,16 @@ final class UnknownSettings implements EnvironmentPostProcessor, Ordered {
         return Ordered.LOWEST_PRECEDENCE;
     }
 
-    /** @throws UnknownSettingsException naming every {@code tally.*} setting of {@code environment} not in {@code known} */
-    static void check(ConfigurableEnvironment environment, Set<String> known) {
+    /**
+     * @param known Tally's settings, each with whether it takes keys or indexes below it (a map or a list)
+     * @throws UnknownSettingsException naming every {@code tally.*} setting of {@code environment} not in {@code known}
+     */
+    static void check(ConfigurableEnvironment environment, Map<String, Boolean> known) {
         if (known.isEmpty()) {
             return; // no metadata on the class path (a build without the processor): nothing to check against
         }
-        List<ConfigurationPropertyName> names = known.stream().map(ConfigurationPropertyName::of).toList();
+        Map<ConfigurationPropertyName, Boolean> names = new java.util.HashMap<>();
+        known.forEach((name, container) -> names.put(ConfigurationPropertyName.of(name), container));
         List<UnknownSettingsException.Unknown> unknown = new ArrayList<>();
         for (PropertySource<?> source : environment.getPropertySources()) {
             if (NOT_CHECKED.contains(source.getName()) || !(source instanceof EnumerablePropertySource<?> enumerable)) {
@@ -63,20 +88,20 @@ final class UnknownSettings implements EnvironmentPostProcessor, Ordered {
             }
             for (String name : enumerable.getPropertyNames()) {
                 ConfigurationPropertyName setting = ConfigurationPropertyName.adapt(name, '.');
-                if (TALLY.isAncestorOf(setting)
-                        && names.stream().noneMatch(k -> k.equals(setting) || k.isAncestorOf(setting))) {
+                if (TALLY.isAncestorOf(setting) && names.entrySet().stream().noneMatch(k ->
+                        k.getKey().equals(setting) || (k.getValue() && k.getKey().isAncestorOf(setting)))) {
                     unknown.add(new UnknownSettingsException.Unknown(name, source.getName()));
                 }
             }
         }
         if (!unknown.isEmpty()) {
-            throw new UnknownSettingsException(unknown, known);
+            throw new UnknownSettingsException(unknown, known.keySet());
         }
     }
 
-    /** The {@code tally.*} settings of every configuration metadata file on the class path. */
-    static Set<String> known(ClassLoader classLoader) {
-        Set<String> names = new TreeSet<>();
+    /** The {@code tally.*} settings of every configuration metadata file on the class path, each with whether it is a map or a list. */
+    static Map<String, Boolean> known(ClassLoader classLoader) {
+        Map<String, Boolean> names = new TreeMap<>();
         JsonMapper json = JsonMapper.builder().build();
         try {
             Enumeration<URL> files = classLoader.getResources(METADATA);
@@ -87,7 +112,9 @@ final class UnknownSettings implements EnvironmentPostProcessor, Ordered {
                         properties.forEach(property -> {
                             String name = property.get("name").asString();
                             if (name.startsWith("tally.")) {
-                                names.add(name);
+                                String type = property.has("type") ? property.get("type").asString() : "";
+                                names.put(name, type.startsWith("java.util.Map<") || type.startsWith("java.util.List<")
+                                        || type.startsWith("java.util.Set<") || type.endsWith("[]"));
                             }
                         });
                     }

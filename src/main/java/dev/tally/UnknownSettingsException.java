@@ -43,13 +43,17 @@ final class UnknownSettingsException extends RuntimeException {
         for (Unknown setting : unknown) {
             ConfigurationPropertyName group = groupOf(ConfigurationPropertyName.adapt(setting.name(), '.'));
             Set<String> same = known.stream()
-                    .filter(k -> group.isAncestorOf(ConfigurationPropertyName.of(k)))
-                    .map(k -> k.substring(group.toString().length() + 1))
+                    .map(ConfigurationPropertyName::of)
+                    .filter(group::isAncestorOf)
+                    .map(k -> k.subName(group.getNumberOfElements()).toString())
                     .collect(Collectors.toCollection(TreeSet::new));
             if (same.isEmpty()) {
                 lines.add("the settings are " + String.join(", ", groups()));
             } else {
-                lines.add(group + ".* are " + String.join(", ", same));
+                // The group as Tally spells it, not as written (tally.rateLimit: tally.rate-limit).
+                String spelt = known.stream().map(ConfigurationPropertyName::of).filter(group::isAncestorOf).findFirst()
+                        .map(k -> k.chop(group.getNumberOfElements()).toString()).orElseThrow();
+                lines.add(spelt + ".* are " + String.join(", ", same));
             }
         }
         return String.join("\n", lines);

@@ -2,17 +2,18 @@ package dev.tally;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.logging.DeferredLogs;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -23,12 +24,14 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  */
 class UnknownSettingsTest {
 
-    private static final Set<String> KNOWN = UnknownSettings.known(UnknownSettingsTest.class.getClassLoader());
+    private static final Map<String, Boolean> KNOWN = UnknownSettings.known(UnknownSettingsTest.class.getClassLoader());
 
     @Test
     void readsTheSettingsFromTheConfigurationMetadata() {
-        assertThat(KNOWN).hasSizeGreaterThan(50).contains("tally.fetch.max-bytes", "tally.queue", "tally.roles")
-                .allMatch(name -> name.startsWith("tally."));
+        assertThat(KNOWN).hasSizeGreaterThan(50).containsKeys("tally.fetch.max-bytes", "tally.queue", "tally.roles")
+                .allSatisfy((name, container) -> assertThat(name).startsWith("tally."));
+        assertThat(KNOWN).containsEntry("tally.rate-limit.clients", true).containsEntry("tally.cors.allowed-origins", true)
+                .containsEntry("tally.worker.concurrency", false);
     }
 
     @Test
@@ -50,6 +53,23 @@ class UnknownSettingsTest {
                 () -> UnknownSettings.check(environment, KNOWN));
 
         assertThat(e.suggestions()).startsWith("the settings are ").contains("tally.fetch.*", "tally.queue", "tally.roles");
+    }
+
+    @Test
+    void namesTheGroupAsTallySpellsItWhateverTheSpellingWritten() {
+        StandardEnvironment environment = withCommandLine(Map.of("tally.rateLimit.per-minute", "10"));
+
+        UnknownSettingsException e = catchThrowableOfType(UnknownSettingsException.class,
+                () -> UnknownSettings.check(environment, KNOWN));
+
+        assertThat(e.suggestions()).isEqualTo("tally.rate-limit.* are clients, enabled, requests-per-minute");
+    }
+
+    @Test
+    void refusesASettingBelowOneThatTakesNone() {
+        StandardEnvironment environment = withCommandLine(Map.of("tally.worker.concurrency.max", "4"));
+
+        assertThatThrownBy(() -> UnknownSettings.check(environment, KNOWN)).isInstanceOf(UnknownSettingsException.class);
     }
 
     @Test
@@ -90,6 +110,23 @@ class UnknownSettingsTest {
             assertThat(unknown.name()).isEqualTo("tally.fetch.max-byte");
             assertThat(unknown.source()).contains("tally.yml");
         });
+    }
+
+    /** Settings shared by nodes of two versions, during an upgrade: the newer ones' names are logged, not refused. */
+    @Test
+    void onlyWarnsWhenToldTo() {
+        StandardEnvironment environment = withCommandLine(Map.of("tally.settings-check", "warn", "tally.worker.concurency", "4"));
+
+        assertThatCode(() -> new UnknownSettings(new DeferredLogs()).postProcessEnvironment(environment, new SpringApplication()))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void failsByDefault() {
+        StandardEnvironment environment = withCommandLine(Map.of("tally.worker.concurency", "4"));
+
+        assertThatThrownBy(() -> new UnknownSettings(new DeferredLogs()).postProcessEnvironment(environment, new SpringApplication()))
+                .isInstanceOf(UnknownSettingsException.class);
     }
 
     @Test

@@ -17,8 +17,9 @@ import org.apache.hc.client5.http.DnsResolver;
  * followed by an internal one would otherwise still reach the internal one, and a name that mixes
  * public and internal answers is a rebinding signal rather than a page anyone needs to count.
  *
- * <p>A name that does not exist fails with {@link NoSuchHostException}, which is not retried; a
- * lookup that may have failed for the moment with a plain {@link UnknownHostException}.
+ * <p>A name that does not exist fails with {@link NoSuchHostException}, which is not retried (and
+ * so does Java's cached repeat of that answer, {@link MissingHosts}); a lookup that may have failed
+ * for the moment with a plain {@link UnknownHostException}.
  */
 final class GuardedDnsResolver implements DnsResolver {
 
@@ -41,12 +42,21 @@ final class GuardedDnsResolver implements DnsResolver {
         } else if (NoSuchHostException.isReservedInvalid(host)) {
             throw new NoSuchHostException(host + ": names under .invalid never resolve");
         } else {
+            String name = ascii(host);
             try {
-                addresses = system.resolve(ascii(host));
+                addresses = system.resolve(name);
             } catch (ForbiddenDestinationException | TimedDnsResolver.SlowLookupException | NoSuchHostException e) {
                 throw e;
             } catch (UnknownHostException e) {
-                throw NoSuchHostException.definiteOr(e);
+                UnknownHostException answer = NoSuchHostException.definiteOr(e);
+                if (answer instanceof NoSuchHostException) {
+                    MissingHosts.remember(name);
+                } else if (MissingHosts.isMissing(name)) {
+                    // Java's cached repeat of the answer that said so (MissingHosts)
+                    answer = new NoSuchHostException(name + ": no such name (the system's answer of moments ago)");
+                    answer.initCause(e);
+                }
+                throw answer;
             }
         }
         if (addresses == null || addresses.length == 0) {

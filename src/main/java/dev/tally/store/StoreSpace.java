@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.h2.mvstore.FileStore;
@@ -89,13 +88,13 @@ public final class StoreSpace implements MeterBinder, SmartLifecycle {
         if (task != null) {
             return;
         }
-        Optional<Boolean> embedded = measure();
+        Store found = measure();
         if (isShort()) {
             log.warn("the embedded store has {} MB of room on its disk, less than the {} MB to keep"
                     + " (tally.admission.min-free-disk): new jobs will be refused until space is freed",
                     room >> 20, keep >> 20);
         }
-        if (embedded.isEmpty() || embedded.get()) {
+        if (found != Store.NOT_EMBEDDED) {
             task = PeriodicTask.start("tally-store-room", EVERY, this::measure);
         }
     }
@@ -132,27 +131,36 @@ public final class StoreSpace implements MeterBinder, SmartLifecycle {
                 .register(registry);
     }
 
-    /** @return whether the store is an embedded file; empty when it could not be asked */
-    private Optional<Boolean> measure() {
+    /** What a reading found the store to be. */
+    private enum Store {
+        /** An embedded file, measured. */
+        EMBEDDED,
+        /** PostgreSQL, an in-memory store or an H2 server: nothing to measure, now or later. */
+        NOT_EMBEDDED,
+        /** Not known yet: the store could not be asked, and is asked again at the next reading. */
+        UNKNOWN
+    }
+
+    private Store measure() {
         MVStore embedded = store;
         if (notEmbedded) {
-            return Optional.of(false);
+            return Store.NOT_EMBEDDED;
         }
         if (embedded == null) {
             try {
                 embedded = EmbeddedStoreHousekeeper.findEmbeddedStore(dataSource).orElse(null);
             } catch (SQLException | RuntimeException e) {
                 log.debug("could not tell whether the store is an embedded file; asking again", e);
-                return Optional.empty();
+                return Store.UNKNOWN;
             }
             if (embedded == null) {
                 notEmbedded = true; // a store that could not be asked at start: the task runs on, idle
-                return Optional.of(false);
+                return Store.NOT_EMBEDDED;
             }
             store = embedded;
         }
         room = embedded.isClosed() ? -1 : roomOf(embedded.getFileStore());
-        return Optional.of(true);
+        return Store.EMBEDDED;
     }
 
     /** @return the room, or -1 when the store could not be measured */

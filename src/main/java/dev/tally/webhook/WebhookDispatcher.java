@@ -91,8 +91,12 @@ class WebhookDispatcher implements SmartLifecycle {
      * batch, or passed deliveries over for a busy receiver.
      */
     private volatile boolean backlogged;
-    /** Set when a stop cut the sends under way short: their failures are the stop's, not the receivers'. */
-    private volatile boolean stopping;
+    /**
+     * Set when a stop cut the sends under way short: their failures are the stop's, not the
+     * receivers'. One for each start, held by the sends of that start: a sender the stop left
+     * running must not record its cut send as failed after a new start.
+     */
+    private volatile AtomicBoolean cutShort = new AtomicBoolean();
     private final AtomicBoolean lookAgainQueued = new AtomicBoolean();
     private ScheduledExecutorService poller;
     private ExecutorService senders;
@@ -235,11 +239,12 @@ class WebhookDispatcher implements SmartLifecycle {
 
     /** @return false when the node is stopping: the delivery is left to its claim's end */
     private boolean send(WebhookDelivery claimed, String receiver) {
+        AtomicBoolean cut = cutShort;
         try {
             senders.execute(() -> {
                 boolean answered = true;
                 try {
-                    answered = attempt(claimed);
+                    answered = attempt(claimed, cut);
                 } finally {
                     receivers.finished(receiver, answered);
                     freeSenders.release();
@@ -276,8 +281,11 @@ class WebhookDispatcher implements SmartLifecycle {
         }
     }
 
-    /** @return false when the receiver gave no answer (timeout, refused connection, ...) */
-    boolean attempt(WebhookDelivery delivery) {
+    /**
+     * @param cut set when a stop cuts this start's sends short: this one is then not sent, or not recorded
+     * @return false when the receiver gave no answer (timeout, refused connection, ...)
+     */
+    private boolean attempt(WebhookDelivery delivery, AtomicBoolean cut) {
         Optional<Job> job = jobs.find(delivery.jobId());
         if (job.isEmpty()) {
             return true; // deleted: its deliveries went with it
@@ -302,6 +310,10 @@ class WebhookDispatcher implements SmartLifecycle {
         String outcome = "unrecorded"; // until the store takes the outcome
         boolean answered = true;
         try {
+            if (cut.get()) {
+                outcome = "interrupted"; // the stop's abort came before this send began
+                return true;
+            }
             int status = sender.post(url, headers, body, properties.timeout());
             if (status >= 200 && status < 300) {
                 outcome = recordDelivered(delivery, status);
@@ -309,7 +321,7 @@ class WebhookDispatcher implements SmartLifecycle {
                 outcome = failed(delivery, status, "the receiver answered " + status, true);
             }
         } catch (FetchException e) {
-            if (stopping) {
+            if (cut.get()) {
                 outcome = "interrupted";
                 return true;
             }
@@ -385,6 +397,7 @@ class WebhookDispatcher implements SmartLifecycle {
         if (properties.secret() == null || properties.secret().isEmpty()) {
             log.warn("tally.webhooks.secret is not set: webhooks are sent unsigned");
         }
+        cutShort = new AtomicBoolean();
         senders = Executors.newFixedThreadPool(properties.concurrency(), r -> {
             Thread t = new Thread(r, "tally-webhooks");
             t.setDaemon(true);
@@ -414,7 +427,7 @@ class WebhookDispatcher implements SmartLifecycle {
             poller.shutdown();
             senders.shutdown();
             if (!sendersEndWithin(STOP_WAIT)) {
-                stopping = true;
+                cutShort.set(true);
                 sender.abortAll();
                 if (!sendersEndWithin(ABORTED_WAIT)) {
                     log.warn("webhook senders still running {} after their sends were cut short; left to end on their own",

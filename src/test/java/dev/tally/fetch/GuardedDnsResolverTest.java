@@ -29,6 +29,11 @@ class GuardedDnsResolverTest {
                 case "gone-mac.test" -> throw new UnknownHostException(host + ": nodename nor servname provided, or not known");
                 case "gone-windows.test" -> throw new UnknownHostException("No such host is known (" + host + ")");
                 case "flaky.test" -> throw new UnknownHostException(host + ": Temporary failure in name resolution");
+                // Java's negative cache: the first failure with the resolver's text, its repeats with the bare name
+                case "cached-gone.test" -> throw new UnknownHostException(lookedUp.stream().filter(host::equals).count() == 1
+                        ? host + ": Name or service not known" : host);
+                case "cached-flaky.test" -> throw new UnknownHostException(lookedUp.stream().filter(host::equals).count() == 1
+                        ? host + ": Temporary failure in name resolution" : host);
                 default -> throw new UnknownHostException(host);
             };
         }
@@ -112,5 +117,22 @@ class GuardedDnsResolverTest {
     void doesNotTakeNamesThatMerelyEndInInvalidForReserved() {
         assertThatThrownBy(() -> permissive.resolve("notinvalid")).isNotInstanceOf(NoSuchHostException.class);
         assertThat(lookedUp).containsExactly("notinvalid");
+    }
+
+    /** Java repeats a failed lookup for 10 s with the bare name, whatever the first failure said. */
+    @Test
+    void takesJavasCachedRepeatOfANoSuchNameAnswerAsDefiniteToo() {
+        assertThatThrownBy(() -> permissive.resolve("cached-gone.test")).isInstanceOf(NoSuchHostException.class);
+
+        assertThatThrownBy(() -> permissive.resolve("cached-gone.test")).isInstanceOf(NoSuchHostException.class);
+    }
+
+    @Test
+    void leavesJavasCachedRepeatOfATemporaryFailurePossiblyTemporary() {
+        assertThatThrownBy(() -> permissive.resolve("cached-flaky.test")).isNotInstanceOf(NoSuchHostException.class);
+
+        assertThatThrownBy(() -> permissive.resolve("cached-flaky.test"))
+                .isInstanceOf(UnknownHostException.class)
+                .isNotInstanceOf(NoSuchHostException.class);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -43,6 +44,13 @@ class WebhookStopTest extends OnEmbeddedFileStore {
     @Autowired
     JdbcTemplate jdbc;
 
+    @AfterEach
+    void startAgain() {
+        if (!dispatcher.isRunning()) {
+            dispatcher.start();
+        }
+    }
+
     @Test
     void cutsASlowReceiversDeliveryShortAtStopAndLeavesTheStoreOpen() throws Exception {
         CountDownLatch arrived = new CountDownLatch(1);
@@ -74,7 +82,8 @@ class WebhookStopTest extends OnEmbeddedFileStore {
         Thread.sleep(500); // what the sender does after the receiver's end, if anything
 
         assertThat(stopTook).isLessThan(RECEIVER_HOLDS);
-        Map<String, Object> delivery = jdbc.queryForMap("SELECT status, attempts FROM webhook_delivery");
+        Map<String, Object> delivery = jdbc.queryForMap("SELECT status, attempts FROM webhook_delivery WHERE url = ?",
+                site.url("/stop/slow-hook"));
         assertThat(delivery.get("STATUS")).isEqualTo("PENDING");
         assertThat(((Number) delivery.get("ATTEMPTS")).intValue()).isZero();
         Api.Response afterStop = api.postJson("/api/v1/jobs", "{\"text\": \"the store still takes jobs\"}");
@@ -82,5 +91,43 @@ class WebhookStopTest extends OnEmbeddedFileStore {
         String id = afterStop.json().get("id").asString();
         Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> api.get("/api/v1/jobs/" + id).json().get("status").asString(), "SUCCEEDED"::equals);
+    }
+
+    /** A stop that cut a send short leaves nothing behind: after a new start a failed send counts as an attempt again. */
+    @Test
+    void recordsFailedSendsAsAttemptsAfterARestart() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        TestSite site = TestSite.get().handle("/stop/slower-hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            try {
+                Thread.sleep(RECEIVER_HOLDS.toMillis());
+                exchange.sendResponseHeaders(204, -1);
+            } catch (InterruptedException | java.io.IOException e) {
+                // the sender hung up
+            } finally {
+                exchange.close();
+            }
+        });
+        Api api = new Api(port);
+        api.postJson("/api/v1/jobs", """
+                {"text": "a stop cuts this one short", "callbackUrl": "%s"}""".formatted(site.url("/stop/slower-hook")));
+        assertThat(arrived.await(20, TimeUnit.SECONDS)).isTrue();
+        dispatcher.stop();
+        dispatcher.start();
+
+        String refusing = "http://127.0.0.1:" + closedPort() + "/hook";
+        assertThat(api.postJson("/api/v1/jobs", """
+                {"text": "no receiver listens", "callbackUrl": "%s"}""".formatted(refusing)).status()).isEqualTo(202);
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT attempts FROM webhook_delivery WHERE url = ?", Integer.class, refusing), attempts -> attempts >= 1);
+    }
+
+    /** A loopback port nothing listens on: a connection to it is refused. */
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }
