@@ -7,8 +7,10 @@ import dev.tally.job.JobStateConflictException;
 import dev.tally.job.ResultsBusyException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -27,6 +30,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.validation.method.ParameterValidationResult;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -201,6 +205,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         String name = parameter.getParameterName();
         return name == null ? "a parameter" : name;
+    }
+
+    /**
+     * A method the path does not take: {@code Allow} lists every method it does take, as an
+     * {@code OPTIONS} request's answer does: Spring MVC named only the mapped ones, though a path
+     * that takes GET takes HEAD too, and every path takes OPTIONS (RFC 9110, 15.5.6).
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Set<HttpMethod> supported = e.getSupportedHttpMethods();
+        if (supported != null && !supported.isEmpty()) {
+            Set<HttpMethod> allowed = new LinkedHashSet<>(supported);
+            if (allowed.contains(HttpMethod.GET)) {
+                allowed.add(HttpMethod.HEAD);
+            }
+            allowed.add(HttpMethod.OPTIONS);
+            headers.setAllow(allowed);
+        }
+        return handleExceptionInternal(e, null, headers, status, request);
     }
 
     /**

@@ -190,6 +190,22 @@ class ProblemResponsesTest {
         assertThat(response.json().get("type").asString()).isEqualTo("urn:tally:problem:method-not-allowed");
     }
 
+    /** Allow lists what the path takes, as OPTIONS says: HEAD with GET, and OPTIONS itself. */
+    @Test
+    void aWrongMethodsAllowNamesEveryMethodThePathTakes() {
+        Api.Response refused = api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs")).DELETE());
+        Api.Response options = api.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(refused.status()).isEqualTo(405);
+        assertThat(methods(refused.header("Allow"))).containsExactlyInAnyOrder("GET", "HEAD", "POST", "OPTIONS")
+                .isEqualTo(methods(options.header("Allow")));
+    }
+
+    private static java.util.Set<String> methods(String allow) {
+        return java.util.Arrays.stream(allow.split(",")).map(String::trim).collect(java.util.stream.Collectors.toSet());
+    }
+
     @Test
     void emptyTextIsRejected() {
         assertProblem(api.postJson("/api/v1/jobs", "{\"text\":\"\"}"), 400);
