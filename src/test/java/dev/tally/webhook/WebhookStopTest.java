@@ -55,19 +55,7 @@ class WebhookStopTest extends OnEmbeddedFileStore {
     void cutsASlowReceiversDeliveryShortAtStopAndLeavesTheStoreOpen() throws Exception {
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch answered = new CountDownLatch(1);
-        TestSite site = TestSite.get().handle("/stop/slow-hook", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            arrived.countDown();
-            try {
-                Thread.sleep(RECEIVER_HOLDS.toMillis());
-                exchange.sendResponseHeaders(204, -1);
-            } catch (InterruptedException | java.io.IOException e) {
-                // the sender hung up: nothing to answer
-            } finally {
-                answered.countDown();
-                exchange.close();
-            }
-        });
+        TestSite site = slowReceiver("/stop/slow-hook", arrived, answered);
         Api api = new Api(port);
         Api.Response accepted = api.postJson("/api/v1/jobs", """
                 {"text": "the node stops while the receiver thinks", "callbackUrl": "%s"}"""
@@ -97,18 +85,7 @@ class WebhookStopTest extends OnEmbeddedFileStore {
     @Test
     void recordsFailedSendsAsAttemptsAfterARestart() throws Exception {
         CountDownLatch arrived = new CountDownLatch(1);
-        TestSite site = TestSite.get().handle("/stop/slower-hook", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            arrived.countDown();
-            try {
-                Thread.sleep(RECEIVER_HOLDS.toMillis());
-                exchange.sendResponseHeaders(204, -1);
-            } catch (InterruptedException | java.io.IOException e) {
-                // the sender hung up
-            } finally {
-                exchange.close();
-            }
-        });
+        TestSite site = slowReceiver("/stop/slower-hook", arrived, new CountDownLatch(1));
         Api api = new Api(port);
         api.postJson("/api/v1/jobs", """
                 {"text": "a stop cuts this one short", "callbackUrl": "%s"}""".formatted(site.url("/stop/slower-hook")));
@@ -122,6 +99,23 @@ class WebhookStopTest extends OnEmbeddedFileStore {
 
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
                 "SELECT attempts FROM webhook_delivery WHERE url = ?", Integer.class, refusing), attempts -> attempts >= 1);
+    }
+
+    /** A receiver that takes a delivery and answers it only after {@link #RECEIVER_HOLDS}, unless the sender hangs up. */
+    private static TestSite slowReceiver(String path, CountDownLatch arrived, CountDownLatch answered) {
+        return TestSite.get().handle(path, exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            try {
+                Thread.sleep(RECEIVER_HOLDS.toMillis());
+                exchange.sendResponseHeaders(204, -1);
+            } catch (InterruptedException | java.io.IOException e) {
+                // the sender hung up: nothing to answer
+            } finally {
+                answered.countDown();
+                exchange.close();
+            }
+        });
     }
 
     /** A loopback port nothing listens on: a connection to it is refused. */
