@@ -29,6 +29,7 @@ class AddressPolicy {
         {ipv4(172, 16, 0, 0), 12},      // private
         {ipv4(192, 0, 0, 0), 24},       // IETF protocol assignments
         {ipv4(192, 0, 2, 0), 24},       // documentation
+        {ipv4(192, 88, 99, 0), 24},     // deprecated 6to4 relay anycast (RFC 7526)
         {ipv4(192, 168, 0, 0), 16},     // private
         {ipv4(198, 18, 0, 0), 15},      // benchmarking
         {ipv4(198, 51, 100, 0), 24},    // documentation

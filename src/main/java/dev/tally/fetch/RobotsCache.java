@@ -129,6 +129,9 @@ final class RobotsCache {
     Entry parse(String robotsUrl, byte[] body, String contentType) {
         // A new parser per call: it keeps per-parse state (warning counts).
         SimpleRobotRulesParser parser = new SimpleRobotRulesParser();
+        // Past its longest delay (5 min) crawler-commons disallows every page; the fetcher caps the
+        // delay it applies instead (HttpPageFetcher.MAX_CRAWL_DELAY), so the rules must stay as written.
+        parser.setMaxCrawlDelay(Long.MAX_VALUE);
         return new Entry(parser.parseContent(robotsUrl, body, contentType, robotNames), null);
     }
 

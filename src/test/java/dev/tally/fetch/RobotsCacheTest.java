@@ -34,6 +34,18 @@ class RobotsCacheTest {
         assertThat(entry.crawlDelayNanos()).isEqualTo(Duration.ofSeconds(2).toNanos());
     }
 
+    /** crawler-commons disallows every page past its longest delay (5 min); Tally waits 30 s at most instead. */
+    @Test
+    void keepsTheRulesOfARobotsTxtWithAHugeCrawlDelay() {
+        RobotsCache cache = new RobotsCache(Duration.ofHours(1), "Tally/0.1");
+        RobotsCache.Entry entry = cache.parse("http://example.com/robots.txt",
+                "User-agent: *\nCrawl-delay: 100000\nDisallow: /private\n".getBytes(StandardCharsets.US_ASCII), "text/plain");
+
+        assertThat(entry.allows("http://example.com/page")).isTrue();
+        assertThat(entry.allows("http://example.com/private/page")).isFalse();
+        assertThat(entry.crawlDelayNanos()).isEqualTo(Duration.ofSeconds(100_000).toNanos());
+    }
+
     @Test
     void keepsARuleHeavyEntryHeavy() {
         RobotsCache cache = new RobotsCache(Duration.ofHours(1), "Tally/0.1");
