@@ -34,17 +34,18 @@ import tools.jackson.databind.json.JsonMapper;
  * shared by nodes of different versions, during an upgrade).
  *
  * <p>Checked: the sources Spring Boot has read when it prepares the environment (the command line,
- * system properties, configuration files, {@code SPRING_APPLICATION_JSON}) but the process
- * environment, where {@code TALLY_…} variables may be meant for other programs (the repository's
- * scripts read several).
+ * configuration files, {@code SPRING_APPLICATION_JSON}) but the process environment and the JVM's
+ * system properties, where {@code TALLY_…} variables and {@code -Dtally.…} properties may be meant
+ * for other programs (the repository's scripts read several variables, and mark the processes they
+ * start with {@code -Dtally.cluster.node}).
  */
 final class UnknownSettings implements EnvironmentPostProcessor, Ordered {
 
     static final String METADATA = "META-INF/spring-configuration-metadata.json";
     static final String MODE = "tally.settings-check";
     private static final ConfigurationPropertyName TALLY = ConfigurationPropertyName.of("tally");
-    private static final Set<String> NOT_CHECKED = Set.of(
-            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, "configurationProperties");
+    private static final Set<String> NOT_CHECKED = Set.of(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+            StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, "configurationProperties");
 
     private final Log log;
 

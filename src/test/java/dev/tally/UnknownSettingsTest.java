@@ -87,6 +87,17 @@ class UnknownSettingsTest {
         assertThatCode(() -> UnknownSettings.check(environment, KNOWN)).doesNotThrowAnyException();
     }
 
+    /** The scripts mark the processes they start with -Dtally.cluster.node: a JVM property is not a setting. */
+    @Test
+    void leavesSystemPropertiesUnchecked() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
+                new MapPropertySource(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
+                        Map.of("tally.cluster.node", "api-1")));
+
+        assertThatCode(() -> UnknownSettings.check(environment, KNOWN)).doesNotThrowAnyException();
+    }
+
     /** TALLY_… variables may be meant for other programs: the repository's scripts read several. */
     @Test
     void leavesTheProcessEnvironmentUnchecked() {

@@ -25,6 +25,16 @@ public record AuthProperties(
     /** Authentication modes. */
     public enum Mode { NONE, API_KEY, JWT }
 
+    /**
+     * Host names requests may name in {@code Host} besides the loopback ones ({@code localhost},
+     * {@code *.localhost}, 127.x.x.x, [::1]), which are always taken; {@code *} takes any. Empty
+     * (the default): loopback names only while the server listens on a loopback address (the
+     * default), any name otherwise ({@link HostCheck}).
+     */
+    @ConfigurationProperties("tally.hosts")
+    public record Hosts(@DefaultValue("") List<String> allowed) {
+    }
+
     /** Browser origins allowed to call the API; empty (the default) means no cross-origin access. */
     @ConfigurationProperties("tally.cors")
     public record Cors(@DefaultValue("") List<String> allowedOrigins) {

@@ -121,7 +121,7 @@ class LoadBalancerTest {
                 Socket stream = new Socket("127.0.0.1", nginx.port());
                 streams.add(stream);
                 stream.setSoTimeout(10_000);
-                stream.getOutputStream().write(("GET /api/v1/jobs/" + id + "/events HTTP/1.1\r\nHost: tally\r\n"
+                stream.getOutputStream().write(("GET /api/v1/jobs/" + id + "/events HTTP/1.1\r\nHost: localhost\r\n"
                         + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
 
                 assertThat(statusLine(stream)).as("stream %d", i).startsWith("HTTP/1.1 200");
