@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,7 +81,7 @@ final class UnknownSettings implements EnvironmentPostProcessor, Ordered {
         if (known.isEmpty()) {
             return; // no metadata on the class path (a build without the processor): nothing to check against
         }
-        Map<ConfigurationPropertyName, Boolean> names = new java.util.HashMap<>();
+        Map<ConfigurationPropertyName, Boolean> names = new HashMap<>();
         known.forEach((name, container) -> names.put(ConfigurationPropertyName.of(name), container));
         List<UnknownSettingsException.Unknown> unknown = new ArrayList<>();
         for (PropertySource<?> source : environment.getPropertySources()) {
