@@ -12,8 +12,12 @@ final class ApiKeyAuthentication extends AbstractAuthenticationToken {
     private final String name;
     private final Integer rateLimitPerMinute;
 
-    ApiKeyAuthentication(UUID keyId, String name, Integer rateLimitPerMinute) {
-        super(List.of(new SimpleGrantedAuthority("ROLE_CLIENT")));
+    private static final List<SimpleGrantedAuthority> CLIENT = List.of(new SimpleGrantedAuthority("ROLE_CLIENT"));
+    private static final List<SimpleGrantedAuthority> OPERATOR = List.of(new SimpleGrantedAuthority("ROLE_CLIENT"),
+            new SimpleGrantedAuthority(SecurityConfiguration.OPERATOR_AUTHORITY));
+
+    ApiKeyAuthentication(UUID keyId, String name, ApiKeyStore.Role role, Integer rateLimitPerMinute) {
+        super(role == ApiKeyStore.Role.OPERATOR ? OPERATOR : CLIENT);
         this.keyId = keyId;
         this.name = name;
         this.rateLimitPerMinute = rateLimitPerMinute;

@@ -2,7 +2,9 @@ package dev.tally.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,7 +37,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <p>A key this node has not looked up lately costs the store a query, and anyone can send a new
  * random key with every request: each client address may have {@value #UNKNOWN_KEYS_PER_MINUTE}
  * lookups a minute that find no key; past them its lookups wait (429 with Retry-After), while keys
- * this node knows go on working.
+ * this node knows go on working: those it looked up in the last 30 s, and those it found live in
+ * the last day, which are looked up again (a revoked one then fails) whatever their address did.
+ * So a client flooding unknown keys from an address it shares holds up only keys this node has
+ * not seen in a day.
  */
 final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
@@ -44,18 +49,35 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     private final ApiKeyStore keys;
     private final ProblemAuthenticationEntryPoint entryPoint;
     private final SecurityContextRepository contexts = new RequestAttributeSecurityContextRepository();
-    private final Cache<String, Optional<ApiKeyStore.KeyInfo>> lookups = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofSeconds(30)).maximumSize(10_000).build();
+    private final Cache<String, Optional<ApiKeyStore.KeyInfo>> lookups;
     private final Cache<UUID, Instant> touched = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(10_000).build();
     static final int UNKNOWN_KEYS_PER_MINUTE = 60;
     /** Per client address, the lookups left that may find no key. */
     private final Cache<String, Bucket> unknownKeyLookups = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000).build();
+    /**
+     * Hashes of the keys found live here in the last day: looked up even from an address that is
+     * held up for unknown keys, since guessing one of them is as hard as guessing the key.
+     */
+    private final Cache<String, Boolean> foundLive;
+    private final TimeMeter bucketTime;
 
     private final UriMatcher openPaths;
 
     ApiKeyAuthenticationFilter(ApiKeyStore keys, ProblemAuthenticationEntryPoint entryPoint, UriMatcher openPaths) {
+        this(keys, entryPoint, openPaths, Ticker.systemTicker(), TimeMeter.SYSTEM_MILLISECONDS);
+    }
+
+    /**
+     * @param ticker the time the caches of lookups go by
+     * @param bucketTime the time the unknown keys' buckets refill by
+     */
+    ApiKeyAuthenticationFilter(ApiKeyStore keys, ProblemAuthenticationEntryPoint entryPoint, UriMatcher openPaths,
+                               Ticker ticker, TimeMeter bucketTime) {
+        this.bucketTime = bucketTime;
+        this.lookups = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofSeconds(30)).maximumSize(10_000).build();
+        this.foundLive = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofDays(1)).maximumSize(10_000).build();
         this.keys = keys;
         this.entryPoint = entryPoint;
         this.openPaths = openPaths;
@@ -81,8 +103,9 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             Bucket misses = unknownKeyLookups.get(request.getRemoteAddr(), address -> Bucket.builder()
                     .addLimit(limit -> limit.capacity(UNKNOWN_KEYS_PER_MINUTE)
                             .refillGreedy(UNKNOWN_KEYS_PER_MINUTE, Duration.ofMinutes(1)))
+                    .withCustomTimePrecision(bucketTime)
                     .build());
-            if (misses.getAvailableTokens() < 1) {
+            if (misses.getAvailableTokens() < 1 && foundLive.getIfPresent(hash) == null) {
                 long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(misses.estimateAbilityToConsume(1)
                         .getNanosToWaitForRefill()) + 1);
                 response.setHeader("Retry-After", Long.toString(retryAfter));
@@ -100,6 +123,9 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             lookups.put(hash, key);
             if (key.isEmpty()) {
                 misses.tryConsume(1);
+                foundLive.invalidate(hash); // revoked since
+            } else {
+                foundLive.put(hash, Boolean.TRUE);
             }
         }
         if (key.isEmpty()) {
@@ -109,7 +135,7 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         ApiKeyStore.KeyInfo info = key.get();
         touched.get(info.id(), this::touch);
         SecurityContext context = SecurityContextHolder.getContext();
-        context.setAuthentication(new ApiKeyAuthentication(info.id(), info.name(), info.rateLimitPerMinute()));
+        context.setAuthentication(new ApiKeyAuthentication(info.id(), info.name(), info.role(), info.rateLimitPerMinute()));
         // Kept with the request for its async dispatch (a long-poll's answer, an event stream's
         // end), which this filter skips: without it that dispatch ran unauthenticated and was
         // answered 401, a long-poll's answer replaced, an event stream's end a broken chunk.

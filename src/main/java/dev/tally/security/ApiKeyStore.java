@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,8 +28,24 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class ApiKeyStore {
 
+    /** What a key may do. */
+    public enum Role {
+        /** The API, on the key's own jobs. */
+        CLIENT,
+        /** That, and the actuator's protected endpoints (metrics, SBOM), which cover every client. */
+        OPERATOR;
+
+        String column() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Role ofColumn(String value) {
+            return OPERATOR.column().equals(value) ? OPERATOR : CLIENT;
+        }
+    }
+
     /** A key as listed: never its secret. */
-    public record KeyInfo(UUID id, String name, String prefix, Integer rateLimitPerMinute, Instant createdAt,
+    public record KeyInfo(UUID id, String name, String prefix, Role role, Integer rateLimitPerMinute, Instant createdAt,
                           Instant lastUsedAt, Instant revokedAt) {
     }
 
@@ -47,7 +66,12 @@ public final class ApiKeyStore {
         this.clock = clock;
     }
 
+    /** Creates a client's key. */
     public CreatedKey create(String name, Integer rateLimitPerMinute) {
+        return create(name, rateLimitPerMinute, Role.CLIENT);
+    }
+
+    public CreatedKey create(String name, Integer rateLimitPerMinute, Role role) {
         if (rateLimitPerMinute != null && rateLimitPerMinute < 1) {
             throw new IllegalArgumentException("a key's rate limit must be at least 1 request per minute");
         }
@@ -57,21 +81,17 @@ public final class ApiKeyStore {
         UUID id = UUID.randomUUID();
         Instant now = now();
         String prefix = secret.substring(0, PREFIX_LENGTH);
-        jdbc.sql("INSERT INTO api_key (id, name, key_hash, key_prefix, rate_limit_per_minute, created_at)"
-                        + " VALUES (:id, :name, :hash, :prefix, :limit, :now)")
+        jdbc.sql("INSERT INTO api_key (id, name, key_hash, key_prefix, key_role, rate_limit_per_minute, created_at)"
+                        + " VALUES (:id, :name, :hash, :prefix, :role, :limit, :now)")
                 .param("id", id).param("name", name).param("hash", hash(secret)).param("prefix", prefix)
-                .param("limit", rateLimitPerMinute).param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .param("role", role.column()).param("limit", rateLimitPerMinute)
+                .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .update();
-        return new CreatedKey(new KeyInfo(id, name, prefix, rateLimitPerMinute, now, null, null), secret);
+        return new CreatedKey(new KeyInfo(id, name, prefix, role, rateLimitPerMinute, now, null, null), secret);
     }
 
     public List<KeyInfo> list() {
-        return jdbc.sql("SELECT id, name, key_prefix, rate_limit_per_minute, created_at, last_used_at, revoked_at"
-                        + " FROM api_key ORDER BY created_at")
-                .query((rs, n) -> new KeyInfo(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getObject(4, Integer.class), instant(rs.getObject(5, OffsetDateTime.class)),
-                        instant(rs.getObject(6, OffsetDateTime.class)), instant(rs.getObject(7, OffsetDateTime.class))))
-                .list();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM api_key ORDER BY created_at").query(ApiKeyStore::keyInfo).list();
     }
 
     /** Revokes by id, by the key's listed prefix or by the key itself. @return whether a live key was revoked */
@@ -96,13 +116,8 @@ public final class ApiKeyStore {
 
     /** The live key with this secret, if any. */
     Optional<KeyInfo> findLive(String secret) {
-        return jdbc.sql("SELECT id, name, key_prefix, rate_limit_per_minute, created_at, last_used_at, revoked_at"
-                        + " FROM api_key WHERE key_hash = :hash AND revoked_at IS NULL")
-                .param("hash", hash(secret))
-                .query((rs, n) -> new KeyInfo(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getObject(4, Integer.class), instant(rs.getObject(5, OffsetDateTime.class)),
-                        instant(rs.getObject(6, OffsetDateTime.class)), null))
-                .optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM api_key WHERE key_hash = :hash AND revoked_at IS NULL")
+                .param("hash", hash(secret)).query(ApiKeyStore::keyInfo).optional();
     }
 
     /** Whether the key with this id exists and is not revoked. */
@@ -130,6 +145,15 @@ public final class ApiKeyStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static final String COLUMNS =
+            "id, name, key_prefix, key_role, rate_limit_per_minute, created_at, last_used_at, revoked_at";
+
+    private static KeyInfo keyInfo(ResultSet rs, int row) throws SQLException {
+        return new KeyInfo(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), Role.ofColumn(rs.getString(4)),
+                rs.getObject(5, Integer.class), instant(rs.getObject(6, OffsetDateTime.class)),
+                instant(rs.getObject(7, OffsetDateTime.class)), instant(rs.getObject(8, OffsetDateTime.class)));
     }
 
     private static Instant instant(OffsetDateTime value) {

@@ -2,6 +2,7 @@ package dev.tally.security;
 
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.flywaydb.core.Flyway;
@@ -38,7 +39,12 @@ public final class ApiKeysCommand {
 
     /** Runs the command line; returns the process exit code. */
     public static int run(String[] args) {
-        return new CommandLine(new ApiKeysCommand()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The command, taking {@code --role operator} as the help spells it. */
+    static CommandLine commandLine() {
+        return new CommandLine(new ApiKeysCommand()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     ApiKeyStore store() {
@@ -63,6 +69,10 @@ public final class ApiKeysCommand {
         @Option(names = "--rate-limit", description = "requests per minute for this key (default: tally.rate-limit.requests-per-minute)")
         Integer rateLimit;
 
+        @Option(names = "--role", defaultValue = "client", description = "client (the API, its own jobs) or operator"
+                + " (that, and the actuator's metrics and SBOM, which cover every client); default: ${DEFAULT-VALUE}")
+        ApiKeyStore.Role role;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -71,10 +81,11 @@ public final class ApiKeysCommand {
             if (rateLimit != null && rateLimit < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--rate-limit must be at least 1 request per minute");
             }
-            var created = parent.store().create(name, rateLimit);
+            var created = parent.store().create(name, rateLimit, role);
             PrintWriter out = spec.commandLine().getOut();
             out.println("id:     " + created.info().id());
             out.println("name:   " + created.info().name());
+            out.println("role:   " + created.info().role().name().toLowerCase(Locale.ROOT));
             out.println("key:    " + created.secret());
             out.println("Store the key now: only its hash is kept. Use it as: Authorization: Bearer <key>");
             return 0;
@@ -92,10 +103,11 @@ public final class ApiKeysCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-36s  %-20s  %-12s  %-10s  %-24s  %-24s  %s%n", "ID", "NAME", "PREFIX", "LIMIT/MIN",
+            out.printf("%-36s  %-20s  %-12s  %-8s  %-10s  %-24s  %-24s  %s%n", "ID", "NAME", "PREFIX", "ROLE", "LIMIT/MIN",
                     "CREATED", "LAST USED", "REVOKED");
             for (var key : parent.store().list()) {
-                out.printf("%-36s  %-20s  %-12s  %-10s  %-24s  %-24s  %s%n", key.id(), key.name(), key.prefix(),
+                out.printf("%-36s  %-20s  %-12s  %-8s  %-10s  %-24s  %-24s  %s%n", key.id(), key.name(), key.prefix(),
+                        key.role().name().toLowerCase(Locale.ROOT),
                         key.rateLimitPerMinute() == null ? "default" : key.rateLimitPerMinute(), key.createdAt(),
                         key.lastUsedAt() == null ? "never" : key.lastUsedAt(),
                         key.revokedAt() == null ? "" : key.revokedAt());

@@ -15,15 +15,23 @@ import org.springframework.validation.annotation.Validated;
  *     {@code spring.security.oauth2.resourceserver.jwt.*})
  * @param protectActuator whether actuator endpoints other than health and info need credentials
  *     too when authentication is on (alternatively, serve them on {@code management.server.port})
+ * @param actuatorAccess who may read those protected actuator endpoints (metrics cover every
+ *     client): {@code operators} (the default: keys created with {@code --role operator}, tokens
+ *     with the scope {@code tally.operator}; any other credential gets 403) or {@code clients}
+ *     (any valid credential, as before 2026-12-08)
  */
 @Validated
 @ConfigurationProperties("tally.auth")
 public record AuthProperties(
         @NotNull @DefaultValue("none") Mode mode,
-        @DefaultValue("true") boolean protectActuator) {
+        @DefaultValue("true") boolean protectActuator,
+        @NotNull @DefaultValue("operators") ActuatorAccess actuatorAccess) {
 
     /** Authentication modes. */
     public enum Mode { NONE, API_KEY, JWT }
+
+    /** Who may read the protected actuator endpoints. */
+    public enum ActuatorAccess { OPERATORS, CLIENTS }
 
     /**
      * Host names requests may name in {@code Host} besides the loopback ones ({@code localhost},

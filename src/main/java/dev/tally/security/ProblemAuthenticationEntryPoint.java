@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The problems the security filters answer before a request reaches the API, as problem+json: 401
- * with a {@code WWW-Authenticate: Bearer} challenge (RFC 6750) and the rate limit's 429; a check that
+ * with a {@code WWW-Authenticate: Bearer} challenge (RFC 6750), 403 for a credential without the
+ * scope a path needs, and the rate limit's 429; a check that
  * met a store outage is handed to the API's exception resolvers, which answer it with 503.
  */
 final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
@@ -39,6 +40,12 @@ final class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint 
         String challenge = "Bearer realm=\"tally\"" + (error == null ? "" : ", error=\"" + error + "\"");
         response.setHeader("WWW-Authenticate", challenge);
         write(response, 401, "Unauthorized", detail, "unauthorized");
+    }
+
+    /** 403 for a valid credential short of what the request needs, with RFC 6750's challenge naming the scope. */
+    void forbid(HttpServletResponse response, String error, String scope, String detail) throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"tally\", error=\"" + error + "\", scope=\"" + scope + "\"");
+        write(response, 403, "Forbidden", detail, "forbidden");
     }
 
     /**

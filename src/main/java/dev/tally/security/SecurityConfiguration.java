@@ -45,6 +45,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+    /**
+     * What an operator's credential carries: a key created with {@code --role operator}, or a
+     * token's scope {@value #OPERATOR_SCOPE}, which Spring Security's resource server grants as
+     * {@code SCOPE_tally.operator}.
+     */
+    static final String OPERATOR_AUTHORITY = "SCOPE_tally.operator";
+    static final String OPERATOR_SCOPE = "tally.operator";
+
     private static final String API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     private static final String DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
             + "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -134,6 +142,9 @@ class SecurityConfiguration {
                 : new UriMatcher(List.of("/health", "/actuator", "/error"), List.of("/actuator/"));
     }
 
+    /** The actuator's endpoints; those of them not open are an operator's when so configured. */
+    private static final UriMatcher ACTUATOR = new UriMatcher(List.of("/actuator"), List.of("/actuator/"));
+
     /** The API documentation: readable by anyone, with a CSP that lets Swagger UI run. */
     @Bean
     @Order(1)
@@ -168,8 +179,19 @@ class SecurityConfiguration {
             http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
         } else {
             UriMatcher open = openPaths(auth.protectActuator());
+            boolean operatorsOnly = auth.protectActuator() && auth.actuatorAccess() == AuthProperties.ActuatorAccess.OPERATORS;
             // By the path as served, as the key filter and the token resolver skip them: /%68ealth is /health.
-            http.authorizeHttpRequests(a -> a.requestMatchers(open::matchesDecoded).permitAll().anyRequest().authenticated());
+            http.authorizeHttpRequests(a -> {
+                a.requestMatchers(open::matchesDecoded).permitAll();
+                if (operatorsOnly) {
+                    a.requestMatchers(ACTUATOR::matchesDecoded).hasAuthority(OPERATOR_AUTHORITY);
+                }
+                a.anyRequest().authenticated();
+            });
+            http.exceptionHandling(e -> e.accessDeniedHandler((request, response, denied) ->
+                    entryPoint.forbid(response, "insufficient_scope", OPERATOR_SCOPE,
+                            "this endpoint is an operator's: a key created with --role operator, or a token with the scope "
+                                    + OPERATOR_SCOPE)));
             // An open path is answered whatever credential comes with it: a probe or an old client
             // sending a stale key or an expired token with every request got 401 for its health.
             if (auth.mode() == AuthProperties.Mode.API_KEY) {

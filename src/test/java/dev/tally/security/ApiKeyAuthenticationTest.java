@@ -88,7 +88,21 @@ class ApiKeyAuthenticationTest {
         assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
         assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(api.get("/actuator/prometheus").status()).isEqualTo(401);
-        assertThat(api.get("/actuator/prometheus", "Authorization", "Bearer " + alice).status()).isEqualTo(200);
+    }
+
+    /** Metrics count every client's requests and jobs: a client's key does not read them, an operator's does. */
+    @Test
+    void servesMetricsAndTheSbomOnlyToAnOperatorsKey() {
+        String operator = keys.create("prometheus", null, ApiKeyStore.Role.OPERATOR).secret();
+
+        for (String path : new String[] {"/actuator/prometheus", "/actuator/sbom", "/actuator", "/actuator/%70rometheus"}) {
+            Api.Response refused = api.get(path, "Authorization", "Bearer " + alice);
+            assertThat(refused.status()).as(path).isEqualTo(403);
+            assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(refused.header("WWW-Authenticate")).contains("error=\"insufficient_scope\"", "scope=\"tally.operator\"");
+            assertThat(api.get(path, "Authorization", "Bearer " + operator).status()).as(path).isEqualTo(200);
+        }
+        assertThat(submit(operator, "{\"text\":\"an operator is a client too\"}").status()).isEqualTo(202);
     }
 
     /** A probe or an old client that sends a stale key with every request still gets its health. */

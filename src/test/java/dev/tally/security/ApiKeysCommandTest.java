@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code java -jar tally.jar keys ...} against a real embedded store. */
 class ApiKeysCommandTest {
@@ -34,6 +33,18 @@ class ApiKeysCommandTest {
     }
 
     @Test
+    void createsAnOperatorsKeyAndListsEachKeysRole() {
+        String url = "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0";
+
+        String created = run(url, "create", "--name", "prometheus", "--role", "operator");
+        run(url, "create", "--name", "ci-pipeline");
+
+        assertThat(created).contains("role:   operator");
+        assertThat(run(url, "list").lines().filter(l -> l.contains("prometheus")).findFirst().orElseThrow()).contains(" operator ");
+        assertThat(run(url, "list").lines().filter(l -> l.contains("ci-pipeline")).findFirst().orElseThrow()).contains(" client ");
+    }
+
+    @Test
     void takesTheStoreOptionsAfterTheSubcommandToo() {
         String url = "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0";
 
@@ -47,7 +58,7 @@ class ApiKeysCommandTest {
     @Test
     void refusesARateLimitBelowOneRequestPerMinute() {
         var err = new StringWriter();
-        var command = new CommandLine(new ApiKeysCommand());
+        var command = ApiKeysCommand.commandLine();
         command.setErr(new PrintWriter(err));
 
         int code = command.execute("--spring.datasource.url=jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0",
@@ -77,7 +88,7 @@ class ApiKeysCommandTest {
 
     private static String run(String... args) {
         var out = new StringWriter();
-        var command = new CommandLine(new ApiKeysCommand());
+        var command = ApiKeysCommand.commandLine();
         command.setOut(new PrintWriter(out));
         int code = command.execute(args);
         assertThat(code).as(out.toString()).isZero();

@@ -101,6 +101,21 @@ class JwtAuthenticationTest {
     }
 
     @Test
+    void servesMetricsOnlyToATokenWithTheOperatorScope() throws Exception {
+        Api api = new Api(port);
+        String client = token(ISSUER, "carol", Instant.now().plusSeconds(300), "jobs:write");
+        String operator = token(ISSUER, "monitoring", Instant.now().plusSeconds(300), "openid tally.operator");
+
+        Api.Response refused = api.get("/actuator/prometheus", "Authorization", "Bearer " + client);
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.header("WWW-Authenticate")).contains("error=\"insufficient_scope\"", "scope=\"tally.operator\"");
+        assertThat(refused.json().get("type").asString()).isEqualTo("urn:tally:problem:forbidden");
+        assertThat(api.get("/actuator/prometheus", "Authorization", "Bearer " + operator).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/jobs", "Authorization", "Bearer " + client).status()).as("the API stays a client's").isEqualTo(200);
+    }
+
+    @Test
     void rejectsExpiredTokensAndTokensFromOtherIssuers() throws Exception {
         Api api = new Api(port);
         String expired = token(ISSUER, "carol", Instant.now().minusSeconds(600));
@@ -172,8 +187,12 @@ class JwtAuthenticationTest {
     }
 
     private static String token(KeyPair keys, String subject, Instant expires) throws Exception {
+        return token(keys, subject, expires, null);
+    }
+
+    private static String token(KeyPair keys, String subject, Instant expires, String scope) throws Exception {
         var claims = new JWTClaimsSet.Builder().subject(subject).issueTime(new Date())
-                .expirationTime(Date.from(expires)).build();
+                .expirationTime(Date.from(expires)).claim("scope", scope).build();
         var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
         jwt.sign(new RSASSASigner(keys.getPrivate()));
         return jwt.serialize();
