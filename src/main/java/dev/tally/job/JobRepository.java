@@ -224,6 +224,14 @@ class JobRepository {
                 .optional();
     }
 
+    /** The job if {@code owner}'s: an index probe as {@link #find}'s, the owner compared in the store. */
+    Optional<Job> findOwned(UUID id, String owner) {
+        return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE j.id = :id AND j.owner = :owner")
+                .param("id", id).param("owner", owner)
+                .query(JobRepository::mapJob)
+                .optional();
+    }
+
     /** Newest first; {@code after} is the last job of the previous page, or null. */
     List<Job> list(String owner, JobStatus status, ListCursor after, int limit) {
         var statement = jdbc.sql(listQuery(status != null, after != null)).param("limit", limit).param("owner", owner);

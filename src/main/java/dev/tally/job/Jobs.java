@@ -183,8 +183,17 @@ public class Jobs {
         return repository.traceParentOf(id);
     }
 
-    /** The job, if it exists and belongs to {@code owner}; to anyone else it does not exist. */
+    /**
+     * The job, if it exists and belongs to {@code owner}; to anyone else it does not exist, down to
+     * the time the answer takes: another client's finished job, cached here, is looked up in the
+     * store as an unknown id is (answered from the cache, it was ~10 % faster than an unknown id),
+     * and so fails as an unknown id does while the store is out.
+     */
     public Optional<Job> findOwned(UUID id, String owner) {
+        Optional<Job> cached = finished.get(id);
+        if (cached.isPresent() && !cached.get().owner().equals(owner)) {
+            return repository.findOwned(id, owner);
+        }
         return find(id).filter(job -> job.owner().equals(owner));
     }
 
