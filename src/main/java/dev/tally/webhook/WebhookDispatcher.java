@@ -75,6 +75,7 @@ class WebhookDispatcher implements SmartLifecycle {
     static final Duration STOP_WAIT = Duration.ofSeconds(5);
     /** How long a stop waits for the senders after cutting their sends short. */
     private static final Duration ABORTED_WAIT = Duration.ofSeconds(2);
+    private static final Duration ABORT_ROUND = Duration.ofMillis(100);
 
     private final WebhookRepository deliveries;
     private final Jobs jobs;
@@ -428,13 +429,28 @@ class WebhookDispatcher implements SmartLifecycle {
             senders.shutdown();
             if (!sendersEndWithin(STOP_WAIT)) {
                 cutShort.set(true);
-                sender.abortAll();
-                if (!sendersEndWithin(ABORTED_WAIT)) {
+                if (!abortUntilSendersEnd()) {
                     log.warn("webhook senders still running {} after their sends were cut short; left to end on their own",
                             ABORTED_WAIT);
                 }
             }
         }
+    }
+
+    /**
+     * Cuts the sends under way short, again every {@link #ABORT_ROUND} for {@link #ABORTED_WAIT}:
+     * a send that saw no cut when it began may register its post just after a round, and is cut by
+     * the next rather than left to run to its timeout.
+     */
+    private boolean abortUntilSendersEnd() {
+        long deadline = System.nanoTime() + ABORTED_WAIT.toNanos();
+        do {
+            sender.abortAll();
+            if (sendersEndWithin(ABORT_ROUND)) {
+                return true;
+            }
+        } while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted());
+        return false;
     }
 
     private boolean sendersEndWithin(Duration wait) {

@@ -2,19 +2,26 @@ package dev.tally.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.fetch.CallbackSender;
+import dev.tally.fetch.FetchException;
 import dev.tally.support.Api;
 import dev.tally.support.OnEmbeddedFileStore;
 import dev.tally.support.TestSite;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 
@@ -99,6 +106,84 @@ class WebhookStopTest extends OnEmbeddedFileStore {
 
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
                 "SELECT attempts FROM webhook_delivery WHERE url = ?", Integer.class, refusing), attempts -> attempts >= 1);
+    }
+
+    /**
+     * A send that saw no cut when it began, but registered its post only after the stop's first
+     * abort, is cut by a later one: it ran to the receiver's answer, and its outcome was written
+     * into a store being stopped.
+     */
+    @Test
+    void cutsASendThatRegisteredJustAfterTheStopsAbort() throws Exception {
+        CountDownLatch heldArrived = new CountDownLatch(1);
+        TestSite site = slowReceiver("/stop/held-hook", heldArrived, new CountDownLatch(1));
+        slowReceiver("/stop/late-hook", new CountDownLatch(1), new CountDownLatch(1));
+        Api api = new Api(port);
+        api.postJson("/api/v1/jobs", """
+                {"text": "held by its receiver", "callbackUrl": "%s"}""".formatted(site.url("/stop/held-hook")));
+        assertThat(heldArrived.await(20, TimeUnit.SECONDS)).isTrue();
+        HOLD_UNTIL_ABORT.set("/stop/late-hook");
+        api.postJson("/api/v1/jobs", """
+                {"text": "sent as the stop aborts", "callbackUrl": "%s"}""".formatted(site.url("/stop/late-hook")));
+        assertThat(HeldSender.waiting.await(20, TimeUnit.SECONDS)).isTrue();
+
+        dispatcher.stop();
+
+        Thread.sleep(RECEIVER_HOLDS.toMillis() + 1000); // past the late receiver's answer, had the post run on
+        Map<String, Object> late = jdbc.queryForMap("SELECT status, attempts FROM webhook_delivery WHERE url = ?",
+                site.url("/stop/late-hook"));
+        assertThat(late.get("STATUS")).as("cut short, left to be sent again").isEqualTo("PENDING");
+        assertThat(((Number) late.get("ATTEMPTS")).intValue()).isZero();
+    }
+
+    /** The path of the one post {@link HeldSender} holds until the stop's first abort. */
+    static final AtomicReference<String> HOLD_UNTIL_ABORT = new AtomicReference<>();
+
+    /** Wraps the node's sender so one post begins only after the stop's first abort: the race made certain. */
+    @TestConfiguration
+    static class HoldOnePost {
+        @Bean
+        static BeanPostProcessor holdingSender() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    return bean instanceof CallbackSender sender ? new HeldSender(sender) : bean;
+                }
+            };
+        }
+    }
+
+    static final class HeldSender implements CallbackSender, AutoCloseable {
+        static final CountDownLatch waiting = new CountDownLatch(1);
+        static final CountDownLatch aborted = new CountDownLatch(1);
+        private final CallbackSender delegate;
+
+        HeldSender(CallbackSender delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public int post(URI url, Map<String, String> headers, byte[] body, Duration timeout)
+                throws FetchException, InterruptedException {
+            if (url.getPath().equals(HOLD_UNTIL_ABORT.get())) {
+                waiting.countDown();
+                aborted.await();
+            }
+            return delegate.post(url, headers, body, timeout);
+        }
+
+        @Override
+        public void abortAll() {
+            delegate.abortAll();
+            aborted.countDown();
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (delegate instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        }
     }
 
     /** A receiver that takes a delivery and answers it only after {@link #RECEIVER_HOLDS}, unless the sender hangs up. */
