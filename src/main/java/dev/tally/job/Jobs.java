@@ -167,9 +167,10 @@ public class Jobs {
     /** The job as stored now; a finished job may come from memory (it cannot change any more). */
     public Optional<Job> find(UUID id) {
         Optional<Job> cached = finished.get(id);
-        if (cached.isPresent()) {
-            return cached;
-        }
+        return cached.isPresent() ? cached : load(id);
+    }
+
+    private Optional<Job> load(UUID id) {
         Optional<Job> job = repository.find(id);
         job.ifPresent(finished::offer);
         return job;
@@ -191,10 +192,10 @@ public class Jobs {
      */
     public Optional<Job> findOwned(UUID id, String owner) {
         Optional<Job> cached = finished.get(id);
-        if (cached.isPresent() && !cached.get().owner().equals(owner)) {
-            return repository.findOwned(id, owner);
+        if (cached.isPresent()) {
+            return cached.get().owner().equals(owner) ? cached : repository.findOwned(id, owner);
         }
-        return find(id).filter(job -> job.owner().equals(owner));
+        return load(id).filter(job -> job.owner().equals(owner));
     }
 
     /** Newest first, only {@code owner}'s jobs. */
