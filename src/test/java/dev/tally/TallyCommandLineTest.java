@@ -24,7 +24,7 @@ class TallyCommandLineTest {
         assertThat(exit).hasValue(0);
         assertThat(stdout()).startsWith("Usage: java -jar tally.jar [--<property>=<value>...]\n").contains(
                 "docs/configuration.md", "jobs", "Submit jobs to a Tally server and follow their progress.",
-                "keys", "Create, list and revoke Tally API keys.");
+                "keys", "Create, list, revoke Tally API keys and change their role.");
     }
 
     @Test

@@ -96,17 +96,27 @@ public final class ApiKeyStore {
 
     /** Revokes by id, by the key's listed prefix or by the key itself. @return whether a live key was revoked */
     public boolean revoke(String idOrPrefix) {
-        String column;
-        String value;
+        Named key = named(idOrPrefix);
+        return jdbc.sql("UPDATE api_key SET revoked_at = :now WHERE " + key.column() + " = :value AND revoked_at IS NULL")
+                .param("now", OffsetDateTime.ofInstant(now(), ZoneOffset.UTC)).param("value", key.value()).update() > 0;
+    }
+
+    /** Gives the live key named by id, listed prefix or the key itself {@code role}. @return whether a live key was changed */
+    public boolean changeRole(String idOrPrefix, Role role) {
+        Named key = named(idOrPrefix);
+        return jdbc.sql("UPDATE api_key SET key_role = :role WHERE " + key.column() + " = :value AND revoked_at IS NULL")
+                .param("role", role.column()).param("value", key.value()).update() > 0;
+    }
+
+    /** A key as an operator names it: the column to look in, and the value. */
+    private record Named(String column, String value) {
+    }
+
+    private static Named named(String idOrPrefix) {
         if (isSecret(idOrPrefix)) {
-            column = "key_hash";
-            value = hash(idOrPrefix);
-        } else {
-            column = idOrPrefix.startsWith("tly_") ? "key_prefix" : "CAST(id AS VARCHAR(36))";
-            value = idOrPrefix;
+            return new Named("key_hash", hash(idOrPrefix));
         }
-        return jdbc.sql("UPDATE api_key SET revoked_at = :now WHERE " + column + " = :value AND revoked_at IS NULL")
-                .param("now", OffsetDateTime.ofInstant(now(), ZoneOffset.UTC)).param("value", value).update() > 0;
+        return new Named(idOrPrefix.startsWith("tly_") ? "key_prefix" : "CAST(id AS VARCHAR(36))", idOrPrefix);
     }
 
     /** A whole key, not its listed prefix. */
@@ -118,6 +128,12 @@ public final class ApiKeyStore {
     Optional<KeyInfo> findLive(String secret) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM api_key WHERE key_hash = :hash AND revoked_at IS NULL")
                 .param("hash", hash(secret)).query(ApiKeyStore::keyInfo).optional();
+    }
+
+    /** How many live keys are operators'. */
+    int liveOperators() {
+        return jdbc.sql("SELECT COUNT(*) FROM api_key WHERE key_role = :role AND revoked_at IS NULL")
+                .param("role", Role.OPERATOR.column()).query(Integer.class).single();
     }
 
     /** Whether the key with this id exists and is not revoked. */

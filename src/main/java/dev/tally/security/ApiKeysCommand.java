@@ -19,8 +19,9 @@ import picocli.CommandLine.ScopeType;
  * the same {@code spring.datasource.*} settings as the service (command-line options or the
  * environment). The embedded store can only be opened while the service is stopped.
  */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list and revoke Tally API keys.",
-        subcommands = {ApiKeysCommand.Create.class, ApiKeysCommand.ListKeys.class, ApiKeysCommand.Revoke.class})
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list, revoke Tally API keys and change their role.",
+        subcommands = {ApiKeysCommand.Create.class, ApiKeysCommand.ListKeys.class, ApiKeysCommand.Revoke.class,
+                ApiKeysCommand.ChangeRole.class})
 public final class ApiKeysCommand {
 
     /** Must equal spring.datasource.url in application.yml (checked by a test). */
@@ -113,6 +114,31 @@ public final class ApiKeysCommand {
                         key.revokedAt() == null ? "" : key.revokedAt());
             }
             return 0;
+        }
+    }
+
+    @Command(name = "role", description = "Change a key's role (client or operator) by id, prefix or the key itself"
+            + " (takes effect within 30 s on every node).")
+    static final class ChangeRole implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        ApiKeysCommand parent;
+
+        @Parameters(index = "0", paramLabel = "ID_OR_PREFIX_OR_KEY")
+        String key;
+
+        @Parameters(index = "1", paramLabel = "ROLE", description = "client or operator")
+        ApiKeyStore.Role role;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            boolean changed = parent.store().changeRole(key, role);
+            String named = ApiKeyStore.isSecret(key) ? key.substring(0, ApiKeyStore.PREFIX_LENGTH) : key;
+            spec.commandLine().getOut().println(changed ? named + " is now " + role.name().toLowerCase(Locale.ROOT)
+                    : "no live key " + named);
+            return changed ? 0 : 1;
         }
     }
 

@@ -2,7 +2,9 @@ package dev.tally.security;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -136,14 +138,31 @@ class SecurityConfiguration {
      * What the API's chain lets anyone call: health (the compatible API's and the probes'), info,
      * the error page, and the rest of the actuator unless {@code tally.auth.protect-actuator}.
      */
-    static UriMatcher openPaths(boolean protectActuator) {
+    static UriMatcher openPaths(boolean protectActuator, String actuator) {
         return protectActuator
-                ? new UriMatcher(List.of("/health", "/actuator/health", "/actuator/info", "/error"), List.of("/actuator/health/"))
-                : new UriMatcher(List.of("/health", "/actuator", "/error"), List.of("/actuator/"));
+                ? new UriMatcher(List.of("/health", actuator + "/health", actuator + "/info", "/error"), List.of(actuator + "/health/"))
+                : new UriMatcher(List.of("/health", actuator, "/error"), List.of(actuator + "/"));
     }
 
-    /** The actuator's endpoints; those of them not open are an operator's when so configured. */
-    private static final UriMatcher ACTUATOR = new UriMatcher(List.of("/actuator"), List.of("/actuator/"));
+    /** The actuator's endpoints, under {@code actuator}; those of them not open are an operator's when so configured. */
+    static UriMatcher actuatorPaths(String actuator) {
+        return new UriMatcher(List.of(actuator), List.of(actuator + "/"));
+    }
+
+    /**
+     * The actuator's base path ({@code management.endpoints.web.base-path}), without a trailing
+     * slash. The root is refused while credentials are checked: its endpoints' paths could not be
+     * told from the API's, and which of them are open or an operator's would be guesswork.
+     */
+    static String actuatorBasePath(String configured, AuthProperties auth) {
+        String path = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+        if (path.isEmpty() && auth.mode() != AuthProperties.Mode.NONE) {
+            throw new IllegalStateException("management.endpoints.web.base-path=" + configured + " puts the actuator's"
+                    + " endpoints among the API's paths, which tally.auth.mode=" + auth.mode().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                    + " cannot tell apart: keep a base path such as /actuator (on management.server.port too)");
+        }
+        return path;
+    }
 
     /** The API documentation: readable by anyone, with a CSP that lets Swagger UI run. */
     @Bean
@@ -171,20 +190,23 @@ class SecurityConfiguration {
     @Order(2)
     SecurityFilterChain apiChain(HttpSecurity http, AuthProperties auth, AuthProperties.Cors cors,
                                  RateLimitProperties rateLimits, ApiKeyStore keys,
-                                 ProblemAuthenticationEntryPoint entryPoint, SharedRateLimitBuckets sharedBuckets)
+                                 ProblemAuthenticationEntryPoint entryPoint, SharedRateLimitBuckets sharedBuckets,
+                                 @Value("${management.endpoints.web.base-path:/actuator}") String actuatorBasePath)
             throws Exception {
         common(http, cors, API_CSP);
         http.exceptionHandling(e -> e.authenticationEntryPoint(entryPoint));
         if (auth.mode() == AuthProperties.Mode.NONE) {
             http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
         } else {
-            UriMatcher open = openPaths(auth.protectActuator());
+            String actuator = actuatorBasePath(actuatorBasePath, auth);
+            UriMatcher open = openPaths(auth.protectActuator(), actuator);
+            UriMatcher operators = actuatorPaths(actuator);
             boolean operatorsOnly = auth.protectActuator() && auth.actuatorAccess() == AuthProperties.ActuatorAccess.OPERATORS;
             // By the path as served, as the key filter and the token resolver skip them: /%68ealth is /health.
             http.authorizeHttpRequests(a -> {
                 a.requestMatchers(open::matchesDecoded).permitAll();
                 if (operatorsOnly) {
-                    a.requestMatchers(ACTUATOR::matchesDecoded).hasAuthority(OPERATOR_AUTHORITY);
+                    a.requestMatchers(operators::matchesDecoded).hasAuthority(OPERATOR_AUTHORITY);
                 }
                 a.anyRequest().authenticated();
             });

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.support.Api;
 import dev.tally.support.Infrastructure;
-import dev.tally.support.TallyProcess;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,11 +46,11 @@ class ClusterScriptIT {
     @Test
     void startsNodesThatCountAJobThroughTheLoadBalancerAndStopsThem() throws Exception {
         assertThat(ROOT.resolve("target/tally.jar")).as("the packaged jar (run through ./mvnw verify)").exists();
-        int port = TallyProcess.freePort();
+        int[] ports = threeFreePorts();
+        int port = ports[0];
 
         Result start = run(START_TIMEOUT, "start", "--api", "1", "--workers", "1", "--port", String.valueOf(port),
-                "--api-port-base", String.valueOf(TallyProcess.freePort()),
-                "--worker-port-base", String.valueOf(TallyProcess.freePort()));
+                "--api-port-base", String.valueOf(ports[1]), "--worker-port-base", String.valueOf(ports[2]));
         assertThat(start.exitCode()).as("start: %s", start.output()).isZero();
         assertThat(run(Duration.ofSeconds(30), "status").exitCode()).as("status of a ready cluster").isZero();
 
@@ -69,6 +69,13 @@ class ClusterScriptIT {
     }
 
     private record Result(int exitCode, String output) {
+    }
+
+    /** Three loopback ports nothing listens on now, all different (held open together while chosen). */
+    private static int[] threeFreePorts() throws IOException {
+        try (var a = new ServerSocket(0); var b = new ServerSocket(0); var c = new ServerSocket(0)) {
+            return new int[] {a.getLocalPort(), b.getLocalPort(), c.getLocalPort()};
+        }
     }
 
     private Result run(Duration timeout, String... args) throws IOException, InterruptedException {

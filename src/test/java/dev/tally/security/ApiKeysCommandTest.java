@@ -44,6 +44,18 @@ class ApiKeysCommandTest {
         assertThat(run(url, "list").lines().filter(l -> l.contains("ci-pipeline")).findFirst().orElseThrow()).contains(" client ");
     }
 
+    /** A key made before roles existed is a client's; the scraper that used it gets its metrics again once it is an operator's. */
+    @Test
+    void changesAnExistingKeysRoleByItsPrefix() {
+        String url = "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0";
+        String created = run(url, "create", "--name", "old-scraper");
+        String prefix = created.lines().filter(l -> l.startsWith("key:")).findFirst().orElseThrow().substring(4).trim()
+                .substring(0, 12);
+
+        assertThat(run(url, "role", prefix, "operator")).contains(prefix + " is now operator");
+        assertThat(run(url, "list").lines().filter(l -> l.contains("old-scraper")).findFirst().orElseThrow()).contains(" operator ");
+    }
+
     @Test
     void takesTheStoreOptionsAfterTheSubcommandToo() {
         String url = "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("tally") + ";WRITE_DELAY=0";
