@@ -3,16 +3,12 @@ package dev.tally.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bucket4j.TimeMeter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -41,18 +37,14 @@ class HeldUpAddressTest {
     };
 
     private final AtomicLong nanos = new AtomicLong();
-    private JdbcClient jdbc;
+    private KeyStoreInMemory store;
     private ApiKeyStore keys;
     private ApiKeyAuthenticationFilter filter;
 
     @BeforeEach
     void setUp() {
-        var dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:held-up-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        dataSource.setUser("sa");
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        jdbc = JdbcClient.create(dataSource);
-        keys = new ApiKeyStore(jdbc, Clock.systemUTC());
+        store = new KeyStoreInMemory();
+        keys = store.keys();
         var problems = new ProblemAuthenticationEntryPoint(JsonMapper.builder().build(), (request, response, handler, e) -> null);
         filter = new ApiKeyAuthenticationFilter(keys, problems, SecurityConfiguration.openPaths(true, "/actuator"), nanos::get,
                 STILL_BUCKETS);
@@ -60,7 +52,7 @@ class HeldUpAddressTest {
 
     @AfterEach
     void closeStore() {
-        jdbc.sql("SHUTDOWN").update();
+        store.close();
     }
 
     @Test

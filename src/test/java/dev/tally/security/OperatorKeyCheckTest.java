@@ -2,17 +2,12 @@ package dev.tally.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The start's warning for an upgrade whose keys are all clients' while metrics became an operator's. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -21,22 +16,18 @@ class OperatorKeyCheckTest {
     private static final AuthProperties API_KEYS = new AuthProperties(AuthProperties.Mode.API_KEY, true,
             AuthProperties.ActuatorAccess.OPERATORS);
 
-    private JdbcClient jdbc;
+    private KeyStoreInMemory store;
     private ApiKeyStore keys;
 
     @BeforeEach
-    void store() {
-        var dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:operator-keys-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        dataSource.setUser("sa");
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        jdbc = JdbcClient.create(dataSource);
-        keys = new ApiKeyStore(jdbc, Clock.systemUTC());
+    void openStore() {
+        store = new KeyStoreInMemory();
+        keys = store.keys();
     }
 
     @AfterEach
     void closeStore() {
-        jdbc.sql("SHUTDOWN").update();
+        store.close();
     }
 
     @Test
