@@ -157,9 +157,7 @@ class SecurityConfiguration {
     static String actuatorBasePath(String configured, AuthProperties auth) {
         String path = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
         if (path.isEmpty() && auth.mode() != AuthProperties.Mode.NONE) {
-            throw new IllegalStateException("management.endpoints.web.base-path=" + configured + " puts the actuator's"
-                    + " endpoints among the API's paths, which tally.auth.mode=" + auth.mode().name().toLowerCase(Locale.ROOT).replace('_', '-')
-                    + " cannot tell apart: keep a base path such as /actuator (on management.server.port too)");
+            throw new ActuatorAtTheRootException(configured, auth.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
         return path;
     }

@@ -53,6 +53,18 @@ class StartFailureExplanationsTest {
                 .as("the store is asked once, not again by the migrations").hasSize(1);
     }
 
+    @Test
+    void explainsAnActuatorAtTheRootWithAuthenticationOn(CapturedOutput output) {
+        assertThatThrownBy(() -> start("--spring.datasource.url=jdbc:h2:mem:actuator-at-the-root", "--tally.auth.mode=api-key",
+                "--management.endpoints.web.base-path=/")).isNotNull();
+
+        assertThat(output.getOut())
+                .contains("APPLICATION FAILED TO START")
+                .contains("management.endpoints.web.base-path=/ puts the actuator's endpoints among the API's paths,"
+                        + " which tally.auth.mode=api-key cannot tell apart")
+                .contains("Keep a base path such as /actuator");
+    }
+
     private static void start(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "--server.port=0";
