@@ -167,10 +167,9 @@ public class Jobs {
     /** The job as stored now; a finished job may come from memory (it cannot change any more). */
     public Optional<Job> find(UUID id) {
         Optional<Job> cached = finished.get(id);
-        return cached.isPresent() ? cached : load(id);
-    }
-
-    private Optional<Job> load(UUID id) {
+        if (cached.isPresent()) {
+            return cached;
+        }
         Optional<Job> job = repository.find(id);
         job.ifPresent(finished::offer);
         return job;

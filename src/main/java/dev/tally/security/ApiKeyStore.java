@@ -35,6 +35,7 @@ public final class ApiKeyStore {
         /** That, and the actuator's protected endpoints (metrics, SBOM), which cover every client. */
         OPERATOR;
 
+        /** As stored, and as the {@code keys} command takes and prints it. */
         String column() {
             return name().toLowerCase(Locale.ROOT);
         }

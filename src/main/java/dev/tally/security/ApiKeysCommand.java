@@ -2,7 +2,6 @@ package dev.tally.security;
 
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.flywaydb.core.Flyway;
@@ -86,7 +85,7 @@ public final class ApiKeysCommand {
             PrintWriter out = spec.commandLine().getOut();
             out.println("id:     " + created.info().id());
             out.println("name:   " + created.info().name());
-            out.println("role:   " + created.info().role().name().toLowerCase(Locale.ROOT));
+            out.println("role:   " + created.info().role().column());
             out.println("key:    " + created.secret());
             out.println("Store the key now: only its hash is kept. Use it as: Authorization: Bearer <key>");
             return 0;
@@ -108,13 +107,18 @@ public final class ApiKeysCommand {
                     "CREATED", "LAST USED", "REVOKED");
             for (var key : parent.store().list()) {
                 out.printf("%-36s  %-20s  %-12s  %-8s  %-10s  %-24s  %-24s  %s%n", key.id(), key.name(), key.prefix(),
-                        key.role().name().toLowerCase(Locale.ROOT),
+                        key.role().column(),
                         key.rateLimitPerMinute() == null ? "default" : key.rateLimitPerMinute(), key.createdAt(),
                         key.lastUsedAt() == null ? "never" : key.lastUsedAt(),
                         key.revokedAt() == null ? "" : key.revokedAt());
             }
             return 0;
         }
+    }
+
+    /** How a key given on the command line is printed back: a key given whole by its prefix, never its secret. */
+    static String shown(String key) {
+        return ApiKeyStore.isSecret(key) ? key.substring(0, ApiKeyStore.PREFIX_LENGTH) : key;
     }
 
     @Command(name = "role", description = "Change a key's role (client or operator) by id, prefix or the key itself"
@@ -135,8 +139,8 @@ public final class ApiKeysCommand {
         @Override
         public Integer call() {
             boolean changed = parent.store().changeRole(key, role);
-            String named = ApiKeyStore.isSecret(key) ? key.substring(0, ApiKeyStore.PREFIX_LENGTH) : key;
-            spec.commandLine().getOut().println(changed ? named + " is now " + role.name().toLowerCase(Locale.ROOT)
+            String named = shown(key);
+            spec.commandLine().getOut().println(changed ? named + " is now " + role.column()
                     : "no live key " + named);
             return changed ? 0 : 1;
         }
@@ -156,8 +160,7 @@ public final class ApiKeysCommand {
         @Override
         public Integer call() {
             boolean revoked = parent.store().revoke(key);
-            // A key given whole is named by its prefix: the secret is not printed back.
-            String named = ApiKeyStore.isSecret(key) ? key.substring(0, ApiKeyStore.PREFIX_LENGTH) : key;
+            String named = shown(key);
             spec.commandLine().getOut().println(revoked ? "revoked " + named : "no live key " + named);
             return revoked ? 0 : 1;
         }
